@@ -1,0 +1,128 @@
+/** TypeScript view of the canonical model `xxgk/report@1` (docs: canonical-model.md, schema: report.schema.json). */
+import type { BBox } from '../layout/types.js';
+
+export const MODEL_ID = 'xxgk/report@1';
+
+/** `${table}.${row}.${col}`: an opaque handle, never parsed back. */
+export type CellKey = string;
+export type TableId = 'active' | 'applications' | 'reviewLitigation' | 'legacyIndicators';
+export type TemplateId = 'gov2021' | 'gov2019' | 'legacy' | 'unknown';
+export type Route = 'text' | 'html' | 'docx' | 'doc' | 'pdf-text' | 'pdf-ocr' | 'pdf-mixed' | 'image-ocr';
+export type CellState = 'number' | 'blank' | 'missing' | 'illegible';
+export type EvidenceSource = 'markup' | 'text-layer' | 'ocr' | 'prose' | 'manual';
+
+export interface Evidence {
+  page: number | null;
+  bbox: BBox | null;
+  source: EvidenceSource;
+  ocrConfidence?: number;
+  /** [row, col] of the generic-table cell the value was read from. */
+  genericCell?: [number, number] | null;
+}
+
+export interface Alternative {
+  value: number | null;
+  confidence: number;
+  why: string;
+}
+
+export interface CanonicalCell {
+  key: CellKey;
+  row: string;
+  col: string;
+  rowLabel: string;
+  colLabel: string;
+  value: number | null;
+  unit: string;
+  unitSource?: 'header' | 'cell' | 'assumed';
+  text: string;
+  state: CellState;
+  confidence: number;
+  evidence: Evidence;
+  flags: string[];
+  alternatives: Alternative[];
+}
+
+export interface CanonicalTable {
+  id: TableId;
+  title: string;
+  found: boolean;
+  page: number | null;
+  genericTable: number | null;
+  cells: CanonicalCell[];
+}
+
+export interface CheckResult {
+  id: string;
+  rule: string;
+  holds: boolean;
+  lhs: number;
+  rhs: number;
+  cells: CellKey[];
+  /** Soft checks may fail in consistent reports (legacy channels, prose); they weigh less. */
+  soft?: boolean;
+}
+
+export interface GenericCell {
+  row: number;
+  col: number;
+  rowSpan: number;
+  colSpan: number;
+  text: string;
+  kind: 'columnHeader' | 'rowHeader' | 'content';
+  confidence: number;
+  bbox: BBox | null;
+  page?: number;
+}
+
+export interface GenericTable {
+  index: number;
+  page: number;
+  bbox: BBox | null;
+  rows: number;
+  cols: number;
+  caption: string | null;
+  continuedFrom: number | null;
+  cells: GenericCell[];
+}
+
+export interface Section {
+  heading: string;
+  text: string;
+  page: number;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  page?: number;
+}
+
+export interface Report {
+  model: typeof MODEL_ID;
+  id: string;
+  source: {
+    filename: string;
+    mediaType: string;
+    bytes: number;
+    sha256: string;
+    pages: number;
+    route: Route;
+    ocr: null | { engine: string; languages: string[]; pages: number[] };
+  };
+  report: {
+    title: string | null;
+    agency: string | null;
+    year: number | null;
+    publishedOn: string | null;
+    template: TemplateId;
+    templateConfidence: number;
+  };
+  tables: CanonicalTable[];
+  checks: CheckResult[];
+  genericTables: GenericTable[];
+  sections: Section[];
+  summary: { cells: number; filled: number; lowConfidence: number; checksFailed: number; confidence: number };
+  warnings: Warning[];
+  timings: { totalMs: number; ocrMs: number };
+}
