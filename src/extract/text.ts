@@ -1,0 +1,151 @@
+/**
+ * Plain text: reports flattened by crawlers and converters. Tables come as pipe rows, tab-separated
+ * rows, `pdftotext -layout` columns, or one cell per line; this finds the table regions and turns
+ * them into grids, and keeps everything else as lines.
+ */
+import type { LayoutBlock, LayoutCell, LayoutDocument, LayoutGrid, LayoutLine } from '../layout/types.js';
+import { isPageFooter, parseNumber } from '../normalize/number.js';
+import { decodeText } from './charset.js';
+
+type LineKind = 'blank' | 'separator' | 'rowEnd' | 'row' | 'cell' | 'prose';
+
+interface ClassifiedLine {
+  kind: LineKind;
+  text: string;
+  cells: string[];
+}
+
+const MARKDOWN_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+const SECTION_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S.*(情况|事项|措施|问题|附表|概述)$/;
+const MAX_CELL_CHARS = 60;
+
+function splitPipes(line: string): string[] {
+  let t = line.trim();
+  if (t.startsWith('|')) t = t.slice(1);
+  if (t.endsWith('|') && !t.endsWith('||')) t = t.slice(0, -1);
+  return t.split('|').map((c) => c.trim());
+}
+
+function classify(raw: string): ClassifiedLine {
+  const text = raw.replace(/\u00a0/g, ' ').replace(/\s+$/, '');
+  const trimmed = text.trim();
+  if (trimmed === '') return { kind: 'blank', text: '', cells: [] };
+  if (/^\|+$/.test(trimmed)) return { kind: 'rowEnd', text: trimmed, cells: [] };
+  if (MARKDOWN_SEPARATOR.test(trimmed)) return { kind: 'separator', text: trimmed, cells: [] };
+  if (trimmed.includes('|')) {
+    const cells = splitPipes(trimmed);
+    const filled = cells.filter((c) => c !== '');
+    if (filled.length >= 2) return { kind: 'row', text: trimmed, cells };
+    if (filled.length === 1) return { kind: 'cell', text: filled[0], cells: [filled[0]] };
+  }
+  if (text.includes('\t')) {
+    const cells = text.replace(/^\s*\n?/, '').split('\t').map((c) => c.trim());
+    if (cells.filter((c) => c !== '').length >= 2 || cells.length >= 3) return { kind: 'row', text: trimmed, cells };
+  }
+  if (/\S {2,}\S/.test(trimmed)) {
+    const cells = trimmed.split(/ {2,}/).map((c) => c.trim());
+    // Layout columns: a row of short cells with at least one number among them.
+    if (cells.some((c) => parseNumber(c)) && cells.every((c) => c.length <= MAX_CELL_CHARS)) {
+      return { kind: 'row', text: trimmed, cells };
+    }
+  }
+  const isProse = trimmed.length > MAX_CELL_CHARS || /[。；]$/.test(trimmed) || SECTION_HEADING.test(trimmed);
+  return { kind: isProse ? 'prose' : 'cell', text: trimmed, cells: [trimmed] };
+}
+
+function numericCount(lines: ClassifiedLine[]): number {
+  let n = 0;
+  for (const l of lines) for (const c of l.cells) if (parseNumber(c)) n++;
+  return n;
+}
+
+/**
+ * One region of table-like lines becomes one grid. Delimited lines are rows as they stand; runs of
+ * single cells are cut into rows where a label follows a number (the best a flat stream allows).
+ */
+function buildGrid(lines: ClassifiedLine[]): LayoutGrid {
+  const rows: string[][] = [];
+  let stream: string[] | null = null;
+  let delimitedRows = 0;
+  const flush = () => {
+    if (stream && stream.length) rows.push(stream);
+    stream = null;
+  };
+  for (const l of lines) {
+    if (l.kind === 'row') {
+      flush();
+      rows.push(l.cells.filter((c) => !isPageFooter(c)));
+      delimitedRows++;
+    } else if (l.kind === 'rowEnd') {
+      flush();
+    } else if (l.kind === 'cell') {
+      if (isPageFooter(l.text)) continue;
+      const isNum = !!parseNumber(l.text);
+      const current: string[] | null = stream;
+      if (current && !isNum && current.length > 0 && parseNumber(current[current.length - 1])) flush();
+      (stream ??= []).push(l.text);
+    }
+  }
+  flush();
+  const cells: LayoutCell[] = [];
+  let cols = 0;
+  rows.forEach((r, row) => {
+    cols = Math.max(cols, r.length);
+    r.forEach((text, col) =>
+      cells.push({ row, col, rowSpan: 1, colSpan: 1, text, bbox: null, page: 1, confidence: 1 }),
+    );
+  });
+  return {
+    kind: 'grid',
+    page: 1,
+    bbox: null,
+    rows: rows.length,
+    cols,
+    cells,
+    source: 'markup',
+    structure: delimitedRows * 2 >= rows.length ? 'delimited' : 'stream',
+  };
+}
+
+function line(text: string, heading?: number): LayoutLine {
+  return { kind: 'line', text, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) };
+}
+
+export function layoutFromText(text: string): LayoutDocument {
+  const classified = text.split(/\r\n|\r|\n/).map(classify);
+  const blocks: LayoutBlock[] = [];
+  let region: ClassifiedLine[] = [];
+  const closeRegion = () => {
+    // Blank lines inside a region are dropped; a region needs numbers to be a table.
+    const content = region.filter((l) => l.kind !== 'blank');
+    const tableLike = content.filter((l) => l.kind !== 'separator' && l.kind !== 'rowEnd');
+    if (tableLike.length >= 2 && numericCount(tableLike) >= 3) {
+      blocks.push(buildGrid(content));
+    } else {
+      for (const l of tableLike) blocks.push(line(l.text));
+    }
+    region = [];
+  };
+  for (const l of classified) {
+    if (l.kind === 'prose') {
+      closeRegion();
+      blocks.push(line(l.text, SECTION_HEADING.test(l.text) ? 2 : undefined));
+    } else {
+      region.push(l);
+    }
+  }
+  closeRegion();
+  return { pages: [{ page: 1, width: null, height: null, source: 'markup' }], blocks, warnings: [] };
+}
+
+export function extractText(bytes: Uint8Array, declaredCharset?: string | null): LayoutDocument {
+  const decoded = decodeText(bytes, declaredCharset);
+  const doc = layoutFromText(decoded.text.replace(/^#+\s*/gm, ''));
+  if (decoded.invalid > 0) {
+    doc.warnings.push({
+      code: 'INVALID_BYTES',
+      message: `${decoded.invalid} byte sequence(s) were not valid ${decoded.encoding} and were replaced.`,
+    });
+  }
+  return doc;
+}

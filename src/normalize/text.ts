@@ -1,0 +1,86 @@
+/**
+ * Text normalisation for matching. The printed text is always kept as it was; these functions give
+ * the forms that labels and numbers are compared in.
+ */
+import * as OpenCC from 'opencc-js/t2cn';
+
+const toSimplifiedRaw = OpenCC.Converter({ from: 't', to: 'cn' });
+
+/** Over-conversions that site converters make and OpenCC does not undo (templates.md §D). */
+const FIXUPS: [RegExp, string][] = [[/谘/g, '咨']];
+
+/** Pinyin injected after a CJK character by some mirror sites: 數(shù), 公(gong)開. */
+const PINYIN_AFTER_CJK = /(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]/g;
+
+/** Unicode compatibility folding: Kangxi radicals (⼀ → 一), full-width digits and punctuation. */
+export function nfkc(s: string): string {
+  return s.normalize('NFKC');
+}
+
+export function stripPinyin(s: string): string {
+  return s.replace(PINYIN_AFTER_CJK, '');
+}
+
+const simplifiedCache = new Map<string, string>();
+
+export function toSimplified(s: string): string {
+  const cached = simplifiedCache.get(s);
+  if (cached !== undefined) return cached;
+  let out: string = toSimplifiedRaw(s);
+  for (const [re, to] of FIXUPS) out = out.replace(re, to);
+  if (simplifiedCache.size > 50_000) simplifiedCache.clear();
+  simplifiedCache.set(s, out);
+  return out;
+}
+
+/** Printed text made readable: NFKC, pinyin removed, runs of white space folded. Characters stay. */
+export function cleanPrinted(s: string): string {
+  return stripPinyin(nfkc(s)).replace(/\s+/g, ' ').trim();
+}
+
+/** Text in the form labels are compared in: simplified, no spaces, unified punctuation. */
+export function matchKey(s: string): string {
+  let t = toSimplified(stripPinyin(nfkc(s)));
+  t = t
+    .replace(/\s+/g, '')
+    .replace(/[“”"'‘’「」『』〃]/g, '')
+    .replace(/[〔【\[]/g, '(')
+    .replace(/[〕】\]]/g, ')')
+    .replace(/[，,]/g, ',')
+    .replace(/[。]/g, ',')
+    .replace(/[；;]/g, ';')
+    .replace(/[：:]/g, ':')
+    .replace(/^(\d+)[、.．]/, '$1.')
+    .replace(/^([一二三四五六七八九十]+)[.．、]/, '$1、');
+  return t;
+}
+
+/** The label without its numbering (一、 （一） 1. 其中：), for a second, looser comparison. */
+export function labelCore(key: string): string {
+  return key
+    .replace(/^其中[:]?/, '')
+    .replace(/^[一二三四五六七八九十]+、/, '')
+    .replace(/^\([一二三四五六七八九十]+\)/, '')
+    .replace(/^\d+[.、)]/, '')
+    .replace(/^\(\d+\)/, '');
+}
+
+function bigrams(s: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i < s.length - 1; i++) {
+    const g = s.slice(i, i + 2);
+    m.set(g, (m.get(g) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Dice coefficient on character bigrams: 1 for equal strings, 0 for nothing in common. */
+export function similarity(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.length < 2 || b.length < 2) return 0;
+  const A = bigrams(a);
+  const B = bigrams(b);
+  let shared = 0;
+  for (const [g, n] of A) shared += Math.min(n, B.get(g) ?? 0);
+  return (2 * shared) / (a.length - 1 + (b.length - 1));
+}

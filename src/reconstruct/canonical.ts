@@ -1,0 +1,207 @@
+/**
+ * From mapped rows to canonical tables: choosing among the readings of glued digits with the
+ * checks, one cell per expected key (printed, blank or missing), with evidence and placement
+ * confidence. The checks' verdicts are applied afterwards (check/).
+ */
+import type { Alternative, CanonicalCell, CanonicalTable, CellKey, Warning } from '../model/report.js';
+import type { TableDef, TemplateDef } from '../templates/forms.js';
+import { evaluate, expandChecks, type CellValue, type PrintedTable } from '../check/rules.js';
+import type { MappedRow, MappedTable } from './gov-tables.js';
+import type { Slot } from './fit.js';
+
+export const cellKey = (table: string, row: string, col: string): CellKey => `${table}.${row}.${col}`;
+
+/** Placement facts the confidence model needs beyond the cell itself. */
+export interface CellBasis {
+  labelScore: number;
+  placement: number;
+  /** Share of the check-consistent readings that agree with the chosen value (1 when unambiguous). */
+  readingShare: number;
+}
+
+export interface CanonicalDraft {
+  tables: CanonicalTable[];
+  basis: Map<CellKey, CellBasis>;
+  printed: PrintedTable[];
+  warnings: Warning[];
+}
+
+interface Unit {
+  rows: MappedRow[];
+  table: string;
+  choice: number;
+  tied: number[];
+}
+
+function slotValue(s: Slot | undefined): CellValue {
+  if (!s) return { state: 'blank', value: null };
+  return s.value === null ? { state: 'blank', value: null } : { state: 'number', value: s.value };
+}
+
+function unitCells(u: Unit, k: number): [CellKey, CellValue][] {
+  return u.rows.flatMap((r) => r.columns.map((c, ci) => [cellKey(u.table, r.key, c.key), slotValue(r.readings[k]?.slots[ci])] as [CellKey, CellValue]));
+}
+
+/** Picks, for every row with several readings, the one that makes most checks hold. */
+function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, printed: PrintedTable[]): Unit[] {
+  const units: Unit[] = [];
+  for (const t of mapped) {
+    const joint = new Map<string, Unit>();
+    for (const r of t.rows) {
+      if (r.joint) {
+        const u = joint.get(r.joint) ?? { rows: [], table: t.def.id, choice: 0, tied: [0] };
+        u.rows.push(r);
+        if (!joint.has(r.joint)) { joint.set(r.joint, u); units.push(u); }
+      } else {
+        units.push({ rows: [r], table: t.def.id, choice: 0, tied: [0] });
+      }
+    }
+  }
+  const ambiguous = units.filter((u) => u.rows[0].readings.length > 1);
+  if (!ambiguous.length) return units;
+  const values = new Map<CellKey, CellValue>();
+  for (const u of units) for (const [k, v] of unitCells(u, 0)) values.set(k, v);
+  const checks = expandChecks(template, printed, new Set(values.keys()));
+  for (let pass = 0; pass < 2; pass++) {
+    for (const u of ambiguous) {
+      const keys = new Set(unitCells(u, 0).map(([k]) => k));
+      const relevant = checks.filter((c) => [...c.lhs, ...c.rhs].some((k) => keys.has(k)));
+      const scores = u.rows[0].readings.map((_, k) => {
+        for (const [key, v] of unitCells(u, k)) values.set(key, v);
+        return relevant.reduce((n, c) => n + (evaluate(c, values)?.holds ? 1 : 0), 0);
+      });
+      const best = Math.max(...scores);
+      u.tied = scores.flatMap((s, k) => (s === best ? [k] : []));
+      u.choice = u.tied[0];
+      for (const [key, v] of unitCells(u, u.choice)) values.set(key, v);
+    }
+  }
+  return units;
+}
+
+/** Rows the template expects in a found table, given which form of （六） the document prints. */
+function expectedRows(def: TableDef, printedKeys: Set<string>): string[] {
+  const alt = def.alternativeRows;
+  let rows = def.rows.map((r) => r.key);
+  if (alt) {
+    const single = printedKeys.has(alt.single);
+    const split = alt.split.some((k) => printedKeys.has(k));
+    const form = single && !split ? 'single' : split ? 'split' : alt.defaultForm;
+    rows = rows.filter((k) => (form === 'single' ? !alt.split.includes(k) : k !== alt.single));
+  }
+  return rows;
+}
+
+function missingCell(table: TableDef, rowKey: string, label: string, col: TableDef['columns'][number]): CanonicalCell {
+  return {
+    key: cellKey(table.id, rowKey, col.key), row: rowKey, col: col.key, rowLabel: label, colLabel: col.label,
+    value: null, unit: col.unit, ...(col.money ? { unitSource: 'assumed' as const } : {}), text: '', state: 'missing',
+    confidence: 0, evidence: { page: null, bbox: null, source: 'markup', genericCell: null }, flags: [], alternatives: [],
+  };
+}
+
+export function buildCanonical(mapped: MappedTable[], template: TemplateDef | null): CanonicalDraft {
+  const warnings: Warning[] = [];
+  const printed: PrintedTable[] = mapped.filter((t) => t.found).map((t) => ({
+    id: t.def.id,
+    rows: t.rows.map((r) => r.key),
+    cols: [...new Set(t.rows.flatMap((r) => r.columns.map((c) => c.key)))],
+  }));
+  const units = chooseReadings(mapped, template, printed);
+  const unitOf = new Map<MappedRow, Unit>();
+  for (const u of units) for (const r of u.rows) unitOf.set(r, u);
+  const basis = new Map<CellKey, CellBasis>();
+  const tables: CanonicalTable[] = [];
+
+  for (const t of mapped) {
+    const def = t.def;
+    const cells: CanonicalCell[] = [];
+    const byKey = new Map(t.rows.map((r) => [r.key, r]));
+    const rowKeys = template && template.id !== 'legacy' ? expectedRows(def, new Set(byKey.keys())) : t.rows.map((r) => r.key);
+    let firstPage: number | null = null;
+    let firstTable: number | null = null;
+    for (const rowKey of rowKeys) {
+      const row = byKey.get(rowKey);
+      const rowDef = def.rows.find((r) => r.key === rowKey);
+      if (!row) {
+        const cols = rowDef?.columns ? rowDef.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
+        for (const col of cols) cells.push(missingCell(def, rowKey, rowDef?.label ?? rowKey, col));
+        if (t.found) warnings.push({ code: 'ROW_NOT_FOUND', message: `${def.title}: row ${rowDef?.label ?? rowKey} was not found.` });
+        continue;
+      }
+      const unit = unitOf.get(row)!;
+      const reading = row.readings[unit.choice];
+      if (reading.note === 'overflow' || reading.note === 'short-row' || reading.note === 'aligned-right') {
+        warnings.push({
+          code: reading.note === 'overflow' ? 'ROW_TOO_MANY_VALUES' : 'ROW_TOO_FEW_VALUES',
+          message: `${def.title}: row ${row.label.trim()} has ${reading.note === 'overflow' ? 'more' : 'fewer'} values than columns; placement is uncertain.`,
+          page: row.labelToken?.origin.page,
+        });
+      }
+      row.columns.forEach((col, ci) => {
+        const slot = reading.slots[ci];
+        const key = cellKey(def.id, row.key, col.key);
+        const origin = slot?.token?.origin ?? row.labelToken?.origin ?? null;
+        if (origin && firstPage === null) { firstPage = origin.page; firstTable = origin.table; }
+        const value = slot?.value ?? null;
+        const tiedValues = unit.tied.map((k) => row.readings[k].slots[ci]?.value ?? null);
+        const share = tiedValues.filter((v) => v === value).length / tiedValues.length;
+        const alternatives: Alternative[] = [];
+        for (const v of new Set(tiedValues.filter((v) => v !== value))) {
+          const n = tiedValues.filter((x) => x === v).length;
+          alternatives.push({ value: v, confidence: round(n / tiedValues.length * 0.9), why: 'another split of glued digits that fits the checks as well' });
+        }
+        const unitInfo = col.money
+          ? slot?.unit ? { unit: slot.unit, unitSource: 'cell' as const }
+            : row.headerUnit ? { unit: row.headerUnit, unitSource: 'header' as const }
+            : { unit: col.unit, unitSource: 'assumed' as const }
+          : { unit: slot?.unit ?? col.unit };
+        cells.push({
+          key, row: row.key, col: col.key,
+          rowLabel: row.labelToken ? row.label.replace(/\s+/g, ' ').trim() : row.label,
+          colLabel: col.label,
+          value,
+          ...unitInfo,
+          text: slot?.text ?? '',
+          state: value === null ? 'blank' : 'number',
+          confidence: 0,
+          evidence: {
+            page: origin?.page ?? null,
+            bbox: slot?.token?.origin.bbox ?? null,
+            source: origin?.source ?? 'markup',
+            ...(origin?.source === 'ocr' ? { ocrConfidence: origin.confidence } : {}),
+            genericCell: slot?.token && slot.token.origin.table !== null ? [slot.token.origin.row, slot.token.origin.col] : null,
+          },
+          flags: [],
+          alternatives,
+        });
+        basis.set(key, { labelScore: row.labelScore, placement: slot?.placement ?? 0.3, readingShare: share });
+      });
+    }
+    tables.push({ id: def.id, title: def.title, found: t.found, page: firstPage, genericTable: firstTable, cells });
+  }
+  // Tables the template expects but the document lacks.
+  if (template) {
+    for (const def of template.tables) {
+      if (tables.some((t) => t.id === def.id) || def.rows.length === 0) continue;
+      const rows = expectedRows(def, new Set());
+      const cells = rows.flatMap((rk) => {
+        const rd = def.rows.find((r) => r.key === rk)!;
+        const cols = rd.columns ? rd.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
+        return cols.map((c) => missingCell(def, rk, rd.label, c));
+      });
+      tables.push({ id: def.id, title: def.title, found: false, page: null, genericTable: null, cells });
+      warnings.push({ code: 'TABLE_NOT_FOUND', message: `The ${template.id} form has ${def.title}, but the document does not print it.` });
+    }
+    const order = template.tables.map((d) => d.id);
+    tables.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  }
+  for (const t of tables) {
+    if (!t.found) for (const c of t.cells) basis.set(c.key, { labelScore: 1, placement: 1, readingShare: 1 });
+  }
+  return { tables, basis, printed, warnings };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,195 @@
+/**
+ * Mapping the national forms (gov2021, gov2019) from the token stream: 表二 and 表三 by their row
+ * labels, in printed order, and 表四 as the 15 numbers after its header.
+ */
+import { matchKey } from '../normalize/text.js';
+import { parseNumber } from '../normalize/number.js';
+import type { ColumnDef, RowDef, TableDef, TemplateDef } from '../templates/forms.js';
+import { reviewLitigationHeader } from '../templates/forms.js';
+import { fitRow, type RowReading } from './fit.js';
+import { bestMatch, candidatesFor, isGroupLabel, type LabelCandidate } from './labels.js';
+import type { Token } from './tokens.js';
+
+export interface MappedRow {
+  key: string;
+  label: string;
+  labelToken: Token | null;
+  labelScore: number;
+  columns: ColumnDef[];
+  readings: RowReading[];
+  /** Rows read together from one printed line (表四): their readings are chosen as one. */
+  joint?: string;
+  /** Unit named by the column header (采购总金额（单位：万元）), for money columns. */
+  headerUnit?: string | null;
+}
+
+export interface MappedTable {
+  def: TableDef;
+  found: boolean;
+  rows: MappedRow[];
+}
+
+const LABEL_THRESHOLD = 0.7;
+const MAX_SKIPPED_LABELS = 4;
+
+interface TableCursor {
+  def: TableDef;
+  candidates: LabelCandidate[];
+  lastOrder: number;
+  rows: MappedRow[];
+}
+
+function columnsOf(def: TableDef, row: RowDef): ColumnDef[] {
+  if (!row.columns) return def.columns;
+  return row.columns.map((k) => def.columns.find((c) => c.key === k)!);
+}
+
+/** A label with the digits of its row glued on (`行政规范性文件693665`): the label and a number token. */
+function unglueLabel(t: Token): { label: string; number: Token } | null {
+  const m = /^(.*[^\d.\-])(-?\d[\d.]*)$/.exec(t.key);
+  if (!m || m[1].length < 2) return null;
+  const num = parseNumber(m[2]);
+  if (!num) return null;
+  return { label: m[1], number: { ...t, text: m[2], key: '', kind: 'number', number: num } };
+}
+
+function match(cursors: TableCursor[], key: string): { cursor: TableCursor; candidate: LabelCandidate; score: number } | null {
+  let best: { cursor: TableCursor; candidate: LabelCandidate; score: number } | null = null;
+  for (const cursor of cursors) {
+    const open = cursor.candidates.filter((c) => c.order > cursor.lastOrder);
+    const m = bestMatch(key, open);
+    if (m && m.score >= LABEL_THRESHOLD && (!best || m.score > best.score)) {
+      best = { cursor, candidate: m.candidate, score: m.score };
+    }
+  }
+  return best;
+}
+
+/** The unit a money column's header names (单位：万元), looked for among the tokens just before a row. */
+function headerUnitBefore(tokens: Token[], i: number, column: ColumnDef): string | null {
+  const head = matchKey(column.label).replace(/\(.*$/, '');
+  for (let j = i - 1; j >= Math.max(0, i - 12); j--) {
+    const t = tokens[j];
+    if (t.kind === 'label' && t.key.includes(head)) {
+      const u = /单位:?(万元|元)|\((万元|元)\)/.exec(t.key);
+      return u ? (u[1] ?? u[2]) : null;
+    }
+  }
+  return null;
+}
+
+export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTable[] {
+  const tableDefs = template.tables.filter((t) => t.id === 'active' || t.id === 'applications');
+  const cursors: TableCursor[] = tableDefs.map((def) => ({ def, candidates: candidatesFor(def.rows), lastOrder: -1, rows: [] }));
+  const allRows = tableDefs.flatMap((d) => d.rows);
+  const isRowLabel = (t: Token) => t.kind === 'label' && !!match(cursors, t.key);
+
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (t.kind !== 'label') { i++; continue; }
+    let hit = match(cursors, t.key);
+    let glued: Token | null = null;
+    if (!hit) {
+      const u = unglueLabel(t);
+      if (u) {
+        hit = match(cursors, u.label);
+        glued = hit ? u.number : null;
+      }
+    }
+    if (!hit) { i++; continue; }
+
+    // Collect the values that follow the label until the row ends.
+    const values: Token[] = glued ? [glued] : [];
+    let j = i + 1;
+    let skipped = 0;
+    let rowClosed = t.rowEnd && t.structured && values.length > 0;
+    while (j < tokens.length && !rowClosed) {
+      const v = tokens[j];
+      if (v.kind === 'label') {
+        if (isRowLabel(v) || values.length > 0) break;
+        if (!isGroupLabel(v.key, allRows) && ++skipped > MAX_SKIPPED_LABELS) break;
+        j++;
+        continue;
+      }
+      values.push(v);
+      if (v.rowEnd && v.structured) rowClosed = true;
+      j++;
+    }
+
+    const { cursor, candidate, score } = hit;
+    const row = candidate.row;
+    const isSingleOther = cursor.def.alternativeRows?.single === row.key;
+    if (isSingleOther && values.every((v) => v.kind === 'blank') && j < tokens.length && isRowLabel(tokens[j])) {
+      // （六）其他处理 heading its three sub-rows: a group, not a row of its own.
+      i = j;
+      continue;
+    }
+    const columns = columnsOf(cursor.def, row);
+    const money = columns.find((c) => c.money);
+    cursor.rows.push({
+      key: row.key,
+      label: t.text,
+      labelToken: t,
+      labelScore: score,
+      columns,
+      readings: fitRow(values, columns.length),
+      headerUnit: money ? headerUnitBefore(tokens, i, money) : undefined,
+    });
+    cursor.lastOrder = candidate.order;
+    i = j;
+  }
+
+  const mapped: MappedTable[] = cursors.map((c) => ({ def: c.def, found: c.rows.length > 0, rows: c.rows }));
+  const review = template.tables.find((t) => t.id === 'reviewLitigation');
+  if (review) mapped.push(mapReviewLitigation(tokens, review));
+  return mapped;
+}
+
+/** 表四: after the header (行政复议 … 结果维持 …), one row of 15 numbers, or three rows of five. */
+function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
+  const anchor = matchKey(reviewLitigationHeader.anchors[0]);
+  const first = matchKey(reviewLitigationHeader.firstColumn);
+  let start = -1;
+  for (let i = tokens.length - 1; i >= 0 && start < 0; i--) {
+    if (tokens[i].kind !== 'label' || tokens[i].key !== anchor) continue;
+    for (let j = i + 1; j < Math.min(tokens.length, i + 40); j++) {
+      if (tokens[j].key.startsWith(first)) { start = i; break; }
+    }
+  }
+  if (start < 0) return { def, found: false, rows: [] };
+  const total = def.rows.length * def.columns.length;
+  // Header rows hold labels (and the blanks of their spans); the data row holds only values.
+  const values: Token[] = [];
+  let segment: Token[] = [];
+  const takeSegment = (): boolean => {
+    const hasLabel = segment.some((t) => t.kind === 'label');
+    const seg = segment;
+    segment = [];
+    if (hasLabel) return values.length === 0;
+    values.push(...seg);
+    return values.length < total;
+  };
+  for (let j = start + 1; j < tokens.length; j++) {
+    const t = tokens[j];
+    segment.push(t);
+    if (!t.structured || t.rowEnd) {
+      if (!takeSegment()) break;
+    }
+  }
+  if (segment.length) takeSegment();
+  const readings = fitRow(values, total);
+  const rows: MappedRow[] = def.rows.map((row, r) => ({
+    key: row.key,
+    joint: def.id,
+    label: row.label,
+    labelToken: null,
+    labelScore: 1,
+    columns: def.columns,
+    readings: readings.map((rd) => ({
+      slots: rd.slots.slice(r * def.columns.length, (r + 1) * def.columns.length),
+      note: rd.note,
+    })),
+  }));
+  return { def, found: true, rows };
+}

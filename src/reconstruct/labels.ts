@@ -1,0 +1,59 @@
+/** Matching printed labels to the template's rows: exact, without numbering, wrapped, or near. */
+import { labelCore, matchKey, similarity } from '../normalize/text.js';
+import type { RowDef } from '../templates/forms.js';
+
+export interface LabelCandidate {
+  row: RowDef;
+  order: number;
+  keys: string[];
+}
+
+export interface LabelMatch {
+  candidate: LabelCandidate;
+  score: number;
+}
+
+export function candidatesFor(rows: RowDef[]): LabelCandidate[] {
+  return rows.map((row, order) => ({
+    row,
+    order,
+    keys: [row.label, ...(row.variants ?? [])].map(matchKey),
+  }));
+}
+
+/** How well a printed label (already a match key) names a template label; 0 when it does not. */
+export function labelScore(printed: string, label: string): number {
+  if (printed === label) return 1;
+  const pc = labelCore(printed);
+  const lc = labelCore(label);
+  // Short labels (其他, 总计) are also column headers: only their numbered form identifies the row.
+  if (lc.length <= 3) return pc === lc && pc !== printed ? 0.9 : 0;
+  if (pc === lc) return 0.95;
+  // A label wrapped over two cells or lines: the first part stands for the whole.
+  if (lc.startsWith(pc) && pc.length >= Math.max(4, lc.length * 0.5)) return 0.85;
+  if (pc.startsWith(lc) && lc.length >= pc.length * 0.7) return 0.85;
+  const s = similarity(pc, lc);
+  return s >= 0.72 ? s * 0.9 : 0;
+}
+
+export function bestMatch(printedKey: string, candidates: LabelCandidate[]): LabelMatch | null {
+  let best: LabelMatch | null = null;
+  for (const c of candidates) {
+    for (const k of c.keys) {
+      const score = labelScore(printedKey, k);
+      if (score > 0 && (!best || score > best.score)) best = { candidate: c, score };
+    }
+  }
+  return best;
+}
+
+/** Group labels (三、本年度办理结果, （三）不予公开 …) are part of the row structure, not rows. */
+export function isGroupLabel(printedKey: string, rows: RowDef[]): boolean {
+  for (const r of rows) {
+    for (const g of r.groups ?? []) {
+      const gk = matchKey(g);
+      if (printedKey === gk || labelCore(printedKey) === labelCore(gk)) return true;
+    }
+  }
+  return false;
+}

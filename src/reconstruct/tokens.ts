@@ -1,0 +1,81 @@
+/**
+ * The reconstruction reads the document as one stream of tokens: every grid cell (row by row) and
+ * every line, in reading order, each knowing where it came from. Label matching walks this stream,
+ * which works the same whether a table arrived as markup, ruled PDF cells or flattened text.
+ */
+import type { BBox, LayoutDocument, TextSource } from '../layout/types.js';
+import { isBlankText, isPageFooter, parseNumber, type ParsedNumber } from '../normalize/number.js';
+import { matchKey } from '../normalize/text.js';
+
+export interface TokenOrigin {
+  /** Index into the generic tables, or null for a line outside any table. */
+  table: number | null;
+  row: number;
+  col: number;
+  page: number;
+  bbox: BBox | null;
+  source: TextSource;
+  confidence: number;
+}
+
+export interface Token {
+  text: string;
+  /** Normalised form for label matching (empty for numbers and blanks). */
+  key: string;
+  kind: 'number' | 'blank' | 'label';
+  number: ParsedNumber | null;
+  /** The token closes a row whose cells are known (markup, ruled or delimited grids). */
+  rowEnd: boolean;
+  /** The token's grid keeps empty cells and column positions (blank tokens are meaningful). */
+  structured: boolean;
+  origin: TokenOrigin;
+}
+
+function makeToken(text: string, origin: TokenOrigin, structured: boolean): Token {
+  const number = parseNumber(text);
+  const kind = number ? 'number' : isBlankText(text) ? 'blank' : 'label';
+  return { text, key: kind === 'label' ? matchKey(text) : '', kind, number, rowEnd: false, structured, origin };
+}
+
+/**
+ * `gridIndex` maps a block index to its generic-table index. Blank cells are kept only where the
+ * grid keeps them (a flat stream has none); page footers are dropped everywhere.
+ */
+export function tokenize(doc: LayoutDocument, gridIndex: Map<number, number>): Token[] {
+  const tokens: Token[] = [];
+  doc.blocks.forEach((block, bi) => {
+    if (block.kind === 'line') {
+      if (isPageFooter(block.text)) return;
+      const t = makeToken(block.text, {
+        table: null, row: 0, col: 0, page: block.page, bbox: block.bbox, source: block.source, confidence: block.confidence,
+      }, false);
+      t.rowEnd = true;
+      if (t.kind !== 'blank') tokens.push(t);
+      return;
+    }
+    const structured = block.structure !== 'stream';
+    const byRow = new Map<number, typeof block.cells>();
+    for (const c of block.cells) {
+      const list = byRow.get(c.row) ?? [];
+      list.push(c);
+      byRow.set(c.row, list);
+    }
+    const rows = [...byRow.keys()].sort((a, b) => a - b);
+    for (const r of rows) {
+      const cells = byRow.get(r)!.sort((a, b) => a.col - b.col);
+      let last: Token | null = null;
+      for (const c of cells) {
+        if (isPageFooter(c.text)) continue;
+        const t = makeToken(c.text, {
+          table: gridIndex.get(bi) ?? null, row: c.row, col: c.col, page: c.page, bbox: c.bbox,
+          source: block.source, confidence: c.confidence,
+        }, structured);
+        if (t.kind === 'blank' && !structured) continue;
+        tokens.push(t);
+        last = t;
+      }
+      if (last && structured) last.rowEnd = true;
+    }
+  });
+  return tokens;
+}
