@@ -1,0 +1,150 @@
+/**
+ * HTML pages: decoded by BOM, HTTP header, <meta> or detection; parsed (never rendered, never run)
+ * with parse5; tables become grids with their row and column spans, everything else lines.
+ * Tables that hold other tables are page layout, and are read as flow.
+ */
+import { parse } from 'parse5';
+import type { DefaultTreeAdapterMap } from 'parse5';
+import { ConvertError } from '../intake/errors.js';
+import type { Limits } from '../intake/limits.js';
+import type { LayoutBlock, LayoutCell, LayoutDocument, LayoutGrid } from '../layout/types.js';
+import { buildGrid, type SpanCell } from '../layout/grid.js';
+import { decodeText } from './charset.js';
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'select', 'button', 'head']);
+const BLOCK = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'center', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
+  'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
+  'section', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'caption', 'ul', 'br',
+]);
+const MAX_SPAN = 1000;
+
+const isElement = (n: Node): n is Element => 'tagName' in n;
+const childrenOf = (n: Node): Node[] => ('childNodes' in n ? (n.childNodes as Node[]) : []);
+const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value;
+
+/** Charset named in the first bytes of the page (<meta charset> or http-equiv). */
+function metaCharset(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+  const m = /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head);
+  return m ? m[1] : null;
+}
+
+/** Text of a subtree, with line breaks where blocks and <br> break it. Iterative: pages nest deeply. */
+function textOf(root: Node): string {
+  let out = '';
+  const stack: Node[] = [...childrenOf(root)].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.nodeName === '#text') out += (n as DefaultTreeAdapterMap['textNode']).value;
+    else if (isElement(n)) {
+      if (SKIP.has(n.tagName)) continue;
+      if (BLOCK.has(n.tagName)) out += '\n';
+      const kids = childrenOf(n);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+  }
+  return out.replace(/[ \t\r\u00a0\u3000]+/g, ' ').replace(/ *\n[ \n]*/g, '\n').trim();
+}
+
+function containsTable(el: Element): boolean {
+  const stack = [...childrenOf(el)];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (isElement(n)) {
+      if (n.tagName === 'table') return true;
+      stack.push(...childrenOf(n));
+    }
+  }
+  return false;
+}
+
+/** Rows of a table element (through thead/tbody/tfoot, not into nested tables). */
+function rowsOf(table: Element): Element[] {
+  const rows: Element[] = [];
+  for (const child of childrenOf(table)) {
+    if (!isElement(child)) continue;
+    if (child.tagName === 'tr') rows.push(child);
+    else if (['thead', 'tbody', 'tfoot'].includes(child.tagName)) {
+      for (const r of childrenOf(child)) if (isElement(r) && r.tagName === 'tr') rows.push(r);
+    }
+  }
+  return rows;
+}
+
+function span(el: Element, name: string): number {
+  const n = parseInt(attr(el, name) ?? '1', 10);
+  return Number.isFinite(n) && n >= 1 ? Math.min(n, MAX_SPAN) : 1;
+}
+
+function tableGrid(table: Element): LayoutGrid | null {
+  const rows = rowsOf(table).map((tr) =>
+    childrenOf(tr).filter((c): c is Element => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).map((td) => ({
+      text: textOf(td),
+      rowSpan: span(td, 'rowspan'),
+      colSpan: span(td, 'colspan'),
+      header: td.tagName === 'th',
+    }) satisfies SpanCell),
+  );
+  if (!rows.some((r) => r.length)) return null;
+  const { cells, rows: nRows, cols } = buildGrid(rows);
+  const layoutCells: LayoutCell[] = cells.map((c) => ({ ...c, bbox: null, page: 1, confidence: 1 }));
+  return { kind: 'grid', page: 1, bbox: null, rows: nRows, cols, cells: layoutCells, source: 'markup', structure: 'markup' };
+}
+
+const HEADING = /^h([1-6])$/;
+
+export function extractHtml(bytes: Uint8Array, declaredCharset: string | null | undefined, limits: Limits): LayoutDocument {
+  const decoded = decodeText(bytes, declaredCharset ?? metaCharset(bytes));
+  const document = parse(decoded.text);
+  const blocks: LayoutBlock[] = [];
+  let title: string | undefined;
+  let line = '';
+  let heading: number | undefined;
+  const flush = () => {
+    const text = line.replace(/[ \t\r\n\u00a0\u3000]+/g, ' ').trim();
+    if (text) blocks.push({ kind: 'line', text, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) });
+    line = '';
+  };
+
+  // Iterative walk: entering and leaving elements, so nesting depth costs no stack.
+  const stack: { node: Node; leave: boolean; depth: number }[] = [{ node: document, leave: false, depth: 0 }];
+  while (stack.length) {
+    const { node, leave, depth } = stack.pop()!;
+    if (depth > limits.maxHtmlDepth) {
+      throw new ConvertError('HTML_TOO_DEEP', 422, `The HTML nests elements more than ${limits.maxHtmlDepth} deep (XXGK_MAX_HTML_DEPTH); it is not a report page.`);
+    }
+    if (node.nodeName === '#text') { line += (node as DefaultTreeAdapterMap['textNode']).value; continue; }
+    if (!isElement(node)) {
+      if (!leave) for (const c of [...childrenOf(node)].reverse()) stack.push({ node: c, leave: false, depth: depth + 1 });
+      continue;
+    }
+    const tag = node.tagName;
+    const h = HEADING.exec(tag);
+    if (leave) {
+      if (BLOCK.has(tag)) flush();
+      if (h) heading = undefined;
+      continue;
+    }
+    if (tag === 'title' && title === undefined) { title = textOf(node); continue; }
+    if (SKIP.has(tag)) continue;
+    if (BLOCK.has(tag)) flush();
+    if (tag === 'table' && !containsTable(node)) {
+      const grid = tableGrid(node);
+      if (grid) blocks.push(grid);
+      continue;
+    }
+    if (h) heading = Number(h[1]);
+    stack.push({ node, leave: true, depth });
+    const kids = childrenOf(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], leave: false, depth: depth + 1 });
+  }
+  flush();
+  const warnings = decoded.invalid > 0
+    ? [{ code: 'INVALID_BYTES', message: `${decoded.invalid} byte sequence(s) were not valid ${decoded.encoding} and were replaced.` }]
+    : [];
+  return { pages: [{ page: 1, width: null, height: null, source: 'markup' }], blocks, metaTitle: title, warnings };
+}

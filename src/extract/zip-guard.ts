@@ -1,0 +1,48 @@
+/**
+ * Zip-bomb defence for Office files: the declared sizes are summed and every entry is inflated
+ * with a running byte count, so a lying header cannot make us hold more than the limit.
+ */
+import yauzl from 'yauzl';
+import { ConvertError } from '../intake/errors.js';
+
+const MAX_ENTRIES = 10_000;
+
+export async function inspectZip(bytes: Uint8Array, maxBytes: number): Promise<Set<string>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z!))),
+  ).catch((err: Error) => {
+    throw new ConvertError('DOCX_CORRUPT', 422, `The Word document is damaged (its ZIP structure cannot be read: ${err.message}).`);
+  });
+  const names = new Set<string>();
+  let total = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        names.add(entry.fileName);
+        if (names.size > MAX_ENTRIES) return reject(new ConvertError('DOCX_TOO_LARGE', 413, `The Word document has more than ${MAX_ENTRIES} parts.`));
+        total += entry.uncompressedSize;
+        if (total > maxBytes) return reject(tooLarge(maxBytes));
+        if (entry.fileName.endsWith('/')) return zip.readEntry();
+        zip.openReadStream(entry, (err, stream) => {
+          if (err || !stream) return reject(err ?? new Error('unreadable entry'));
+          stream.on('data', () => undefined);
+          stream.on('error', reject);
+          stream.on('end', () => zip.readEntry());
+        });
+      });
+      zip.readEntry();
+    });
+  } catch (err) {
+    if (err instanceof ConvertError) throw err;
+    throw new ConvertError('DOCX_CORRUPT', 422, `The Word document is damaged: ${(err as Error).message}.`);
+  } finally {
+    zip.close();
+  }
+  return names;
+}
+
+function tooLarge(maxBytes: number): ConvertError {
+  return new ConvertError('DOCX_TOO_LARGE', 413, `The Word document decompresses to more than ${maxBytes} bytes (XXGK_MAX_DECOMPRESSED_BYTES); refused as a possible zip bomb.`);
+}
