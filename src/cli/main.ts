@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/** The `xxgk-convert` command: convert one file, or serve the HTTP API. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConvertError } from '../intake/errors.js';
+import { limitsFromEnv } from '../intake/limits.js';
+import { convert } from '../pipeline.js';
+import { createApp } from '../service/app.js';
+import { configFromEnv } from '../service/config.js';
+
+const USAGE = `Usage:
+  xxgk-convert convert <file> [--out result.json]   convert one report, print (or write) the JSON model
+  xxgk-convert serve                                start the HTTP service on HOST:PORT (default 127.0.0.1:8080)
+
+Configuration is by environment variables; see the README.`;
+
+async function convertCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', short: 'o' } } });
+  if (positionals.length !== 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const file = positionals[0];
+  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+    throw new ConvertError('FILE_UNREADABLE', 2, `Cannot read ${file}: ${err.code ?? err.message}`);
+  });
+  const report = await convert(bytes, { filename: basename(file), limits: limitsFromEnv() });
+  const json = JSON.stringify(report, null, 2) + '\n';
+  if (values.out) await writeFile(values.out, json);
+  else process.stdout.write(json);
+  return 0;
+}
+
+async function serveCommand(): Promise<number> {
+  const config = configFromEnv();
+  const app = createApp({ config });
+  const server = app.listen(config.port, config.host, () => {
+    console.log(JSON.stringify({ msg: 'listening', url: `http://${config.host}:${config.port}` }));
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return new Promise(() => undefined);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'convert') return await convertCommand(rest);
+    if (command === 'serve') return await serveCommand();
+    console.error(USAGE);
+    return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+  } catch (err) {
+    if (err instanceof ConvertError) {
+      console.error(`xxgk-convert: ${err.message} (${err.code})`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

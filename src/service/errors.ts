@@ -1,0 +1,45 @@
+/** Every error leaves the service as `{ error: { code, message } }` with a status that fits; never a stack trace. */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ConvertError } from '../intake/errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** body-parser and multer errors, translated into what the user did wrong. */
+function fromParserError(err: { type?: string; code?: string; status?: number; message?: string }, maxBytes: number): ConvertError | null {
+  if (err.type === 'entity.too.large' || err.code === 'LIMIT_FILE_SIZE') {
+    return new ConvertError('TOO_LARGE', 413, `The upload is larger than the limit of ${maxBytes} bytes (XXGK_MAX_BYTES).`);
+  }
+  if (err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT') {
+    return new ConvertError('BAD_MULTIPART', 400, 'Send exactly one file, in the multipart field "file".');
+  }
+  if (typeof err.code === 'string' && err.code.startsWith('LIMIT_')) {
+    return new ConvertError('BAD_MULTIPART', 400, `The multipart request breaks a limit (${err.code}).`);
+  }
+  if (err.type === 'request.aborted') return new ConvertError('ABORTED', 400, 'The client aborted the upload.');
+  if (err.status === 400 || /multipart|boundary/i.test(err.message ?? '')) {
+    return new ConvertError('BAD_REQUEST', 400, `The request body cannot be read: ${err.message ?? 'malformed'}.`);
+  }
+  return null;
+}
+
+export function errorHandler(maxBytes: number, log: (err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const known = err instanceof ConvertError ? err : fromParserError(err, maxBytes);
+    if (known) {
+      res.status(known.status).json(errorBody(known.code, known.message));
+      return;
+    }
+    log(err);
+    res.status(500).json(errorBody('INTERNAL', 'The conversion failed unexpectedly; the error was logged.'));
+  };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody('NOT_FOUND', `No route ${req.method} ${req.path}.`));
+};
