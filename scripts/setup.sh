@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sets up xxgk-convert on a Debian machine: system packages (installed when missing, as root),
+# npm packages from the lock file, and the build. The README, .ci/run and the Dockerfile all use it.
+#   bash scripts/setup.sh               runtime: system packages, npm ci, build
+#   bash scripts/setup.sh --test        also what the tests and benchmarks use
+#   bash scripts/setup.sh --system-only only the system packages (the Docker runtime stage)
+#   bash scripts/setup.sh --no-system   only npm ci and the build (the Docker build stage)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Runtime: LibreOffice converts legacy .doc files.
+RUNTIME_PACKAGES=(libreoffice-writer-nogui)
+# Tests and benchmarks: pdftotext as a baseline, CJK fonts and Chromium to render fixtures.
+TEST_PACKAGES=(poppler-utils fonts-noto-cjk chromium)
+
+system=1 npm=1 packages=("${RUNTIME_PACKAGES[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --test) packages+=("${TEST_PACKAGES[@]}") ;;
+    --system-only) npm=0 ;;
+    --no-system) system=0 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$system" = 1 ]; then
+  missing=()
+  for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "setup: installing ${missing[*]}"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "setup: missing Debian packages ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
+    fi
+  fi
+fi
+
+if [ "$npm" = 1 ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent build
+fi
