@@ -16,7 +16,7 @@ interface ClassifiedLine {
 }
 
 const MARKDOWN_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
-const SECTION_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S.*(情况|事项|措施|问题|附表|概述)$/;
+const SECTION_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S.*(情况|情況|事项|事項|措施|问题|問題|附表|概述)$/;
 const MAX_CELL_CHARS = 60;
 
 function splitPipes(line: string): string[] {
