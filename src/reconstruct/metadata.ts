@@ -31,11 +31,20 @@ function documentText(doc: LayoutDocument): string {
   return toSimplified(cleanPrinted(parts.join('\n').slice(0, 200_000)).replace(/ (?=\S)/g, ' ')) + '\n';
 }
 
+/** A title split over lines (agency on one, `2024年…年度报告` on the next) is joined back. */
 function findTitle(doc: LayoutDocument): string | null {
-  const candidates = [doc.metaTitle ?? '', ...doc.blocks.slice(0, 60).filter((b) => b.kind === 'line').map((b) => b.text)];
-  for (const c of candidates) {
-    const t = cleanPrinted(c);
-    if (t.length >= 6 && t.length <= 80 && TITLE.test(toSimplified(t))) return t.replace(/^[#\s]+/, '');
+  const lines = doc.blocks.slice(0, 80).filter((b) => b.kind === 'line').map((b) => cleanPrinted(b.text));
+  // The printed title first: document metadata is often a generic 政府信息公开工作年度报告.
+  const candidates: { text: string; previous: string | null }[] = [
+    ...lines.map((text, i) => ({ text, previous: i > 0 ? lines[i - 1] : null })),
+    { text: cleanPrinted(doc.metaTitle ?? ''), previous: null },
+  ];
+  for (const { text, previous } of candidates) {
+    if (text.length < 6 || text.length > 80 || !TITLE.test(toSimplified(text))) continue;
+    const title = text.replace(/^[#\s]+/, '');
+    const startsWithYear = /^((?:19|20)\d{2}\s*年|政府信息公开|信息公开)/.test(title);
+    if (startsWithYear && previous && previous.length <= 30 && !/[。，,；;：:]/.test(previous)) return `${previous}${title}`;
+    return title;
   }
   return null;
 }

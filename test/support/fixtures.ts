@@ -15,18 +15,6 @@ export function expectedFor(name: string): Expected {
   return JSON.parse(readFileSync(join(samplesDir, 'expected', `${name}.json`), 'utf8')) as Expected;
 }
 
-export interface ManifestEntry {
-  file: string;
-  seed: string;
-  expected: string;
-  route: string;
-  variant: string;
-}
-
-export function manifest(): ManifestEntry[] {
-  return JSON.parse(readFileSync(join(samplesDir, 'manifest.json'), 'utf8')) as ManifestEntry[];
-}
-
 export function sample(path: string): Buffer {
   return readFileSync(join(samplesDir, path));
 }

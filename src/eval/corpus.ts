@@ -1,0 +1,52 @@
+/** The labelled samples the evaluation runs over: the repo's samples and, when present, the real PDFs beside it. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Sample {
+  /** Path relative to the repo (or `shared/…` for files read from ../shared). */
+  id: string;
+  path: string;
+  expected: string;
+  seed: string;
+  route: string;
+  variant: string;
+  /** 0 for born-digital and clean renderings; higher for degraded scans. */
+  degradation: number;
+  bornDigital: boolean;
+  /** Calibration is fitted on `train` and reported on `test`: never the same source document. */
+  split: 'train' | 'test';
+}
+
+interface ManifestEntry { file: string; seed: string; expected: string; route: string; variant: string; degradation?: number }
+
+/** Source documents whose samples fit the confidence model; every other document is held out. */
+export const TRAIN_SEEDS = new Set(['000_ac416d85e5af171b', '002_428db422c0ca7d7e', 'huaian-hongze-2024']);
+
+const BORN_DIGITAL = new Set(['text', 'html', 'docx', 'doc', 'pdf-text']);
+
+function fromManifest(root: string, dir: string): Sample[] {
+  const file = join(root, dir, 'manifest.json');
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, 'utf8')) as ManifestEntry[]).map((m) => {
+    return sample(m.seed, join(root, dir, m.file), join(root, 'samples', m.expected), `${dir}/${m.file}`, m.route, m.variant, m.degradation ?? 0);
+  });
+}
+
+function sample(seed: string, path: string, expected: string, id: string, route: string, variant: string, degradation: number): Sample {
+  return { id, path, expected, seed, route, variant, degradation, bornDigital: BORN_DIGITAL.has(route), split: TRAIN_SEEDS.has(seed) ? 'train' : 'test' };
+}
+
+export function loadCorpus(root: string): Sample[] {
+  const list: Sample[] = [];
+  const seeds = ['000_ac416d85e5af171b', '001_c47c3146309e273f', '002_428db422c0ca7d7e', '003_7d78940555e26d72', '004_a98acada5b20935e'];
+  for (const s of seeds) list.push(sample(s, join(root, 'samples/seeds', `${s}.txt`), join(root, 'samples/expected', `${s}.json`), `samples/seeds/${s}.txt`, 'text', 'seed', 0));
+  list.push(...fromManifest(root, 'samples'));
+  list.push(...fromManifest(root, 'samples/pdf'));
+  list.push(...fromManifest(root, 'samples/scans'));
+  const real = join(root, '../shared/fixtures/real');
+  for (const name of ['huaian-city-2024', 'huaian-hongze-2024']) {
+    const path = join(real, `${name}.pdf`);
+    if (existsSync(path)) list.push(sample(name, path, join(root, 'samples/expected', `${name}.json`), `shared/${name}.pdf`, 'pdf-text', 'real', 0));
+  }
+  return list;
+}
