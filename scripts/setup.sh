@@ -38,6 +38,8 @@ if [ "$system" = 1 ]; then
 fi
 
 if [ "$npm" = 1 ]; then
+  # onnxruntime-node's install script fetches GPU binaries from the internet; the CPU ones ship in the package.
+  export ONNXRUNTIME_NODE_INSTALL=skip
   npm ci --no-audit --no-fund --loglevel=error
   npm run --silent build
 fi

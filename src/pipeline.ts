@@ -21,6 +21,8 @@ export interface ConvertOptions {
   limits?: Limits;
   reviewThreshold?: number;
   id?: string;
+  /** Called as pages are done (jobs show it as progress). */
+  onProgress?: (done: number, total: number | null) => void;
 }
 
 export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): Promise<Report> {
@@ -31,6 +33,7 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
   }
   const sniffed = await sniff(bytes, options.filename);
   const { layout, route } = await extract({ bytes, format: sniffed.format, charset: options.charset, limits });
+  options.onProgress?.(layout.pages.length, layout.pages.length);
   const rec = reconstruct(layout);
 
   const checks = applyChecks(rec.tables, rec.template, rec.printed);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConvertError } from '../intake/errors.js';
 import { limitsFromEnv } from '../intake/limits.js';
 import { convert } from '../pipeline.js';
-import { createApp } from '../service/app.js';
+import { createService } from '../service/app.js';
 import { configFromEnv } from '../service/config.js';
 
 const USAGE = `Usage:
@@ -32,16 +32,26 @@ async function convertCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Serves until SIGTERM/SIGINT: then stops taking work, lets running jobs finish (or re-queues them), closes. */
 async function serveCommand(): Promise<number> {
   const config = configFromEnv();
-  const app = createApp({ config });
+  const { app, ctx } = createService(config);
   const server = app.listen(config.port, config.host, () => {
-    console.log(JSON.stringify({ msg: 'listening', url: `http://${config.host}:${config.port}` }));
+    ctx.log.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, dataDir: config.dataDir, workers: config.workers });
   });
-  const stop = () => server.close(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  return new Promise(() => undefined);
+  server.requestTimeout = 10 * 60_000;
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      ctx.log.info({ msg: 'shutting down', signal, graceMs: config.shutdownGraceMs });
+      server.close();
+      void ctx.close().then(() => resolve(0));
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
 }
 
 async function main(argv: string[]): Promise<number> {

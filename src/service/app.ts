@@ -1,59 +1,49 @@
-/** The HTTP service: a thin shell over the pipeline. */
-import express, { type Request } from 'express';
-import multer from 'multer';
-import { ConvertError } from '../intake/errors.js';
-import { reportSchema } from '../model/schema.js';
-import { convert } from '../pipeline.js';
+/** The HTTP service: a thin shell over the pipeline, the job queue and the store. */
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express from 'express';
+import helmet from 'helmet';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from './auth.js';
 import type { ServiceConfig } from './config.js';
+import { createContext, type ServiceContext } from './context.js';
 import { errorHandler, notFound } from './errors.js';
+import { jobsRouter } from './routes/jobs.js';
+import { healthRouter, metaRouter } from './routes/meta.js';
+import { resultsRouter } from './routes/results.js';
 
-export interface AppOptions {
-  config: ServiceConfig;
-  log?: (err: unknown) => void;
+export interface Service {
+  app: express.Express;
+  ctx: ServiceContext;
 }
 
-function charsetOf(req: Request): string | null {
-  return /charset\s*=\s*"?([\w-]+)/i.exec(req.headers['content-type'] ?? '')?.[1] ?? null;
-}
-
-export function createApp({ config, log = (e) => console.error(e) }: AppOptions) {
+export function createService(config: ServiceConfig, log: Logger = pino({ level: config.logLevel })): Service {
+  const ctx = createContext(config, log);
   const app = express();
   app.disable('x-powered-by');
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.limits.maxBytes, files: 1, fields: 10 }, defParamCharset: 'utf8' });
-  const raw = express.raw({ type: () => true, limit: config.limits.maxBytes });
-
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  app.get('/v1/schema', (_req, res) => { res.type('application/schema+json').send(JSON.stringify(reportSchema)); });
-
-  app.post('/v1/convert', (req, res, next) => {
-    const multipart = req.is('multipart/form-data');
-    const parser = multipart ? upload.single('file') : raw;
-    parser(req, res, async (err?: unknown) => {
-      if (err) return next(err);
-      try {
-        let bytes: Uint8Array;
-        let filename = typeof req.query.filename === 'string' ? req.query.filename : undefined;
-        if (multipart) {
-          if (!req.file) throw new ConvertError('EMPTY_BODY', 400, 'The multipart request has no file: send it in the field "file".');
-          bytes = req.file.buffer;
-          filename ??= req.file.originalname;
-        } else {
-          bytes = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();
-        }
-        const report = await convert(bytes, {
-          filename,
-          charset: multipart ? null : charsetOf(req),
-          limits: config.limits,
-          reviewThreshold: config.reviewThreshold,
-        });
-        res.json(report);
-      } catch (e) {
-        next(e);
-      }
-    });
-  });
-
+  app.set('trust proxy', false);
+  app.use(pinoHttp({
+    logger: log,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  }));
+  app.use(helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
+  }));
+  if (config.corsOrigins.length) app.use(cors({ origin: config.corsOrigins, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'] }));
+  app.use(ctx.metrics.middleware);
+  app.use(healthRouter());
+  app.use(authenticate(config));
+  app.use(metaRouter(ctx));
+  app.use(jobsRouter(ctx));
+  app.use(resultsRouter(ctx));
   app.use(notFound);
-  app.use(errorHandler(config.limits.maxBytes, log));
-  return app;
+  app.use(errorHandler(config.limits.maxBytes, (err) => log.error({ err }, 'unexpected error')));
+  return { app, ctx };
 }

@@ -32,6 +32,8 @@ export function errorHandler(maxBytes: number, log: (err: unknown) => void): Err
   return (err, _req, res, _next) => {
     const known = err instanceof ConvertError ? err : fromParserError(err, maxBytes);
     if (known) {
+      const retryAfter = (known as ConvertError & { retryAfter?: number }).retryAfter;
+      if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
       res.status(known.status).json(errorBody(known.code, known.message));
       return;
     }

@@ -1,19 +1,36 @@
-/** A service instance for supertest, on the same configuration code the CLI uses. */
+/** A real service instance for supertest: its own data directory, workers, and the configuration code the CLI uses. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import request from 'supertest';
-import { createApp } from '../../src/service/app.js';
+import { createService, type Service } from '../../src/service/app.js';
 import { configFromEnv } from '../../src/service/config.js';
 import type { Report } from '../../src/model/report.js';
 import { schemaErrors } from '../../src/model/schema.js';
-import assert from 'node:assert/strict';
+import { pino } from 'pino';
 
-export function testApp(env: NodeJS.ProcessEnv = {}) {
+export interface TestService extends Service {
+  errors: unknown[];
+  dataDir: string;
+}
+
+/** Starts a service for the current test file and closes it (and removes its data) after the file's tests. */
+export function testApp(env: NodeJS.ProcessEnv = {}): TestService {
+  const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-test-'));
   const errors: unknown[] = [];
-  const app = createApp({ config: configFromEnv(env), log: (e) => errors.push(e) });
-  return { app, errors };
+  const log = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line)) });
+  const service = createService(configFromEnv({ XXGK_WORKERS: '2', XXGK_SHUTDOWN_GRACE_SECONDS: '0', ...env, XXGK_DATA_DIR: dataDir }), log);
+  after(async () => {
+    await service.ctx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { ...service, errors, dataDir };
 }
 
 /** POSTs raw bytes to /v1/convert and returns the validated model. */
-export async function convertVia(app: ReturnType<typeof testApp>['app'], bytes: Buffer, filename: string, contentType = 'application/octet-stream'): Promise<Report> {
+export async function convertVia(app: Service['app'], bytes: Buffer, filename: string, contentType = 'application/octet-stream'): Promise<Report> {
   const res = await request(app).post(`/v1/convert?filename=${encodeURIComponent(filename)}`).set('Content-Type', contentType).send(bytes);
   assert.equal(res.status, 200, `${filename}: ${JSON.stringify(res.body)}`);
   assert.deepEqual(schemaErrors(res.body), [], `${filename} does not match the schema`);

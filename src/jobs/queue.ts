@@ -1,0 +1,178 @@
+/**
+ * The job queue: bounded lanes in front of the worker pools, with every state change written to
+ * the database first, so a restart loses nothing (queued jobs run, running ones run again).
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { ConvertError } from '../intake/errors.js';
+import type { Limits } from '../intake/limits.js';
+import type { Report } from '../model/report.js';
+import type { FileStore } from '../store/files.js';
+import type { Job, JobStore, Lane } from '../store/jobs.js';
+import type { ResultStore } from '../store/results.js';
+import { WorkerPool } from './pool.js';
+
+export interface QueueConfig {
+  workers: number;
+  ocrWorkers: number;
+  /** Most jobs waiting (not running) at once; past it submissions get 429. */
+  queueLimit: number;
+  timeoutMs: number;
+  limits: Limits;
+  reviewThreshold: number;
+}
+
+export interface Submission {
+  owner: string;
+  bytes: Uint8Array;
+  filename: string;
+  charset: string | null;
+  optionsKey: string;
+  lane: Lane;
+  callbackUrl: string | null;
+}
+
+export interface QueueEvents {
+  finished: [job: Job];
+}
+
+export class JobQueue extends EventEmitter<QueueEvents> {
+  private readonly pools: Record<Lane, WorkerPool>;
+  private readonly pending: Record<Lane, string[]> = { main: [], ocr: [] };
+  private readonly running = new Map<string, () => void>();
+  private readonly durations: number[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly jobs: JobStore,
+    private readonly results: ResultStore,
+    private readonly files: FileStore,
+    private readonly config: QueueConfig,
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.pools = { main: new WorkerPool(config.workers, 'convert'), ocr: new WorkerPool(config.ocrWorkers, 'ocr') };
+  }
+
+  /** After a restart: jobs that were running run again, queued ones keep their order. */
+  recover(): { requeued: number; queued: number } {
+    const requeued = this.jobs.requeueRunning();
+    const queued = this.jobs.queued();
+    for (const j of queued) this.pending[j.lane].push(j.id);
+    this.pump('main');
+    this.pump('ocr');
+    return { requeued, queued: queued.length };
+  }
+
+  depth(lane?: Lane): number {
+    return lane ? this.pending[lane].length : this.pending.main.length + this.pending.ocr.length;
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Seconds a client should wait before trying again when the queue is full. */
+  retryAfterSeconds(): number {
+    const avg = this.durations.length ? this.durations.reduce((a, b) => a + b, 0) / this.durations.length / 1000 : 2;
+    return Math.max(1, Math.ceil((avg * this.depth()) / Math.max(1, this.config.workers)));
+  }
+
+  submit(s: Submission): Job {
+    if (this.stopping) throw new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.');
+    if (this.depth() >= this.config.queueLimit) {
+      const err = new ConvertError('QUEUE_FULL', 429, `The queue is full (${this.config.queueLimit} jobs waiting, XXGK_QUEUE_LIMIT); try again later.`);
+      throw Object.assign(err, { retryAfter: this.retryAfterSeconds() });
+    }
+    const sha256 = this.files.put(s.bytes);
+    const job = this.jobs.create({ id: randomUUID(), owner: s.owner, sha256, filename: s.filename, charset: s.charset, optionsKey: s.optionsKey, lane: s.lane, callbackUrl: s.callbackUrl });
+    this.pending[s.lane].push(job.id);
+    this.pump(s.lane);
+    return this.jobs.get(job.id)!;
+  }
+
+  cancel(id: string): Job | null {
+    const job = this.jobs.get(id);
+    if (!job) return null;
+    if (this.jobs.cancel(id)) {
+      for (const lane of ['main', 'ocr'] as const) this.pending[lane] = this.pending[lane].filter((p) => p !== id);
+      this.running.get(id)?.();
+      const done = this.jobs.get(id)!;
+      this.emit('finished', done);
+      return done;
+    }
+    return job;
+  }
+
+  /** Resolves with the job once it has finished, or as it stands after `ms`. */
+  waitFor(id: string, ms: number): Promise<Job> {
+    return new Promise((resolve) => {
+      const current = this.jobs.get(id)!;
+      if (['succeeded', 'failed', 'cancelled'].includes(current.status) || ms <= 0) return resolve(current);
+      const onFinished = (job: Job) => {
+        if (job.id !== id) return;
+        clearTimeout(timer);
+        this.off('finished', onFinished);
+        resolve(job);
+      };
+      const timer = setTimeout(() => {
+        this.off('finished', onFinished);
+        resolve(this.jobs.get(id)!);
+      }, ms);
+      this.on('finished', onFinished);
+    });
+  }
+
+  private pump(lane: Lane): void {
+    const pool = this.pools[lane];
+    while (!this.stopping && pool.idle > 0 && this.pending[lane].length) {
+      const id = this.pending[lane].shift()!;
+      if (!this.jobs.start(id)) continue; // cancelled while waiting
+      void this.execute(this.jobs.get(id)!, pool).finally(() => this.pump(lane));
+    }
+  }
+
+  private async execute(job: Job, pool: WorkerPool): Promise<void> {
+    const bytes = this.files.get(job.sha256);
+    if (!bytes) {
+      this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' });
+      this.emit('finished', this.jobs.get(job.id)!);
+      return;
+    }
+    const started = performance.now();
+    const { outcome, cancel } = pool.run(
+      { bytes, filename: job.filename, charset: job.charset, limits: this.config.limits, reviewThreshold: this.config.reviewThreshold, id: job.id },
+      this.config.timeoutMs,
+      (done, total) => this.jobs.progress(job.id, done, total),
+    );
+    this.running.set(job.id, cancel);
+    const result = await outcome;
+    this.running.delete(job.id);
+    // Stopped by stop(): the job stays running in the database and is queued again at the next start.
+    if (this.stopping && !result.ok && result.code === 'CANCELLED') return;
+    this.durations.push(performance.now() - started);
+    if (this.durations.length > 50) this.durations.shift();
+    if (!result.ok && result.code === 'CANCELLED') return; // cancel() has recorded and announced it
+    if (result.ok) {
+      const report = result.report as Report;
+      this.results.save(job.owner, job.optionsKey, report);
+      this.jobs.succeed(job.id, report.id, report.source.pages);
+    } else {
+      this.jobs.fail(job.id, result);
+    }
+    this.emit('finished', this.jobs.get(job.id)!);
+  }
+
+  /**
+   * Stops taking work, lets running jobs finish for up to `graceMs`, then stops the rest; those are
+   * queued again, so the next start runs them.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    const deadline = Date.now() + graceMs;
+    while (this.running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const cancel of this.running.values()) cancel();
+    this.jobs.requeueRunning();
+    await Promise.all([this.pools.main.close(), this.pools.ocr.close()]);
+  }
+}

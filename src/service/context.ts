@@ -1,0 +1,62 @@
+/** Everything the routes share: configuration, the database, the file store, the queue, metrics. */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { JobQueue } from '../jobs/queue.js';
+import type { Report } from '../model/report.js';
+import { openDatabase, type DB } from '../store/db.js';
+import { FileStore } from '../store/files.js';
+import { JobStore } from '../store/jobs.js';
+import { ResultStore } from '../store/results.js';
+import type { ServiceConfig } from './config.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { startWebhooks } from './webhooks.js';
+
+export interface ServiceContext {
+  config: ServiceConfig;
+  db: DB;
+  files: FileStore;
+  jobs: JobStore;
+  results: ResultStore;
+  queue: JobQueue;
+  metrics: Metrics;
+  log: Logger;
+  /** A stored result as served: the model with its saved corrections applied. */
+  reportOf(resultId: string): Report;
+  close(): Promise<void>;
+}
+
+export function createContext(config: ServiceConfig, log: Logger): ServiceContext {
+  if (config.callbackHosts.length && !config.callbackSecret) {
+    throw new Error('XXGK_CALLBACK_HOSTS is set but XXGK_CALLBACK_SECRET is not: webhooks must be signed.');
+  }
+  const db = openDatabase(config.dataDir);
+  const files = new FileStore(join(config.dataDir, 'files'));
+  const jobs = new JobStore(db);
+  const results = new ResultStore(db);
+  const queue = new JobQueue(jobs, results, files, {
+    workers: config.workers, ocrWorkers: config.ocrWorkers, queueLimit: config.queueLimit,
+    timeoutMs: config.jobTimeoutMs, limits: config.limits, reviewThreshold: config.reviewThreshold,
+  });
+  const metrics = createMetrics(queue, jobs);
+  queue.on('finished', (job) => {
+    if (job.status !== 'succeeded' || !job.resultId) return;
+    const report = results.get(job.resultId)?.report;
+    if (!report) return;
+    metrics.pagesConverted.inc(report.source.pages);
+    metrics.ocrSeconds.inc(report.timings.ocrMs / 1000);
+  });
+  const stopWebhooks = startWebhooks(queue, config, (m) => log.info(m));
+  const recovered = queue.recover();
+  if (recovered.queued) log.info({ msg: 'jobs recovered after restart', ...recovered });
+  return {
+    config, db, files, jobs, results, queue, metrics, log,
+    reportOf(resultId) {
+      return results.get(resultId)!.report;
+    },
+    async close() {
+      stopWebhooks();
+      await queue.stop(config.shutdownGraceMs);
+      db.close();
+    },
+  };
+}
