@@ -4,10 +4,11 @@
  * docs/performance.md and prints the same tables.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { convert } from '../src/pipeline.js';
+import { writeSection } from './report-section.js';
 
 const root = join(import.meta.dirname, '..');
 const samples = join(root, 'samples');
@@ -39,9 +40,13 @@ const pct = (xs: number[], p: number) => {
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
+/** Median in-process latency per file, for the baseline ratios. */
+const medianByFile = new Map<string, number>();
+
 async function inProcess(list: Input[]): Promise<string[]> {
   const byRoute = new Map<string, { ms: number[]; pages: number; docs: number }>();
   for (const input of list) {
+    const own: number[] = [];
     let pages = 1;
     for (let i = 0; i < 3; i++) pages = (await convert(input.bytes, { filename: input.file })).source.pages; // warm-up
     const r = byRoute.get(input.route) ?? { ms: [], pages: 0, docs: 0 };
@@ -49,7 +54,9 @@ async function inProcess(list: Input[]): Promise<string[]> {
       const t0 = performance.now();
       await convert(input.bytes, { filename: input.file });
       r.ms.push(performance.now() - t0);
+      own.push(performance.now() - t0);
     }
+    medianByFile.set(input.file, pct(own, 0.5));
     r.pages += pages;
     r.docs++;
     byRoute.set(input.route, r);
@@ -68,7 +75,7 @@ function pdftotextBaseline(list: Input[]): string[] {
   const pdfs = list.filter((i) => i.route.startsWith('pdf'));
   if (!pdfs.length) return ['No PDF inputs (../shared/fixtures/real absent).'];
   try { execFileSync('pdftotext', ['-v'], { stdio: 'ignore' }); } catch { return ['pdftotext is not installed: no baseline.']; }
-  const rows = ['| file | pdftotext -layout ms | xxgk-convert ms | ratio |', '|---|---|---|---|'];
+  const rows = ['| file | pdftotext -layout ms | xxgk-convert ms (median) | ratio (ours / pdftotext) |', '|---|---|---|---|'];
   for (const p of pdfs) {
     const path = join(sharedReal, p.file.replace('shared/', ''));
     const t: number[] = [];
@@ -77,7 +84,8 @@ function pdftotextBaseline(list: Input[]): string[] {
       execFileSync('pdftotext', ['-layout', path, '-'], { stdio: ['ignore', 'ignore', 'ignore'] });
       t.push(performance.now() - t0);
     }
-    rows.push(`| ${p.file} | ${fmt(pct(t, 0.5))} | — | — |`);
+    const ours = medianByFile.get(p.file)!;
+    rows.push(`| ${p.file} | ${fmt(pct(t, 0.5))} | ${fmt(ours)} | ${(ours / pct(t, 0.5)).toFixed(2)} |`);
   }
   return rows;
 }
@@ -92,8 +100,9 @@ async function service(list: Input[]): Promise<string[]> {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   const port = 18000 + Math.floor(Math.random() * 1000);
   const started = performance.now();
+  const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-bench-'));
   const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) }, stdio: 'ignore',
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), XXGK_DATA_DIR: dataDir, XXGK_LOG_LEVEL: 'warn' }, stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
   let coldMs = 0;
@@ -109,7 +118,7 @@ async function service(list: Input[]): Promise<string[]> {
     for (let i = 0; i < SERVICE_CONVERSIONS; i++) {
       const input = mix[i % mix.length];
       const t0 = performance.now();
-      const res = await fetch(`${url}/v1/convert?filename=${encodeURIComponent(input.file)}`, { method: 'POST', body: input.bytes, headers: { 'content-type': 'application/octet-stream' } });
+      const res = await fetch(`${url}/v1/convert?refresh=true&filename=${encodeURIComponent(input.file)}`, { method: 'POST', body: input.bytes, headers: { 'content-type': 'application/octet-stream' } });
       await res.arrayBuffer();
       if (!res.ok) failures++;
       ms.push(performance.now() - t0);
@@ -118,27 +127,26 @@ async function service(list: Input[]): Promise<string[]> {
     return [
       `| measure | value |`, '|---|---|',
       `| cold start to /healthz | ${fmt(coldMs)} ms |`,
-      `| conversions through HTTP (mixed routes) | ${SERVICE_CONVERSIONS}, ${failures} failed |`,
+      `| conversions through HTTP (mixed routes, refresh=true) | ${SERVICE_CONVERSIONS}, ${failures} failed |`,
       `| HTTP median / p95 | ${fmt(pct(ms, 0.5))} / ${fmt(pct(ms, 0.95))} ms |`,
       `| service RSS after them | ${mib(mem.rss)} MiB |`,
       `| service peak RSS | ${mib(mem.peak)} MiB |`,
     ];
   } finally {
     child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 const list = inputs();
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mib(totalmem())} MiB RAM, Node ${process.version}`;
 const sections = [
-  '# Performance', '',
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
-  `Each input converted ${ITERATIONS} times in-process after 3 warm-up runs.`, '',
+  `Each input converted ${ITERATIONS} times in-process after 3 warm-up runs; \`pdftotext -layout\` (poppler) timed on the same PDFs, 10 runs, process start included.`, '',
   '## Latency per route (in-process)', '', ...(await inProcess(list)), '',
   '## Service', '', ...(await service(list)), '',
-  '## Baselines', '', ...pdftotextBaseline(list), '',
+  '## Baselines', '', ...pdftotextBaseline(list),
 ];
-const report = sections.join('\n');
-mkdirSync(join(root, 'docs'), { recursive: true });
-writeFileSync(join(root, 'docs/performance.md'), report);
-console.log(report);
+writeSection(join(root, 'docs/performance.md'), 'bench', sections.join('\n'));
+console.log(sections.join('\n'));
