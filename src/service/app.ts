@@ -12,6 +12,7 @@ import { errorHandler, notFound } from './errors.js';
 import { jobsRouter } from './routes/jobs.js';
 import { healthRouter, metaRouter } from './routes/meta.js';
 import { resultsRouter } from './routes/results.js';
+import { correctionsRouter } from './routes/corrections.js';
 
 export interface Service {
   app: express.Express;
@@ -43,6 +44,7 @@ export function createService(config: ServiceConfig, log: Logger = pino({ level:
   app.use(metaRouter(ctx));
   app.use(jobsRouter(ctx));
   app.use(resultsRouter(ctx));
+  app.use(correctionsRouter(ctx));
   app.use(notFound);
   app.use(errorHandler(config.limits.maxBytes, (err) => log.error({ err }, 'unexpected error')));
   return { app, ctx };

@@ -7,6 +7,8 @@ import { openDatabase, type DB } from '../store/db.js';
 import { FileStore } from '../store/files.js';
 import { JobStore } from '../store/jobs.js';
 import { ResultStore } from '../store/results.js';
+import { CorrectionStore } from '../store/corrections.js';
+import { applyCorrections } from './corrected.js';
 import type { ServiceConfig } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startWebhooks } from './webhooks.js';
@@ -17,6 +19,7 @@ export interface ServiceContext {
   files: FileStore;
   jobs: JobStore;
   results: ResultStore;
+  corrections: CorrectionStore;
   queue: JobQueue;
   metrics: Metrics;
   log: Logger;
@@ -33,6 +36,7 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   const files = new FileStore(join(config.dataDir, 'files'));
   const jobs = new JobStore(db);
   const results = new ResultStore(db);
+  const corrections = new CorrectionStore(db);
   const queue = new JobQueue(jobs, results, files, {
     workers: config.workers, ocrWorkers: config.ocrWorkers, queueLimit: config.queueLimit,
     timeoutMs: config.jobTimeoutMs, limits: config.limits, reviewThreshold: config.reviewThreshold,
@@ -49,9 +53,9 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   const recovered = queue.recover();
   if (recovered.queued) log.info({ msg: 'jobs recovered after restart', ...recovered });
   return {
-    config, db, files, jobs, results, queue, metrics, log,
+    config, db, files, jobs, results, corrections, queue, metrics, log,
     reportOf(resultId) {
-      return results.get(resultId)!.report;
+      return applyCorrections(results.get(resultId)!.report, corrections.list(resultId), config.reviewThreshold);
     },
     async close() {
       stopWebhooks();

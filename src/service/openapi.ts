@@ -70,6 +70,17 @@ export const openapi = {
           links: { type: 'object', required: ['self', 'result'], properties: { self: { type: 'string' }, result: { type: ['string', 'null'] } } },
         },
       },
+      Correction: {
+        type: 'object', required: ['key', 'oldValue', 'newValue', 'oldState', 'newState', 'who', 'at', 'version'],
+        properties: {
+          key: { type: 'string' }, oldValue: { type: ['number', 'null'] }, newValue: { type: ['number', 'null'] },
+          oldState: { type: 'string' }, newState: { type: 'string' }, who: { type: 'string' }, at: { type: 'string' }, version: { type: 'integer' },
+        },
+      },
+      CorrectionHistory: {
+        type: 'object', required: ['resultId', 'version', 'corrections'],
+        properties: { resultId: { type: 'string' }, version: { type: 'integer' }, corrections: { type: 'array', items: ref('Correction') } },
+      },
       JobEnvelope: { type: 'object', required: ['job'], additionalProperties: false, properties: { job: ref('Job') } },
       ResultList: {
         type: 'object', required: ['results'], additionalProperties: false,
@@ -145,6 +156,30 @@ export const openapi = {
       },
     },
     '/v1/results': { get: { summary: 'Stored results visible to the caller', responses: { '200': { description: 'Newest first.', content: json(ref('ResultList')) }, ...authErrors } } },
+    '/v1/results/{id}/corrections': {
+      get: { summary: 'Every saved change of a result, oldest first, and its current version', parameters: [idParam], responses: { '200': { description: 'The history.', content: json(ref('CorrectionHistory')) }, '404': error('No such result.'), ...authErrors } },
+      put: {
+        summary: 'Save corrections made against a version of the result',
+        parameters: [idParam],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object', required: ['baseVersion', 'changes'],
+            properties: {
+              baseVersion: { type: 'integer', description: 'The version the changes were made against (from GET …/corrections).' },
+              changes: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'object', required: ['key', 'value'], properties: { key: { type: 'string' }, value: { type: ['number', 'null'] } } } },
+            },
+          }),
+        },
+        responses: {
+          '200': { description: 'Saved: the new version and the corrected report.', content: json({ type: 'object', required: ['resultId', 'version', 'saved', 'report'], properties: { report: ref('Report') } }) },
+          '404': error('No such result.'),
+          '409': error('Someone else saved since that version: reload and apply again.'),
+          '422': error('A key that is not in the result, a cell that is not printed, or a value that is not a number.'),
+          ...authErrors,
+        },
+      },
+    },
     '/v1/results/{id}': {
       get: { summary: 'A stored result, with its corrections applied', parameters: [idParam], responses: { '200': { description: 'The report.', content: json(ref('Report')) }, '404': error('No such result.'), ...authErrors } },
     },

@@ -1,0 +1,70 @@
+/**
+ * Corrections of a stored result: PUT saves changes made against a version (409 when someone else
+ * saved since), GET lists every change with who, when, old and new.
+ */
+import express, { Router, type Request, type Response } from 'express';
+import { ConvertError } from '../../intake/errors.js';
+import type { CellState } from '../../model/report.js';
+import { visibleOwner, type Principal } from '../auth.js';
+import type { ServiceContext } from '../context.js';
+import { errorBody } from '../errors.js';
+
+const MAX_CHANGES = 1000;
+
+interface ChangeBody { key?: unknown; value?: unknown }
+
+export function correctionsRouter(ctx: ServiceContext): Router {
+  const router = Router();
+  const principal = (res: Response) => res.locals.principal as Principal;
+
+  function stored(req: Request, res: Response) {
+    const s = ctx.results.get(String(req.params.id));
+    const who = visibleOwner(ctx.config, principal(res));
+    if (!s || (who !== null && s.owner !== who)) {
+      res.status(404).json(errorBody('RESULT_NOT_FOUND', `No result ${req.params.id}.`));
+      return null;
+    }
+    return s;
+  }
+
+  router.get('/v1/results/:id/corrections', (req, res) => {
+    const s = stored(req, res);
+    if (s) res.json({ resultId: String(req.params.id), version: s.version, corrections: ctx.corrections.list(String(req.params.id)) });
+  });
+
+  router.put('/v1/results/:id/corrections', express.json({ limit: '1mb' }), (req, res) => {
+    const s = stored(req, res);
+    if (!s) return;
+    const body = req.body as { baseVersion?: unknown; changes?: unknown };
+    if (!Number.isInteger(body?.baseVersion)) throw new ConvertError('BAD_CORRECTION', 422, 'baseVersion (the version you loaded, from GET …/corrections) must be an integer.');
+    if (!Array.isArray(body.changes) || body.changes.length === 0 || body.changes.length > MAX_CHANGES) {
+      throw new ConvertError('BAD_CORRECTION', 422, `changes must be a list of 1 to ${MAX_CHANGES} { key, value } objects.`);
+    }
+    const current = ctx.reportOf(String(req.params.id));
+    const cells = new Map(current.tables.flatMap((t) => t.cells.map((c) => [c.key, c] as const)));
+    const seen = new Set<string>();
+    const changes = (body.changes as ChangeBody[]).map((ch) => {
+      const key = typeof ch?.key === 'string' ? ch.key : '';
+      const cell = cells.get(key);
+      if (!cell) throw new ConvertError('BAD_CORRECTION', 422, `No cell ${JSON.stringify(ch?.key)} in this result.`);
+      if (cell.state === 'missing') throw new ConvertError('BAD_CORRECTION', 422, `${key} is not printed in the document (state missing); it cannot be corrected.`);
+      if (seen.has(key)) throw new ConvertError('BAD_CORRECTION', 422, `${key} is changed twice in one save.`);
+      seen.add(key);
+      const value = ch.value;
+      if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
+        throw new ConvertError('BAD_CORRECTION', 422, `The value for ${key} must be a number, or null for a blank cell; got ${JSON.stringify(value)}.`);
+      }
+      const newState: CellState = value === null ? 'blank' : 'number';
+      return { key, oldValue: cell.value, newValue: value, oldState: cell.state, newState, who: principal(res).name };
+    });
+    const version = ctx.corrections.save(String(req.params.id), body.baseVersion as number, changes);
+    if (version === null) {
+      const latest = ctx.corrections.list(String(req.params.id)).at(-1);
+      res.status(409).json(errorBody('CONFLICT', `This result was saved by ${latest?.who ?? 'someone'} at ${latest?.at ?? 'an earlier time'} since you loaded version ${body.baseVersion}; reload it (now version ${ctx.results.get(String(req.params.id))!.version}) and apply your changes again.`));
+      return;
+    }
+    res.json({ resultId: String(req.params.id), version, saved: changes.length, report: ctx.reportOf(String(req.params.id)) });
+  });
+
+  return router;
+}
