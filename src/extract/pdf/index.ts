@@ -1,0 +1,172 @@
+/**
+ * PDF extractor: text layer and ruling lines from pdf.js → LayoutDocument.
+ *
+ * Per page: text items (NFKC, top-left page points), ruled tables (grid.ts), furniture (furniture.ts),
+ * borderless tables (borderless.ts) and the remaining text as one LayoutLine per visual line. Pages whose
+ * text layer fails the verdict (verdict.ts) get no blocks, `source: 'ocr'` and a PAGE_NEEDS_OCR warning.
+ * Tables continued over page breaks are merged (merge-pages.ts documents the convention).
+ * Nothing is rendered here, so images are never rasterised; pdf.js is always destroyed.
+ */
+import { ConvertError } from '../../intake/errors.js';
+import type { LayoutBlock, LayoutDocument, LayoutLine, LayoutPageInfo, LayoutWarning } from '../../layout/types.js';
+import { findAlignedTables } from './borderless.js';
+import { findFurniture } from './furniture.js';
+import { r2 } from './geometry.js';
+import { normalizeText } from './normalize.js';
+import { cellIndexAt, fillTable, findRuledTables, tableContains, type RuledTable } from './grid.js';
+import { loadPdfJs, openPdf, pageError } from './load.js';
+import { isGridDraft, mergePages } from './merge-pages.js';
+import { readPage } from './page-content.js';
+import type { OpsTable } from './scan.js';
+import { groupLines } from './text-lines.js';
+import type { DraftBlock, GridDraft, TextItem, VisualLine } from './types.js';
+import { judgePage } from './verdict.js';
+
+export interface PdfLimits {
+  maxPages: number;
+}
+
+interface TrustedPage {
+  page: number;
+  height: number;
+  grids: GridDraft[];
+  freeLines: VisualLine[];
+}
+
+export async function extractPdf(bytes: Uint8Array, limits: PdfLimits): Promise<LayoutDocument> {
+  const opened = await openPdf(bytes);
+  try {
+    const { doc } = opened;
+    const n = doc.numPages;
+    if (!n) throw new ConvertError('PDF_NO_PAGES', 422, 'The PDF has no pages.');
+    if (n > limits.maxPages) {
+      throw new ConvertError('TOO_MANY_PAGES', 413, `The PDF has ${n} pages; the limit is ${limits.maxPages} (XXGK_MAX_PAGES)`);
+    }
+    const { OPS } = await loadPdfJs();
+    const warnings: LayoutWarning[] = [];
+    if (opened.missingEof) {
+      warnings.push({ code: 'PDF_REPAIRED', message: 'The PDF does not end with %%EOF (truncated or damaged); it was read as far as possible.' });
+    }
+    let metaTitle: string | undefined;
+    try {
+      const md = await doc.getMetadata();
+      const t = (md.info as { Title?: unknown } | null)?.Title;
+      if (typeof t === 'string' && t.trim()) metaTitle = normalizeText(t).trim();
+    } catch {
+      /* metadata is optional */
+    }
+
+    const pages: LayoutPageInfo[] = [];
+    const trusted: (TrustedPage | null)[] = [];
+    for (let p = 1; p <= n; p++) {
+      let content;
+      try {
+        content = await readPage(doc, p, OPS as unknown as OpsTable);
+      } catch (err) {
+        throw pageError(err, p, opened.missingEof);
+      }
+      const verdict = judgePage(content);
+      const info: LayoutPageInfo = { page: p, width: r2(content.width), height: r2(content.height), source: verdict.trusted ? 'text-layer' : 'ocr' };
+      pages.push(info);
+      if (!verdict.trusted) {
+        warnings.push({ code: 'PAGE_NEEDS_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page needs OCR.` });
+        trusted.push(null);
+        continue;
+      }
+      trusted.push(layoutPage(content.page, content.height, content.items, content.hLines, content.vLines));
+    }
+
+    // Furniture (page numbers, running headers) over all trusted pages, then borderless tables and lines.
+    const live = trusted.filter((t): t is TrustedPage => t !== null);
+    const furniture = findFurniture(live.map((t) => ({ lines: t.freeLines, height: t.height })));
+    const perPage = live.map((t, i) => {
+      const lines = t.freeLines.filter((_, j) => !furniture[i].has(j));
+      const aligned = findAlignedTables(lines, t.page);
+      const used = new Set<VisualLine>(aligned.flatMap((a) => a.lines));
+      const blocks: { top: number; left: number; block: DraftBlock }[] = [];
+      for (const g of t.grids) blocks.push({ top: g.grid.bbox![1], left: g.grid.bbox![0], block: g });
+      for (const a of aligned) {
+        blocks.push({
+          top: a.bbox[1],
+          left: a.bbox[0],
+          block: {
+            grid: { kind: 'grid', page: t.page, bbox: a.bbox, rows: a.ys.length - 1, cols: a.xs.length - 1, cells: a.cells, source: 'text-layer', structure: 'aligned', continuedFrom: null },
+            xs: a.xs,
+            lastXs: a.xs,
+            lastPage: t.page,
+          },
+        });
+      }
+      for (const ln of lines) {
+        if (used.has(ln)) continue;
+        const line: LayoutLine = { kind: 'line', text: ln.text, page: t.page, bbox: [r2(ln.x0), r2(ln.y0), r2(ln.x1), r2(ln.y1)], confidence: 1, source: 'text-layer' };
+        blocks.push({ top: ln.y0, left: ln.x0, block: line });
+      }
+      blocks.sort((a, b) => a.top - b.top || a.left - b.left);
+      return { page: t.page, blocks: blocks.map((b) => b.block) };
+    });
+    const merged = mergePages(perPage);
+    const out: LayoutBlock[] = merged.map((b) => (isGridDraft(b) ? b.grid : b));
+    const result: LayoutDocument = { pages, blocks: out, warnings };
+    if (metaTitle) result.metaTitle = metaTitle;
+    return result;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Ruled tables of one page and the text lines outside them. */
+function layoutPage(page: number, height: number, items: TextItem[], hLines: Parameters<typeof findRuledTables>[0], vLines: Parameters<typeof findRuledTables>[1]): TrustedPage {
+  const tables = findRuledTables(hLines, vLines);
+  const inTable: TextItem[][] = tables.map(() => []);
+  const free: TextItem[] = [];
+  for (const it of items) {
+    const cx = (it.x0 + it.x1) / 2;
+    const cy = (it.y0 + it.y1) / 2;
+    const k = tables.findIndex((t) => tableContains(t, cx, cy));
+    if (k >= 0) inTable[k].push(it);
+    else free.push(it);
+  }
+  const grids: GridDraft[] = [];
+  tables.forEach((t, k) => {
+    const cells = fillTable(t, inTable[k], page);
+    if (!cells.some((c) => c.text !== '')) {
+      return; // a ruled frame with no text is decoration
+    }
+    if (cells.length <= 4 && maxLinesInCell(t, inTable[k]) > 6) {
+      free.push(...inTable[k]); // a frame around prose (a boxed page, a letterhead rule), not a table
+      return;
+    }
+    grids.push({
+      grid: {
+        kind: 'grid',
+        page,
+        bbox: [r2(t.bbox[0]), r2(t.bbox[1]), r2(t.bbox[2]), r2(t.bbox[3])],
+        rows: t.ys.length - 1,
+        cols: t.xs.length - 1,
+        cells,
+        source: 'text-layer',
+        structure: 'ruled',
+        continuedFrom: null,
+      },
+      xs: t.xs,
+      lastXs: t.xs,
+      lastPage: page,
+    });
+  });
+  return { page, height, grids, freeLines: groupLines(free) };
+}
+
+/** The most visual lines of text any single cell of the table holds. */
+function maxLinesInCell(t: RuledTable, items: TextItem[]): number {
+  const per = new Map<number, TextItem[]>();
+  for (const it of items) {
+    const k = cellIndexAt(t, (it.x0 + it.x1) / 2, (it.y0 + it.y1) / 2);
+    const list = per.get(k);
+    if (list) list.push(it);
+    else per.set(k, [it]);
+  }
+  let most = 0;
+  for (const list of per.values()) most = Math.max(most, groupLines(list).length);
+  return most;
+}

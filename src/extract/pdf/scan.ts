@@ -1,0 +1,417 @@
+/**
+ * One pass over a page's operator list (pdf.js 5): ruling lines, text glyphs and image placements.
+ *
+ * Text is positioned here rather than taken from getTextContent: that call loses vertical text drawn
+ * under a flipped text matrix (WPS writes `三、本年度办理结果` down a narrow cell that way and pdf.js
+ * keeps only `三、本`) and costs a second parse of the content stream. The positioning follows pdf.js's
+ * own canvas `showText`: text matrix, Td/TD/T* moves, font size, character and word spacing, horizontal
+ * scaling, rise and vertical metrics.
+ */
+import { apply, IDENTITY, multiply, type Matrix } from './geometry.js';
+import { joinSegments, type RawSeg } from './rules.js';
+import { TextCollector } from './text-runs.js';
+import type { HLine, TextItem, VLine } from './types.js';
+
+export type OpsTable = Record<string, number>;
+
+/** What the scan needs from a pdf.js font object (FontFaceObject). */
+export interface FontInfo {
+  vertical?: boolean;
+  fontMatrix?: number[];
+  ascent?: number;
+  descent?: number;
+  defaultVMetrics?: number[];
+  isType3Font?: boolean;
+}
+
+interface Glyph {
+  unicode?: string;
+  width?: number;
+  vmetric?: number[] | null;
+  isSpace?: boolean;
+}
+
+const DRAW_MOVE = 0;
+const DRAW_LINE = 1;
+const DRAW_CURVE = 2;
+const DRAW_CLOSE = 3;
+
+/** A filled rectangle thinner than this (points) is a rule, not a shaded cell. */
+const THIN = 2.5;
+/** Points by which a segment may deviate from horizontal/vertical. */
+const AXIS_TOL = 0.6;
+
+interface State {
+  ctm: Matrix;
+  strokeWhite: boolean;
+  fillWhite: boolean;
+  font: FontInfo | null;
+  fontSize: number;
+  fontDirection: number;
+  charSpacing: number;
+  wordSpacing: number;
+  hScale: number;
+  leading: number;
+  rise: number;
+  textMatrix: Matrix;
+  x: number;
+  y: number;
+  lineX: number;
+  lineY: number;
+}
+
+export interface PageScan {
+  items: TextItem[];
+  hLines: HLine[];
+  vLines: VLine[];
+  imageArea: number;
+  curveFills: number;
+}
+
+function isWhite(color: unknown): boolean {
+  if (typeof color !== 'string' || !/^#[0-9a-f]{6}$/i.test(color)) return false;
+  const r = parseInt(color.slice(1, 3), 16);
+  const g = parseInt(color.slice(3, 5), 16);
+  const b = parseInt(color.slice(5, 7), 16);
+  return r >= 235 && g >= 235 && b >= 235;
+}
+
+function toMatrix(m: unknown): Matrix | null {
+  if (!m || (!Array.isArray(m) && !ArrayBuffer.isView(m))) return null;
+  const a = Array.from(m as ArrayLike<number>);
+  return a.length >= 6 && a.every((v) => Number.isFinite(v)) ? (a.slice(0, 6) as Matrix) : null;
+}
+
+/**
+ * `viewport` maps PDF user space to top-left page points; `fontOf` resolves a font id from `setFont`.
+ */
+export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, OPS: OpsTable, viewport: Matrix, fontOf: (id: string) => FontInfo | null): PageScan {
+  const hs: RawSeg[] = [];
+  const vs: RawSeg[] = [];
+  const text = new TextCollector();
+  let imageArea = 0;
+  let curveFills = 0;
+  let st: State = {
+    ctm: IDENTITY,
+    strokeWhite: false,
+    fillWhite: false,
+    font: null,
+    fontSize: 0,
+    fontDirection: 1,
+    charSpacing: 0,
+    wordSpacing: 0,
+    hScale: 1,
+    leading: 0,
+    rise: 0,
+    textMatrix: IDENTITY,
+    x: 0,
+    y: 0,
+    lineX: 0,
+    lineY: 0,
+  };
+  const stack: State[] = [];
+
+  const strokeOps = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  const fillOps = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  const imageOps = new Set(
+    [OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectGroup, OPS.paintSolidColorImageMask].filter(
+      (x) => x !== undefined,
+    ),
+  );
+
+  const addSeg = (x0: number, y0: number, x1: number, y1: number) => {
+    if (Math.abs(y1 - y0) <= AXIS_TOL && Math.abs(x1 - x0) > AXIS_TOL) {
+      hs.push({ a: (y0 + y1) / 2, s0: Math.min(x0, x1), s1: Math.max(x0, x1) });
+    } else if (Math.abs(x1 - x0) <= AXIS_TOL && Math.abs(y1 - y0) > AXIS_TOL) {
+      vs.push({ a: (x0 + x1) / 2, s0: Math.min(y0, y1), s1: Math.max(y0, y1) });
+    }
+  };
+
+  const moveText = (x: number, y: number) => {
+    st.x = st.lineX += x;
+    st.y = st.lineY += y;
+  };
+
+  const showText = (glyphs: unknown[]) => {
+    const font = st.font;
+    const fontSize = st.fontSize;
+    if (!font || fontSize === 0) return;
+    const fm = font.fontMatrix && font.fontMatrix.length >= 4 ? font.fontMatrix : [0.001, 0, 0, 0.001];
+    const vertical = !!font.vertical && !font.isType3Font;
+    const dir = st.fontDirection;
+    const hs_ = st.hScale * dir;
+    const spacingDir = vertical ? 1 : -1;
+    const was = fontSize * fm[0];
+    let asc = typeof font.ascent === 'number' && font.ascent > 0 ? font.ascent : 0.8;
+    let desc = typeof font.descent === 'number' && font.descent < 0 ? font.descent : -0.2;
+    asc = Math.min(Math.max(asc, 0.5), 1.1);
+    desc = Math.min(Math.max(desc, -0.5), 0);
+    // Glyph space (y up): page ← viewport ← ctm ← text matrix ← translate(x, y + rise) ← scale(hScale·dir, 1).
+    const base = multiply(multiply(multiply(viewport, st.ctm), st.textMatrix), [hs_, 0, 0, 1, st.x, st.y + st.rise]);
+    // Glyphs stand on +y in glyph space, or on -y when the font size is negative.
+    const up = dir > 0 ? 1 : -1;
+    const sizeVec = [base[2] * fontSize * up, base[3] * fontSize * up];
+    const size = Math.hypot(sizeVec[0], sizeVec[1]);
+    const advVec = vertical ? [-base[2], -base[3]] : [base[0], base[1]];
+    const advLen = Math.hypot(advVec[0], advVec[1]) || 1;
+    const dx = advVec[0] / advLen;
+    const dy = advVec[1] / advLen;
+    let x = 0;
+    for (const g of glyphs) {
+      if (typeof g === 'number') {
+        // TJ adjustment: kerning or a word space; the run builder judges the resulting gap.
+        x += (spacingDir * g * fontSize) / 1000;
+        continue;
+      }
+      const glyph = g as Glyph;
+      if (!glyph) continue;
+      const spacing = (glyph.isSpace ? st.wordSpacing : 0) + st.charSpacing;
+      let width = typeof glyph.width === 'number' ? glyph.width : 0;
+      const uni = typeof glyph.unicode === 'string' ? glyph.unicode : '';
+      // isSpace only says the code is 32 (word spacing applies); subset fonts map code 32 to 人 and such.
+      const blank = uni === '' ? !!glyph.isSpace : /^\s+$/.test(uni);
+      let bx0: number, bx1: number, by0: number, by1: number, px: number, py: number, ex: number, ey: number;
+      if (vertical) {
+        const vm = glyph.vmetric || font.defaultVMetrics || [-1000, width / 2, 880];
+        const vx = -(glyph.vmetric ? vm[1] : width * 0.5) * was;
+        const vy = vm[2] * was;
+        const hw = width * was;
+        width = -vm[0];
+        const adv = width * was - spacing * dir;
+        const oy = -(x + vy);
+        bx0 = vx;
+        bx1 = vx + hw;
+        by0 = oy + desc * fontSize * up;
+        by1 = oy + asc * fontSize * up;
+        px = 0;
+        py = -x;
+        ex = 0;
+        ey = -(x + adv);
+        x += adv;
+      } else {
+        const adv = width * was + spacing * dir;
+        bx0 = x;
+        bx1 = x + width * was;
+        by0 = desc * fontSize * up;
+        by1 = asc * fontSize * up;
+        px = x;
+        py = 0;
+        ex = x + adv;
+        ey = 0;
+        x += adv;
+      }
+      if (blank) {
+        const pe = apply(base, ex, ey);
+        const ps = apply(base, px, py);
+        if (Math.hypot(pe[0] - ps[0], pe[1] - ps[1]) > 0.6 * size) text.gap();
+        else text.space(pe[0], pe[1]);
+        continue;
+      }
+      const c1 = apply(base, bx0, by0);
+      const c2 = apply(base, bx1, by0);
+      const c3 = apply(base, bx0, by1);
+      const c4 = apply(base, bx1, by1);
+      const p0 = apply(base, px, py);
+      const p1 = apply(base, ex, ey);
+      text.glyph({
+        text: uni === '' ? '\ufffd' : uni,
+        x0: Math.min(c1[0], c2[0], c3[0], c4[0]),
+        x1: Math.max(c1[0], c2[0], c3[0], c4[0]),
+        y0: Math.min(c1[1], c2[1], c3[1], c4[1]),
+        y1: Math.max(c1[1], c2[1], c3[1], c4[1]),
+        penX: p0[0],
+        penY: p0[1],
+        endX: p1[0],
+        endY: p1[1],
+        dx,
+        dy,
+        size,
+      });
+    }
+    if (vertical) st.y -= x;
+    else st.x += x * hs_;
+  };
+
+  for (let i = 0, n = fnArray.length; i < n; i++) {
+    const fn = fnArray[i];
+    const args = argsArray[i] as unknown[] | null;
+    switch (fn) {
+      case OPS.save:
+        stack.push(st);
+        st = { ...st };
+        break;
+      case OPS.restore:
+        st = stack.pop() ?? st;
+        break;
+      case OPS.transform: {
+        const m = toMatrix(args);
+        if (m) st.ctm = multiply(st.ctm, m);
+        break;
+      }
+      case OPS.paintFormXObjectBegin: {
+        stack.push(st);
+        st = { ...st };
+        const m = toMatrix(args?.[0]);
+        if (m) st.ctm = multiply(st.ctm, m);
+        break;
+      }
+      case OPS.paintFormXObjectEnd:
+        st = stack.pop() ?? st;
+        break;
+      case OPS.setStrokeRGBColor:
+        st.strokeWhite = isWhite(args?.[0]);
+        break;
+      case OPS.setFillRGBColor:
+        st.fillWhite = isWhite(args?.[0]);
+        break;
+      case OPS.setStrokeColorN:
+      case OPS.setStrokeColorSpace:
+        st.strokeWhite = false;
+        break;
+      case OPS.setFillColorN:
+      case OPS.setFillColorSpace:
+        st.fillWhite = false;
+        break;
+      // Text state.
+      case OPS.beginText:
+        st.textMatrix = IDENTITY;
+        st.x = st.y = st.lineX = st.lineY = 0;
+        text.gap();
+        break;
+      case OPS.endText:
+        text.gap();
+        break;
+      case OPS.setFont: {
+        const id = args?.[0];
+        let size = typeof args?.[1] === 'number' ? (args[1] as number) : 0;
+        st.font = typeof id === 'string' ? fontOf(id) : null;
+        st.fontDirection = size < 0 ? -1 : 1;
+        if (size < 0) size = -size;
+        st.fontSize = size;
+        break;
+      }
+      case OPS.setCharSpacing:
+        if (typeof args?.[0] === 'number') st.charSpacing = args[0] as number;
+        break;
+      case OPS.setWordSpacing:
+        if (typeof args?.[0] === 'number') st.wordSpacing = args[0] as number;
+        break;
+      case OPS.setHScale:
+        if (typeof args?.[0] === 'number') st.hScale = (args[0] as number) / 100;
+        break;
+      case OPS.setLeading:
+        if (typeof args?.[0] === 'number') st.leading = -(args[0] as number);
+        break;
+      case OPS.setTextRise:
+        if (typeof args?.[0] === 'number') st.rise = args[0] as number;
+        break;
+      case OPS.setTextMatrix: {
+        const m = toMatrix(args?.[0]);
+        if (m) st.textMatrix = m;
+        st.x = st.y = st.lineX = st.lineY = 0;
+        break;
+      }
+      case OPS.moveText:
+        if (args && typeof args[0] === 'number' && typeof args[1] === 'number') moveText(args[0], args[1]);
+        break;
+      case OPS.setLeadingMoveText:
+        if (args && typeof args[0] === 'number' && typeof args[1] === 'number') {
+          st.leading = args[1];
+          moveText(args[0], args[1]);
+        }
+        break;
+      case OPS.nextLine:
+        moveText(0, st.leading);
+        break;
+      case OPS.showText:
+        if (Array.isArray(args?.[0])) showText(args[0] as unknown[]);
+        break;
+      case OPS.showSpacedText:
+        if (Array.isArray(args?.[0])) showText(args[0] as unknown[]);
+        break;
+      case OPS.constructPath: {
+        if (!args) break;
+        const paint = args[0] as number;
+        const buf = (args[1] as unknown[] | undefined)?.[0] as ArrayLike<number> | null | undefined;
+        if (!buf || paint === OPS.endPath) break;
+        const stroke = strokeOps.has(paint);
+        const fill = fillOps.has(paint);
+        if (!stroke && !fill) break;
+        const m = multiply(viewport, st.ctm);
+        const subpaths: { pts: [number, number][]; closed: boolean; curved: boolean }[] = [];
+        let cur: { pts: [number, number][]; closed: boolean; curved: boolean } | null = null;
+        for (let k = 0; k < buf.length; ) {
+          const op = buf[k++];
+          if (op === DRAW_MOVE) {
+            cur = { pts: [apply(m, buf[k], buf[k + 1])], closed: false, curved: false };
+            subpaths.push(cur);
+            k += 2;
+          } else if (op === DRAW_LINE) {
+            if (!cur) {
+              cur = { pts: [], closed: false, curved: false };
+              subpaths.push(cur);
+            }
+            cur.pts.push(apply(m, buf[k], buf[k + 1]));
+            k += 2;
+          } else if (op === DRAW_CURVE) {
+            if (cur) {
+              cur.curved = true;
+              cur.pts.push(apply(m, buf[k + 4], buf[k + 5]));
+            }
+            k += 6;
+          } else if (op === DRAW_CLOSE) {
+            if (cur) cur.closed = true;
+          } else break;
+        }
+        if (stroke && !st.strokeWhite) {
+          for (const sp of subpaths) {
+            if (sp.curved) continue;
+            const p = sp.pts;
+            for (let j = 1; j < p.length; j++) addSeg(p[j - 1][0], p[j - 1][1], p[j][0], p[j][1]);
+            if (sp.closed && p.length > 2) addSeg(p[p.length - 1][0], p[p.length - 1][1], p[0][0], p[0][1]);
+          }
+        }
+        if (fill) {
+          for (const sp of subpaths) {
+            if (sp.curved) {
+              curveFills++;
+              continue;
+            }
+            if (st.fillWhite) continue;
+            const p = sp.pts;
+            if (p.length < 2 || p.length > 5) continue;
+            const xs = p.map((q) => q[0]);
+            const ys = p.map((q) => q[1]);
+            const x0 = Math.min(...xs);
+            const x1 = Math.max(...xs);
+            const y0 = Math.min(...ys);
+            const y1 = Math.max(...ys);
+            const onCorners = p.every((q) => (Math.abs(q[0] - x0) < 0.05 || Math.abs(q[0] - x1) < 0.05) && (Math.abs(q[1] - y0) < 0.05 || Math.abs(q[1] - y1) < 0.05));
+            if (!onCorners) continue;
+            const w = x1 - x0;
+            const h = y1 - y0;
+            if (h <= THIN && w > h) hs.push({ a: (y0 + y1) / 2, s0: x0, s1: x1 });
+            else if (w <= THIN && h > w) vs.push({ a: (x0 + x1) / 2, s0: y0, s1: y1 });
+          }
+        }
+        break;
+      }
+      default:
+        if (imageOps.has(fn)) {
+          const m = multiply(viewport, st.ctm);
+          const c = [apply(m, 0, 0), apply(m, 1, 0), apply(m, 0, 1), apply(m, 1, 1)];
+          const xs = c.map((q) => q[0]);
+          const ys = c.map((q) => q[1]);
+          imageArea += (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys));
+        }
+    }
+  }
+  text.flush();
+  return {
+    items: text.items,
+    hLines: joinSegments(hs).map((s) => ({ y: s.a, x0: s.s0, x1: s.s1 })),
+    vLines: joinSegments(vs).map((s) => ({ x: s.a, y0: s.s0, y1: s.s1 })),
+    imageArea,
+    curveFills,
+  };
+}

@@ -1,0 +1,67 @@
+/** Internal shapes shared by the PDF extractor's stages (not part of the layout contract). */
+import type { LayoutGrid, LayoutLine } from '../../layout/types.js';
+
+/** A text run from the text layer, in page points with the origin at the top-left corner. */
+export interface TextItem {
+  text: string;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  /** Font height in points. */
+  size: number;
+}
+
+/** A horizontal ruling line (after joining collinear pieces). */
+export interface HLine {
+  y: number;
+  x0: number;
+  x1: number;
+}
+
+/** A vertical ruling line (after joining collinear pieces). */
+export interface VLine {
+  x: number;
+  y0: number;
+  y1: number;
+}
+
+/** Everything read from one page before layout analysis. */
+export interface PageContent {
+  page: number;
+  width: number;
+  height: number;
+  items: TextItem[];
+  hLines: HLine[];
+  vLines: VLine[];
+  /** Share of the page area covered by painted images (0..1, overlaps counted twice, capped at 1). */
+  imageCoverage: number;
+  /** Paths filled with curves: many of them and no text means text drawn as outlines. */
+  curveFills: number;
+}
+
+/** A visual line of text: items that share a baseline band, left to right. */
+export interface VisualLine {
+  items: TextItem[];
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  text: string;
+  /** Median font size of the items. */
+  size: number;
+}
+
+/** A grid under construction: the layout grid plus its column boundaries, for cross-page merging. */
+export interface GridDraft {
+  grid: LayoutGrid;
+  /** Column boundaries in page points (cols + 1 values). */
+  xs: number[];
+  /** Page the last part of this grid is on. */
+  lastPage: number;
+  /** Column boundaries of the last part (for matching a further continuation). */
+  lastXs: number[];
+}
+
+export type DraftBlock = LayoutLine | GridDraft;
+
