@@ -4,33 +4,24 @@
  * docs/performance.md and prints the same tables.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { loadCorpus } from '../src/eval/corpus.js';
 import { convert } from '../src/pipeline.js';
 import { writeSection } from './report-section.js';
 
 const root = join(import.meta.dirname, '..');
-const samples = join(root, 'samples');
-const sharedReal = join(root, '../shared/fixtures/real');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
 const SERVICE_CONVERSIONS = Number(process.env.BENCH_SERVICE_CONVERSIONS ?? 1000);
 
-interface Input { route: string; file: string; bytes: Buffer; pages?: number }
+interface Input { route: string; file: string; path: string; bytes: Buffer }
 
+/** Every labelled sample of the evaluation corpus, by route (OCR routes only with BENCH_OCR=1: they are slow). */
 function inputs(): Input[] {
-  const list: Input[] = [];
-  const manifest = JSON.parse(readFileSync(join(samples, 'manifest.json'), 'utf8')) as { file: string; route: string }[];
-  for (const f of ['000_ac416d85e5af171b', '001_c47c3146309e273f', '002_428db422c0ca7d7e', '003_7d78940555e26d72', '004_a98acada5b20935e']) {
-    list.push({ route: 'text', file: `seeds/${f}.txt`, bytes: readFileSync(join(samples, 'seeds', `${f}.txt`)) });
-  }
-  for (const m of manifest) list.push({ route: m.route, file: m.file, bytes: readFileSync(join(samples, m.file)) });
-  if (existsSync(sharedReal)) {
-    for (const f of ['huaian-city-2024.pdf', 'huaian-hongze-2024.pdf']) {
-      list.push({ route: 'pdf-text', file: `shared/${f}`, bytes: readFileSync(join(sharedReal, f)) });
-    }
-  }
-  return list;
+  return loadCorpus(root)
+    .filter((s) => s.bornDigital || process.env.BENCH_OCR === '1')
+    .map((s) => ({ route: s.route, file: s.id, path: s.path, bytes: readFileSync(s.path) }));
 }
 
 const pct = (xs: number[], p: number) => {
@@ -73,11 +64,11 @@ async function inProcess(list: Input[]): Promise<string[]> {
 
 function pdftotextBaseline(list: Input[]): string[] {
   const pdfs = list.filter((i) => i.route.startsWith('pdf'));
-  if (!pdfs.length) return ['No PDF inputs (../shared/fixtures/real absent).'];
+  if (!pdfs.length) return ['No PDF inputs.'];
   try { execFileSync('pdftotext', ['-v'], { stdio: 'ignore' }); } catch { return ['pdftotext is not installed: no baseline.']; }
   const rows = ['| file | pdftotext -layout ms | xxgk-convert ms (median) | ratio (ours / pdftotext) |', '|---|---|---|---|'];
   for (const p of pdfs) {
-    const path = join(sharedReal, p.file.replace('shared/', ''));
+    const path = p.path;
     const t: number[] = [];
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now();
@@ -111,7 +102,7 @@ async function service(list: Input[]): Promise<string[]> {
     if (performance.now() - started > 20_000) throw new Error('service did not start');
     await new Promise((r) => setTimeout(r, 20));
   }
-  const mix = list.filter((i) => !i.route.startsWith('pdf') || existsSync(sharedReal));
+  const mix = list;
   const ms: number[] = [];
   let failures = 0;
   try {

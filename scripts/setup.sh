@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 
 # Runtime: LibreOffice converts legacy .doc files.
 RUNTIME_PACKAGES=(libreoffice-writer-nogui)
-# Tests and benchmarks: pdftotext as a baseline, CJK fonts and Chromium to render fixtures.
-TEST_PACKAGES=(poppler-utils fonts-noto-cjk chromium)
+# Tests and benchmarks: pdftotext as a baseline, CJK fonts and Chromium to render fixtures and run
+# the UI tests, LibreOffice Calc to read back the XLSX dataset.
+TEST_PACKAGES=(poppler-utils fonts-noto-cjk chromium libreoffice-calc-nogui)
 
 system=1 npm=1 packages=("${RUNTIME_PACKAGES[@]}")
 for arg in "$@"; do

@@ -12,6 +12,9 @@ import { configFromEnv } from '../service/config.js';
 const USAGE = `Usage:
   xxgk-convert convert <file> [--out result.json]   convert one report, print (or write) the JSON model
   xxgk-convert serve                                start the HTTP service on HOST:PORT (default 127.0.0.1:8080)
+  xxgk-convert batch <input-dir> --out <dir> [--server URL] [--api-key KEY] [--concurrency N]
+                     [--formats json,csv,xlsx] [--threshold 0.9] [--retry-failed]
+                                                    convert a folder into one JSON per file and a dataset
 
 Configuration is by environment variables; see the README.`;
 
@@ -59,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'convert') return await convertCommand(rest);
     if (command === 'serve') return await serveCommand();
+    if (command === 'batch') return await (await import('../batch/command.js')).runBatch(rest);
     console.error(USAGE);
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   } catch (err) {
