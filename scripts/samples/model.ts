@@ -3,19 +3,7 @@
  * blocks, footer) whose article holds headings, paragraphs and tables with merged cells.
  */
 
-export interface Expected {
-  source: string;
-  template: 'gov2021' | 'gov2019' | 'legacy';
-  year: number;
-  agencyIncludes: string;
-  /** canonical key → printed value; null = blank cell; a key absent = not printed. */
-  cells: Record<string, number | null>;
-  /** canonical key → printed text where it differs from String(value) (e.g. "00"). */
-  texts?: Record<string, string>;
-  /** legacy: indicator key → printed label, in printed order. */
-  labels?: Record<string, string>;
-  units?: Record<string, string>;
-}
+export type { Expected } from '../../src/eval/expected.js';
 
 export type CellRole = 'header' | 'label' | 'value';
 

@@ -3,7 +3,7 @@ import type { CanonicalCell, Report } from '../model/report.js';
 
 export interface Expected {
   source?: string;
-  template: string;
+  template: 'gov2021' | 'gov2019' | 'legacy';
   year: number;
   agencyIncludes: string;
   /** Canonical key → printed value; null: the cell is blank. A key that is absent is not printed. */
