@@ -2,6 +2,7 @@
  * `npm run eval`: converts every labelled sample, scores every cell against its expected value,
  * and reports accuracy and calibration per route and degradation level. Writes docs/accuracy.md
  * and docs/reliability.svg. Exits 1 when a born-digital sample is not exact.
+ * `--route text,html` limits the run to those routes; `--fit` refits the calibration on the train split.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,12 +10,15 @@ import { loadCorpus, type Sample } from '../src/eval/corpus.js';
 import { compare, type CellOutcome, type Expected } from '../src/eval/expected.js';
 import { metrics, type Metrics, type Scored } from '../src/eval/metrics.js';
 import { reliabilitySvg } from '../src/eval/svg.js';
+import { calibrate, fitCalibration, type RawConfidence } from '../src/check/confidence.js';
 import { convert } from '../src/pipeline.js';
 
 const root = join(import.meta.dirname, '..');
 
 interface DocResult {
   sample: Sample;
+  /** Raw confidence and evidence group per cell key, for fitting and re-calibrating. */
+  raw: Map<string, RawConfidence>;
   cells: CellOutcome[];
   problems: string[];
   templateRight: boolean;
@@ -25,13 +29,14 @@ interface DocResult {
 async function run(sample: Sample): Promise<DocResult> {
   const expected = JSON.parse(readFileSync(sample.expected, 'utf8')) as Expected;
   const t0 = performance.now();
+  let raw = new Map<string, RawConfidence>();
   try {
-    const report = await convert(readFileSync(sample.path), { filename: sample.path.split('/').pop() });
+    const report = await convert(readFileSync(sample.path), { filename: sample.path.split('/').pop(), explain: (r) => (raw = r) });
     const { cells, problems } = compare(report, expected);
-    return { sample, cells, problems, templateRight: report.report.template === expected.template, ms: performance.now() - t0 };
+    return { sample, raw, cells, problems, templateRight: report.report.template === expected.template, ms: performance.now() - t0 };
   } catch (err) {
     const cells = Object.entries(expected.cells).map(([key, v]) => ({ key, expected: v, got: null, state: 'absent' as const, confidence: 0, right: false }));
-    return { sample, cells, problems: [`conversion failed: ${(err as Error).message}`], templateRight: false, error: (err as Error).message, ms: performance.now() - t0 };
+    return { sample, raw, cells, problems: [`conversion failed: ${(err as Error).message}`], templateRight: false, error: (err as Error).message, ms: performance.now() - t0 };
   }
 }
 
@@ -46,9 +51,21 @@ function groupRow(name: string, docs: DocResult[], m: Metrics): string {
 
 const scored = (docs: DocResult[]): Scored[] => docs.flatMap((d) => d.cells.map((c) => ({ confidence: c.confidence, right: c.right })));
 
-const corpus = loadCorpus(root);
+// `npm run eval -- --route text,html` limits the run to some routes (a quick look; docs are still written).
+const routeArg = process.argv.indexOf('--route');
+const routes = routeArg > 0 ? new Set(process.argv[routeArg + 1].split(',')) : null;
+const corpus = loadCorpus(root).filter((s) => !routes || routes.has(s.route));
 const results: DocResult[] = [];
 for (const s of corpus) results.push(await run(s));
+
+// `--fit`: fit the calibration on the train split only, write it, and score everything with it.
+if (process.argv.includes('--fit')) {
+  const train = results.filter((r) => r.sample.split === 'train').flatMap((r) => r.cells.filter((c) => r.raw.has(c.key)).map((c) => ({ raw: r.raw.get(c.key)!, right: c.right })));
+  const table = fitCalibration(train, `train split: ${results.filter((r) => r.sample.split === 'train').length} documents, ${train.length} cells, ${new Date().toISOString().slice(0, 10)}`);
+  writeFileSync(join(root, 'src/check/calibration.json'), `${JSON.stringify(table, null, 1)}\n`);
+  for (const r of results) for (const c of r.cells) { const raw = r.raw.get(c.key); if (raw) c.confidence = calibrate(raw, table); }
+  console.log(`calibration fitted on ${train.length} training cells: src/check/calibration.json`);
+}
 
 const groups = new Map<string, DocResult[]>();
 for (const r of results) {

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { applyChecks } from './check/apply.js';
-import { cellConfidence } from './check/confidence.js';
+import { calibrate, rawConfidence, type RawConfidence } from './check/confidence.js';
 import { extract } from './extract/index.js';
 import { ConvertError } from './intake/errors.js';
 import { defaultLimits, type Limits } from './intake/limits.js';
@@ -21,6 +21,8 @@ export interface ConvertOptions {
   limits?: Limits;
   reviewThreshold?: number;
   id?: string;
+  /** Receives each cell's raw confidence and evidence group (the evaluation fits calibration on it). */
+  explain?: (raw: Map<string, RawConfidence>) => void;
   /** Called as pages are done (jobs show it as progress). */
   onProgress?: (done: number, total: number | null) => void;
 }
@@ -37,9 +39,15 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
   const rec = reconstruct(layout);
 
   const checks = applyChecks(rec.tables, rec.template, rec.printed);
+  const raw = new Map<string, RawConfidence>();
   for (const t of rec.tables) {
-    for (const c of t.cells) c.confidence = cellConfidence(c, rec.basis.get(c.key), checks, t.found);
+    for (const c of t.cells) {
+      const r = rawConfidence(c, rec.basis.get(c.key), checks, t.found);
+      raw.set(c.key, r);
+      c.confidence = calibrate(r);
+    }
   }
+  options.explain?.(raw);
   return {
     model: MODEL_ID,
     id: options.id ?? randomUUID(),

@@ -36,3 +36,15 @@ test('a perfectly calibrated set has ECE 0; confidence 1 lands in the top bin', 
   assert.equal(ece(cells), 0);
   assert.equal(reliabilityBins([cell(1, true)])[9].count, 1);
 });
+
+test('calibration by histogram binning: fitted per evidence group, shrunk toward the raw estimate', async () => {
+  const { calibrate, fitCalibration } = await import('../src/check/confidence.js');
+  // 20 cells of one group at raw 0.85: 10 right. The bin's accuracy pulls 0.85 down to (10 + 5·0.85) / 25.
+  const raw = { p: 0.85, group: 'ocr|exact|none' };
+  const table = fitCalibration(Array.from({ length: 20 }, (_, i) => ({ raw, right: i < 10 })), 'test');
+  assert.equal(table.groups['ocr|exact|none'][8].n, 20);
+  assert.equal(calibrate(raw, table), Math.round(((10 + 5 * 0.85) / 25) * 10000) / 10000);
+  // A group or bin never seen keeps its raw estimate.
+  assert.equal(calibrate({ p: 0.42, group: 'ocr|exact|none' }, table), 0.42);
+  assert.equal(calibrate({ p: 0.42, group: 'markup|glued|held' }, table), 0.42);
+});

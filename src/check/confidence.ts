@@ -1,11 +1,14 @@
 /**
  * Cell confidence: the estimated probability that a cell's value and state are what the document
- * prints. It multiplies how the text was obtained, how sure the placement is, and what the checks
- * say, weighting a failed check by how the cell was read (strong evidence against OCR, weak against
- * markup or a clean text layer, where the document itself is usually what is inconsistent).
+ * prints. A raw estimate multiplies how the text was obtained, how sure the placement is, and what
+ * the checks say (a failed check is strong evidence against OCR, weak against markup or a clean
+ * text layer, where the document itself is usually what is inconsistent). The raw estimate is then
+ * calibrated by histogram binning per evidence group, fitted on the training documents
+ * (`npm run eval -- --fit` writes calibration.json).
  */
 import type { CanonicalCell, CheckResult } from '../model/report.js';
 import type { CellBasis } from '../reconstruct/canonical.js';
+import fitted from './calibration.json' with { type: 'json' };
 
 export interface ConfidenceModel {
   /** Probability that a cleanly read character string is right, by source. */
@@ -14,9 +17,9 @@ export interface ConfidenceModel {
   failedCheck: { reliable: number; ocr: number };
   /** Factor per failed soft check. */
   failedSoftCheck: number;
-  /** Factor per hard check the cell is in that holds (independent confirmation), capped. */
+  /** Doubt left per hard check the cell is in that holds (for exactly placed values), at most two. */
   heldCheckBoost: number;
-  /** Confidence of a cell that the document does not print, for a table not found at all. */
+  /** Raw confidence of a cell the document does not print: table not found, or row not found. */
   missingTable: number;
   missingRow: number;
 }
@@ -30,24 +33,66 @@ export const defaultModel: ConfidenceModel = {
   missingRow: 0.5,
 };
 
+/** Histogram-binning calibration: per evidence group, 10 bins of raw confidence with counts. */
+export interface Calibration {
+  fittedOn: string;
+  groups: Record<string, { n: number; right: number }[]>;
+}
+
+export interface RawConfidence {
+  p: number;
+  /** Evidence group the calibration is fitted per: source | placement | checks. */
+  group: string;
+}
+
+const BINS = 10;
+/** Pseudo-count pulling a sparse bin's accuracy toward the raw estimate. */
+const SHRINK = 5;
+const calibration = fitted as Calibration;
+
 const clamp = (n: number) => Math.min(0.9999, Math.max(0.001, n));
 const round = (n: number) => Math.round(n * 10000) / 10000;
 
-export function cellConfidence(cell: CanonicalCell, basis: CellBasis | undefined, checks: CheckResult[], tableFound: boolean, model = defaultModel): number {
-  if (cell.state === 'missing') return tableFound ? model.missingRow : model.missingTable;
+export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined, checks: CheckResult[], tableFound: boolean, model = defaultModel): RawConfidence {
+  if (cell.state === 'missing') return { p: tableFound ? model.missingRow : model.missingTable, group: `missing|${tableFound ? 'row' : 'table'}` };
   const src = cell.evidence.source;
   let p = src === 'ocr' ? cell.evidence.ocrConfidence ?? 0.5 : model.sourceBase[src];
+  const note = basis?.note ?? 'exact';
   if (basis) {
     const label = basis.labelScore >= 0.95 ? 1 : 0.5 + 0.5 * basis.labelScore;
     p *= label * basis.placement * basis.readingShare;
   }
   let held = 0;
+  let failed = 0;
   for (const c of checks) {
     if (!c.cells.includes(cell.key)) continue;
     if (c.holds) { if (!c.soft) held++; continue; }
+    if (!c.soft) failed++;
     p *= c.soft ? model.failedSoftCheck : src === 'ocr' ? model.failedCheck.ocr : model.failedCheck.reliable;
   }
-  // A check that holds confirms an uncertain reading: shrink its doubt.
-  if (held > 0 && p < 0.999) p = 1 - (1 - p) * Math.pow(model.heldCheckBoost, Math.min(held, 2));
-  return round(clamp(p));
+  // A holding check confirms a reading whose place is known; it cannot tell a 0 from a shifted blank.
+  if (held > 0 && failed === 0 && (note === 'exact' || note === 'glued') && p < 0.999) {
+    p = 1 - (1 - p) * Math.pow(model.heldCheckBoost, Math.min(held, 2));
+  }
+  const checkState = failed ? 'failed' : held ? 'held' : 'none';
+  return { p: clamp(p), group: `${src}|${note}|${checkState}` };
+}
+
+export function calibrate(raw: RawConfidence, table: Calibration = calibration): number {
+  const bins = table.groups[raw.group];
+  const bin = bins?.[Math.min(BINS - 1, Math.floor(raw.p * BINS))];
+  if (!bin || bin.n === 0) return round(raw.p);
+  return round(clamp((bin.right + SHRINK * raw.p) / (bin.n + SHRINK)));
+}
+
+/** Fits the calibration table from cells whose rightness is known (the training split). */
+export function fitCalibration(cells: { raw: RawConfidence; right: boolean }[], fittedOn: string): Calibration {
+  const groups: Calibration['groups'] = {};
+  for (const { raw, right } of cells) {
+    const bins = (groups[raw.group] ??= Array.from({ length: BINS }, () => ({ n: 0, right: 0 })));
+    const b = bins[Math.min(BINS - 1, Math.floor(raw.p * BINS))];
+    b.n++;
+    if (right) b.right++;
+  }
+  return { fittedOn, groups };
 }

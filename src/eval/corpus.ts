@@ -10,7 +10,7 @@ export interface Sample {
   seed: string;
   route: string;
   variant: string;
-  /** 0 for born-digital and clean renderings; higher for degraded scans. */
+  /** 0 for born-digital files and clean renderings; higher for degraded scans and perturbed text. */
   degradation: number;
   bornDigital: boolean;
   /** Calibration is fitted on `train` and reported on `test`: never the same source document. */
@@ -33,7 +33,7 @@ function fromManifest(root: string, dir: string): Sample[] {
 }
 
 function sample(seed: string, path: string, expected: string, id: string, route: string, variant: string, degradation: number): Sample {
-  return { id, path, expected, seed, route, variant, degradation, bornDigital: BORN_DIGITAL.has(route), split: TRAIN_SEEDS.has(seed) ? 'train' : 'test' };
+  return { id, path, expected, seed, route, variant, degradation, bornDigital: BORN_DIGITAL.has(route) && degradation === 0, split: TRAIN_SEEDS.has(seed) ? 'train' : 'test' };
 }
 
 export function loadCorpus(root: string): Sample[] {
@@ -42,6 +42,7 @@ export function loadCorpus(root: string): Sample[] {
   for (const s of seeds) list.push(sample(s, join(root, 'samples/seeds', `${s}.txt`), join(root, 'samples/expected', `${s}.json`), `samples/seeds/${s}.txt`, 'text', 'seed', 0));
   list.push(...fromManifest(root, 'samples'));
   list.push(...fromManifest(root, 'samples/pdf'));
+  list.push(...fromManifest(root, 'samples/perturbed'));
   list.push(...fromManifest(root, 'samples/scans'));
   const real = join(root, '../shared/fixtures/real');
   for (const name of ['huaian-city-2024', 'huaian-hongze-2024']) {

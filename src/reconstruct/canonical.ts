@@ -5,9 +5,12 @@
  */
 import type { Alternative, CanonicalCell, CanonicalTable, CellKey, Warning } from '../model/report.js';
 import type { TableDef, TemplateDef } from '../templates/forms.js';
-import { evaluate, expandChecks, type CellValue, type PrintedTable } from '../check/rules.js';
+import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../check/rules.js';
 import type { MappedRow, MappedTable } from './gov-tables.js';
-import type { Slot } from './fit.js';
+import type { RowReading, Slot } from './fit.js';
+
+/** Above this many combinations of ambiguous rows, they are chosen one at a time. */
+const MAX_COMBINATIONS = 4096;
 
 export const cellKey = (table: string, row: string, col: string): CellKey => `${table}.${row}.${col}`;
 
@@ -15,6 +18,8 @@ export const cellKey = (table: string, row: string, col: string): CellKey => `${
 export interface CellBasis {
   labelScore: number;
   placement: number;
+  /** How the row's values were placed: as printed, or with one of the repairs of fit.ts. */
+  note: 'exact' | NonNullable<RowReading['note']>;
   /** Share of the check-consistent readings that agree with the chosen value (1 when unambiguous). */
   readingShare: number;
 }
@@ -42,7 +47,10 @@ function unitCells(u: Unit, k: number): [CellKey, CellValue][] {
   return u.rows.flatMap((r) => r.columns.map((c, ci) => [cellKey(u.table, r.key, c.key), slotValue(r.readings[k]?.slots[ci])] as [CellKey, CellValue]));
 }
 
-/** Picks, for every row with several readings, the one that makes most checks hold. */
+/**
+ * Picks, for every row with several readings (glued digits), the one that makes most checks hold;
+ * `tied` keeps every reading that is as good, which is what the cell's confidence is shared among.
+ */
 function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, printed: PrintedTable[]): Unit[] {
   const units: Unit[] = [];
   for (const t of mapped) {
@@ -62,20 +70,61 @@ function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, pri
   const values = new Map<CellKey, CellValue>();
   for (const u of units) for (const [k, v] of unitCells(u, 0)) values.set(k, v);
   const checks = expandChecks(template, printed, new Set(values.keys()));
-  for (let pass = 0; pass < 2; pass++) {
-    for (const u of ambiguous) {
-      const keys = new Set(unitCells(u, 0).map(([k]) => k));
-      const relevant = checks.filter((c) => [...c.lhs, ...c.rhs].some((k) => keys.has(k)));
-      const scores = u.rows[0].readings.map((_, k) => {
-        for (const [key, v] of unitCells(u, k)) values.set(key, v);
-        return relevant.reduce((n, c) => n + (evaluate(c, values)?.holds ? 1 : 0), 0);
+  const holding = (list: ConcreteCheck[]) => list.reduce((n, c) => n + (evaluate(c, values)?.holds ? 1 : 0), 0);
+
+  // First each unit on its own: keep the readings its own checks (a row total) like best.
+  const candidates = ambiguous.map((u) => {
+    const keys = new Set(unitCells(u, 0).map(([k]) => k));
+    const own = checks.filter((c) => [...c.lhs, ...c.rhs].every((k) => keys.has(k)));
+    const scores = u.rows[0].readings.map((_, k) => {
+      for (const [key, v] of unitCells(u, k)) values.set(key, v);
+      return holding(own);
+    });
+    const best = Math.max(...scores);
+    const kept = scores.flatMap((sc, k) => (sc === best ? [k] : []));
+    for (const [key, v] of unitCells(u, kept[0])) values.set(key, v);
+    return kept;
+  });
+
+  // Then the units together, against the checks between rows (column sums, balances): every
+  // combination when there are few, else one unit at a time.
+  const touching = checks.filter((c) => ambiguous.some((u) => unitCells(u, 0).some(([k]) => c.lhs.includes(k) || c.rhs.includes(k))));
+  const combinations = candidates.reduce((n, c) => n * c.length, 1);
+  const best: number[][] = candidates.map(() => []);
+  if (combinations <= MAX_COMBINATIONS) {
+    let top = -1;
+    const pick = Array<number>(ambiguous.length).fill(0);
+    const walk = (i: number) => {
+      if (i === ambiguous.length) {
+        const score = holding(touching);
+        if (score > top) { top = score; best.forEach((b) => (b.length = 0)); }
+        if (score === top) pick.forEach((k, j) => { if (!best[j].includes(k)) best[j].push(k); });
+        return;
+      }
+      for (const k of candidates[i]) {
+        pick[i] = k;
+        for (const [key, v] of unitCells(ambiguous[i], k)) values.set(key, v);
+        walk(i + 1);
+      }
+    };
+    walk(0);
+  } else {
+    for (let pass = 0; pass < 2; pass++) {
+      ambiguous.forEach((u, i) => {
+        const scores = candidates[i].map((k) => {
+          for (const [key, v] of unitCells(u, k)) values.set(key, v);
+          return holding(touching);
+        });
+        const top = Math.max(...scores);
+        best[i] = candidates[i].filter((_, j) => scores[j] === top);
+        for (const [key, v] of unitCells(u, best[i][0])) values.set(key, v);
       });
-      const best = Math.max(...scores);
-      u.tied = scores.flatMap((s, k) => (s === best ? [k] : []));
-      u.choice = u.tied[0];
-      for (const [key, v] of unitCells(u, u.choice)) values.set(key, v);
     }
   }
+  ambiguous.forEach((u, i) => {
+    u.tied = best[i];
+    u.choice = best[i][0];
+  });
   return units;
 }
 
@@ -175,7 +224,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
           flags: [],
           alternatives,
         });
-        basis.set(key, { labelScore: row.labelScore, placement: slot?.placement ?? 0.3, readingShare: share });
+        basis.set(key, { labelScore: row.labelScore, placement: slot?.placement ?? 0.3, readingShare: share, note: reading.note ?? 'exact' });
       });
     }
     tables.push({ id: def.id, title: def.title, found: t.found, page: firstPage, genericTable: firstTable, cells });
@@ -197,7 +246,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
     tables.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   }
   for (const t of tables) {
-    if (!t.found) for (const c of t.cells) basis.set(c.key, { labelScore: 1, placement: 1, readingShare: 1 });
+    if (!t.found) for (const c of t.cells) basis.set(c.key, { labelScore: 1, placement: 1, readingShare: 1, note: 'exact' });
   }
   return { tables, basis, printed, warnings };
 }

@@ -53,6 +53,21 @@ function unglueLabel(t: Token): { label: string; number: Token } | null {
   return { label: m[1], number: { ...t, text: m[2], key: '', kind: 'number', number: num } };
 }
 
+/** Group labels glued before a row's own label (`（三）不予公开1.属于国家秘密`) are dropped for matching. */
+function withoutGroupPrefix(key: string, groupKeys: string[]): string | null {
+  let k = key;
+  for (let again = true; again; ) {
+    again = false;
+    for (const g of groupKeys) {
+      if (k.startsWith(g) && k.length > g.length) {
+        k = k.slice(g.length);
+        again = true;
+      }
+    }
+  }
+  return k === key ? null : k;
+}
+
 function match(cursors: TableCursor[], key: string): { cursor: TableCursor; candidate: LabelCandidate; score: number } | null {
   let best: { cursor: TableCursor; candidate: LabelCandidate; score: number } | null = null;
   for (const cursor of cursors) {
@@ -82,21 +97,26 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
   const tableDefs = template.tables.filter((t) => t.id === 'active' || t.id === 'applications');
   const cursors: TableCursor[] = tableDefs.map((def) => ({ def, candidates: candidatesFor(def.rows), lastOrder: -1, rows: [] }));
   const allRows = tableDefs.flatMap((d) => d.rows);
-  const isRowLabel = (t: Token) => t.kind === 'label' && !!match(cursors, t.key);
+  const groupKeys = [...new Set(allRows.flatMap((r) => r.groups ?? []))].map(matchKey);
+  /** The best row for a printed label: as printed, without glued group labels, or with its digits split off. */
+  const find = (t: Token): { hit: ReturnType<typeof match>; glued: Token | null } => {
+    const matchBare = (key: string) => {
+      const bare = withoutGroupPrefix(key, groupKeys);
+      return match(cursors, key) ?? (bare ? match(cursors, bare) : null);
+    };
+    // Digits glued to the label belong to the row, even when the label alone would match loosely.
+    const u = unglueLabel(t);
+    const unglued = u ? matchBare(u.label) : null;
+    if (u && unglued) return { hit: unglued, glued: u.number };
+    return { hit: matchBare(t.key), glued: null };
+  };
+  const isRowLabel = (t: Token) => t.kind === 'label' && !!find(t).hit;
 
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i];
     if (t.kind !== 'label') { i++; continue; }
-    let hit = match(cursors, t.key);
-    let glued: Token | null = null;
-    if (!hit) {
-      const u = unglueLabel(t);
-      if (u) {
-        hit = match(cursors, u.label);
-        glued = hit ? u.number : null;
-      }
-    }
+    const { hit, glued } = find(t);
     if (!hit) { i++; continue; }
 
     // Collect the values that follow the label until the row ends.
@@ -151,10 +171,13 @@ function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
   const anchor = matchKey(reviewLitigationHeader.anchors[0]);
   const first = matchKey(reviewLitigationHeader.firstColumn);
   let start = -1;
+  // The header's first cell is 行政复议; a flattened page may glue the whole header into one line.
   for (let i = tokens.length - 1; i >= 0 && start < 0; i--) {
-    if (tokens[i].kind !== 'label' || tokens[i].key !== anchor) continue;
-    for (let j = i + 1; j < Math.min(tokens.length, i + 40); j++) {
-      if (tokens[j].key.startsWith(first)) { start = i; break; }
+    const t = tokens[i];
+    if (t.kind !== 'label' || !(t.key === anchor || (t.key.startsWith(anchor) && t.key.includes(first)))) continue;
+    if (t.key.includes(first)) start = i;
+    for (let j = i + 1; j < Math.min(tokens.length, i + 40) && start < 0; j++) {
+      if (tokens[j].key.startsWith(first)) start = i;
     }
   }
   if (start < 0) return { def, found: false, rows: [] };
