@@ -96,3 +96,22 @@ test('JavaScript in a PDF is ignored; the text is read', async () => {
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.source.route, 'pdf-text');
 });
+
+test('page images: a PDF page as PNG with its scale, cached; markup documents have none', async () => {
+  const report = await convertVia(app, readFileSync(join(samplesDir, 'pdf/003_7d78940555e26d72.chrome.pdf')), 'pages.pdf');
+  const res = await request(app).get(`/v1/results/${report.id}/pages/2.png`).buffer(true);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers['content-type'], 'image/png');
+  assert.equal(Number(res.headers['x-page-scale']), 2);
+  const png = res.body as Buffer;
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  // Chromium prints US Letter: 612 × 792 points at 144 dpi → 1224 × 1584 pixels.
+  assert.ok(Math.abs(png.readUInt32BE(16) - 612 * 2) <= 2 && Math.abs(png.readUInt32BE(20) - 792 * 2) <= 2, `${png.readUInt32BE(16)} × ${png.readUInt32BE(20)}`);
+  const again = await request(app).get(`/v1/results/${report.id}/pages/2.png`).buffer(true);
+  assert.deepEqual(again.body, png);
+  assert.equal((await request(app).get(`/v1/results/${report.id}/pages/9.png`)).body.error.code, 'PAGE_NOT_FOUND');
+  const markup = await convertVia(app, readFileSync(join(samplesDir, 'html/003_7d78940555e26d72.html')), 'x.html');
+  const none = await request(app).get(`/v1/results/${markup.id}/pages/1.png`);
+  assert.equal(none.status, 404);
+  assert.equal(none.body.error.code, 'NO_PAGE_IMAGE');
+});

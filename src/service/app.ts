@@ -13,6 +13,7 @@ import { jobsRouter } from './routes/jobs.js';
 import { healthRouter, metaRouter } from './routes/meta.js';
 import { resultsRouter } from './routes/results.js';
 import { correctionsRouter } from './routes/corrections.js';
+import { pagesRouter } from './routes/pages.js';
 
 export interface Service {
   app: express.Express;
@@ -37,7 +38,7 @@ export function createService(config: ServiceConfig, log: Logger = pino({ level:
   app.use(helmet({
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
   }));
-  if (config.corsOrigins.length) app.use(cors({ origin: config.corsOrigins, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'] }));
+  if (config.corsOrigins.length) app.use(cors({ origin: config.corsOrigins, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'X-Page-Scale'] }));
   app.use(ctx.metrics.middleware);
   app.use(healthRouter());
   app.use(authenticate(config));
@@ -45,6 +46,7 @@ export function createService(config: ServiceConfig, log: Logger = pino({ level:
   app.use(jobsRouter(ctx));
   app.use(resultsRouter(ctx));
   app.use(correctionsRouter(ctx));
+  app.use(pagesRouter(ctx));
   app.use(notFound);
   app.use(errorHandler(config.limits.maxBytes, (err) => log.error({ err }, 'unexpected error')));
   return { app, ctx };

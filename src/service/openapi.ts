@@ -180,6 +180,17 @@ export const openapi = {
         },
       },
     },
+    '/v1/results/{id}/pages/{file}': {
+      get: {
+        summary: 'A page of the document as PNG (PDF and image sources), for outlining cells',
+        parameters: [idParam, { name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d+\\.png$' }, description: '`<page>.png`, pages from 1' }],
+        responses: {
+          '200': { description: 'The page image.', headers: { 'X-Page-Scale': { schema: { type: 'number' }, description: 'Image pixels per bbox unit.' } }, content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+          '404': error('No such result or page, or a markup document (no page images).'),
+          ...authErrors,
+        },
+      },
+    },
     '/v1/results/{id}': {
       get: { summary: 'A stored result, with its corrections applied', parameters: [idParam], responses: { '200': { description: 'The report.', content: json(ref('Report')) }, '404': error('No such result.'), ...authErrors } },
     },

@@ -1,0 +1,68 @@
+/**
+ * Page images for the correction UI: a PDF page rendered with pdf.js, or an image's page, as PNG,
+ * rendered on demand and cached beside the upload. `X-Page-Scale` gives image pixels per bbox unit
+ * (bboxes are PDF points for PDFs, pixels for images), so cells can be outlined on the image.
+ */
+import { Router } from 'express';
+import sharp from 'sharp';
+import { ConvertError } from '../../intake/errors.js';
+import { visibleOwner, type Principal } from '../auth.js';
+import type { ServiceContext } from '../context.js';
+import { errorBody } from '../errors.js';
+
+/** 144 dpi: sharp enough to read a table cell, small enough to load fast. */
+const PDF_DPI = 144;
+let rendering: Promise<unknown> = Promise.resolve();
+
+/** One render at a time: rendering is CPU work on the request thread. */
+function serialised<T>(work: () => Promise<T>): Promise<T> {
+  const next = rendering.then(work, work);
+  rendering = next.catch(() => undefined);
+  return next;
+}
+
+async function renderPage(bytes: Buffer, mediaType: string, page: number, maxPixels: number): Promise<{ png: Buffer; scale: number }> {
+  if (mediaType === 'application/pdf') {
+    const { renderPdfPage } = await import('../../extract/pdf/render.js');
+    const r = await renderPdfPage(new Uint8Array(bytes), page, PDF_DPI, maxPixels);
+    const png = await sharp(Buffer.from(r.image.data), { raw: { width: r.image.width, height: r.image.height, channels: 1 } }).png().toBuffer();
+    return { png, scale: r.dpi / 72 };
+  }
+  const png = await sharp(bytes, { page: page - 1, limitInputPixels: maxPixels }).rotate().png().toBuffer();
+  return { png, scale: 1 };
+}
+
+export function pagesRouter(ctx: ServiceContext): Router {
+  const router = Router();
+  router.get('/v1/results/:id/pages/:file', async (req, res) => {
+    const stored = ctx.results.get(String(req.params.id));
+    const who = visibleOwner(ctx.config, res.locals.principal as Principal);
+    if (!stored || (who !== null && stored.owner !== who)) {
+      res.status(404).json(errorBody('RESULT_NOT_FOUND', `No result ${req.params.id}.`));
+      return;
+    }
+    const m = /^(\d{1,5})\.png$/.exec(String(req.params.file));
+    const page = m ? Number(m[1]) : NaN;
+    const { source } = stored.report;
+    if (!m || page < 1 || page > source.pages) throw new ConvertError('PAGE_NOT_FOUND', 404, `The document has pages 1 to ${source.pages}; ask for /pages/<n>.png.`);
+    if (!['pdf-text', 'pdf-ocr', 'pdf-mixed', 'image-ocr'].includes(source.route)) {
+      throw new ConvertError('NO_PAGE_IMAGE', 404, `A ${source.route} document has no page images; its cells have no boxes to show.`);
+    }
+    const name = `page-${page}.png`;
+    let png = ctx.files.getDerived(stored.sha256, name);
+    let scale = Number(ctx.files.getDerived(stored.sha256, `${name}.scale`)?.toString() ?? NaN);
+    if (!png || !Number.isFinite(scale)) {
+      const bytes = ctx.files.get(stored.sha256);
+      if (!bytes) throw new ConvertError('UPLOAD_LOST', 410, 'The uploaded file is no longer in the store.');
+      const r = await serialised(() => renderPage(bytes, source.mediaType, page, ctx.config.limits.maxPixels));
+      png = r.png;
+      scale = r.scale;
+      ctx.files.putDerived(stored.sha256, name, png);
+      ctx.files.putDerived(stored.sha256, `${name}.scale`, Buffer.from(String(scale)));
+    }
+    res.setHeader('X-Page-Scale', String(scale));
+    res.setHeader('Cache-Control', 'private, max-age=86400');
+    res.type('image/png').send(png);
+  });
+  return router;
+}
