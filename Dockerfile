@@ -4,6 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY scripts/setup.sh scripts/setup.sh
 COPY src ./src
+COPY web ./web
 RUN bash scripts/setup.sh --no-system && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

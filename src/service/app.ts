@@ -1,5 +1,7 @@
 /** The HTTP service: a thin shell over the pipeline, the job queue and the store. */
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
@@ -14,6 +16,9 @@ import { healthRouter, metaRouter } from './routes/meta.js';
 import { resultsRouter } from './routes/results.js';
 import { correctionsRouter } from './routes/corrections.js';
 import { pagesRouter } from './routes/pages.js';
+
+/** The built front end (vite build): dist/web, beside dist/service when built, from the repo when run from source. */
+const webRoot = join(dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.ts') ? '../../dist/web' : '../web');
 
 export interface Service {
   app: express.Express;
@@ -36,11 +41,14 @@ export function createService(config: ServiceConfig, log: Logger = pino({ level:
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   }));
   app.use(helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
+    // No upgrade-insecure-requests: on plain http it would send the page's own requests to https.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], upgradeInsecureRequests: null } },
   }));
   if (config.corsOrigins.length) app.use(cors({ origin: config.corsOrigins, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'X-Page-Scale'] }));
   app.use(ctx.metrics.middleware);
   app.use(healthRouter());
+  // The correction UI loads without a key; its API calls carry one.
+  app.use(express.static(webRoot, { index: 'index.html' }));
   app.use(authenticate(config));
   app.use(metaRouter(ctx));
   app.use(jobsRouter(ctx));

@@ -14,6 +14,8 @@ export interface ColumnDef {
   /** Money columns may carry decimals and a unit of their own. */
   money?: boolean;
   signed?: boolean;
+  /** Merged header labels printed above this column, outermost first (申请人情况 › 法人或其他组织). */
+  groups?: string[];
 }
 
 export interface RowDef {
@@ -62,14 +64,16 @@ export interface TemplateDef {
 
 const count = '件';
 
+const applicants = '申请人情况';
+const organisations = [applicants, '法人或其他组织'];
 const applicantColumns: ColumnDef[] = [
-  { key: 'naturalPerson', label: '自然人', unit: count },
-  { key: 'commercial', label: '商业企业', unit: count },
-  { key: 'research', label: '科研机构', unit: count },
-  { key: 'socialWelfare', label: '社会公益组织', unit: count },
-  { key: 'legalService', label: '法律服务机构', unit: count },
-  { key: 'otherOrg', label: '其他', unit: count },
-  { key: 'total', label: '总计', unit: count },
+  { key: 'naturalPerson', label: '自然人', unit: count, groups: [applicants] },
+  { key: 'commercial', label: '商业企业', unit: count, groups: organisations },
+  { key: 'research', label: '科研机构', unit: count, groups: organisations },
+  { key: 'socialWelfare', label: '社会公益组织', unit: count, groups: organisations },
+  { key: 'legalService', label: '法律服务机构', unit: count, groups: organisations },
+  { key: 'otherOrg', label: '其他', unit: count, groups: organisations },
+  { key: 'total', label: '总计', unit: count, groups: [applicants] },
 ];
 
 const results = '三、本年度办理结果';

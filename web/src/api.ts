@@ -1,0 +1,151 @@
+/** The service API, same origin, with the optional API key kept in localStorage. */
+import type { CellKey, CellState, Report } from '../../src/model/report.js';
+
+const KEY_STORAGE = 'xxgk.apiKey';
+
+export interface ResultSummary {
+  id: string;
+  filename: string;
+  mediaType: string;
+  agency: string | null;
+  year: number | null;
+  template: string;
+  confidence: number;
+  checksFailed: number;
+  lowConfidence: number;
+  version: number;
+  created: string;
+}
+
+export interface Correction {
+  key: CellKey;
+  oldValue: number | null;
+  newValue: number | null;
+  oldState: CellState;
+  newState: CellState;
+  who: string;
+  at: string;
+  version: number;
+}
+
+export interface CorrectionList {
+  resultId: string;
+  version: number;
+  corrections: Correction[];
+}
+
+export interface JobView {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  filename?: string;
+  progress: { pagesDone: number; pagesTotal: number | null };
+  resultId: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface PageImage {
+  url: string;
+  /** Image pixels per bbox unit (X-Page-Scale). */
+  scale: number;
+  width: number;
+  height: number;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export function apiKey(): string {
+  try {
+    return localStorage.getItem(KEY_STORAGE) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function setApiKey(key: string): void {
+  try {
+    if (key) localStorage.setItem(KEY_STORAGE, key);
+    else localStorage.removeItem(KEY_STORAGE);
+  } catch {
+    /* storage disabled: the key lives for this page only */
+  }
+}
+
+function headers(extra: Record<string, string> = {}): Headers {
+  const h = new Headers(extra);
+  const key = apiKey();
+  if (key) h.set('Authorization', `Bearer ${key}`);
+  return h;
+}
+
+async function fail(res: Response): Promise<never> {
+  let code = `HTTP_${res.status}`;
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body?.error?.code) code = body.error.code;
+    if (body?.error?.message) message = body.error.message;
+  } catch {
+    /* not JSON */
+  }
+  if (res.status === 401 && code === `HTTP_401`) message = '这个服务需要 API 密钥。';
+  throw new ApiError(res.status, code, message);
+}
+
+async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: headers(body === undefined || body instanceof FormData ? {} : { 'Content-Type': 'application/json' }),
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK', `无法连接服务：${(err as Error).message}`);
+  }
+  if (!res.ok) return fail(res);
+  return (await res.json()) as T;
+}
+
+export const api = {
+  results: () => json<{ results: ResultSummary[] }>('GET', '/v1/results').then((r) => r.results),
+  report: (id: string) => json<Report>('GET', `/v1/results/${encodeURIComponent(id)}`),
+  corrections: (id: string) => json<CorrectionList>('GET', `/v1/results/${encodeURIComponent(id)}/corrections`),
+  save: (id: string, baseVersion: number, changes: { key: CellKey; value: number | null }[]) =>
+    json<{ resultId: string; version: number; saved: number; report: Report }>('PUT', `/v1/results/${encodeURIComponent(id)}/corrections`, { baseVersion, changes }),
+  submit: (file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return json<{ job: JobView }>('POST', '/v1/jobs', form).then((r) => r.job);
+  },
+  job: (id: string) => json<{ job: JobView }>('GET', `/v1/jobs/${encodeURIComponent(id)}`).then((r) => r.job),
+
+  /** A page image as an object URL, or null when the result has no page images (markup sources). */
+  async page(id: string, n: number): Promise<PageImage | null> {
+    let res: Response;
+    try {
+      res = await fetch(`/v1/results/${encodeURIComponent(id)}/pages/${n}.png`, { headers: headers(), cache: 'no-store' });
+    } catch {
+      return null;
+    }
+    if (res.status === 404 || res.status === 501) return null;
+    if (!res.ok) return fail(res);
+    if (!(res.headers.get('Content-Type') ?? '').startsWith('image/')) return null;
+    const scale = Number(res.headers.get('X-Page-Scale') ?? '1');
+    const blob = await res.blob();
+    const url = URL.createObjectURL(blob);
+    const img = new Image();
+    img.src = url;
+    try {
+      await img.decode();
+    } catch {
+      URL.revokeObjectURL(url);
+      return null;
+    }
+    return { url, scale: Number.isFinite(scale) && scale > 0 ? scale : 1, width: img.naturalWidth, height: img.naturalHeight };
+  },
+};

@@ -1,0 +1,205 @@
+/**
+ * The review state of one report: local edits and acceptances, the checks recomputed live from the
+ * template (src/check/rules.ts), and the review queue in document order.
+ */
+import type { CanonicalCell, CellKey, CheckResult, Report } from '../../src/model/report.js';
+import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../../src/check/rules.js';
+import { summarise } from '../../src/output/summary.js';
+import { buildLayout, templateOf, type FormLayout } from './layout.js';
+
+export type CellClass = 'good' | 'ok' | 'low' | 'failed';
+
+export class Review {
+  readonly cells = new Map<CellKey, CanonicalCell>();
+  readonly layout: FormLayout;
+  /** Cell key → index in document order. */
+  readonly position = new Map<CellKey, number>();
+  /** Local corrections: value (null = blank) by key. */
+  readonly edits = new Map<CellKey, number | null>();
+  /** Cells the reviewer accepted (Enter) or corrected. */
+  readonly reviewed = new Set<CellKey>();
+  readonly checks: ConcreteCheck[];
+  results: CheckResult[] = [];
+  /** Failing checks by cell. */
+  failingByCell = new Map<CellKey, CheckResult[]>();
+  current: CellKey | null = null;
+
+  constructor(
+    readonly report: Report,
+    /** Null for a report loaded from a file: review and export only. */
+    readonly resultId: string | null,
+    /** The version loaded (from GET …/corrections); saves are made against it. */
+    public version: number | null,
+    public threshold: number,
+  ) {
+    for (const t of report.tables) for (const c of t.cells) this.cells.set(c.key, c);
+    this.layout = buildLayout(report);
+    this.layout.order.forEach((k, i) => this.position.set(k, i));
+    // The checks of the form, expanded to the cells the document prints (as the service does).
+    const printed: PrintedTable[] = report.tables.filter((t) => t.found).map((t) => {
+      const cells = t.cells.filter((c) => c.state !== 'missing');
+      return { id: t.id, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))] };
+    });
+    const present = new Set([...this.cells.values()].filter((c) => c.state !== 'missing').map((c) => c.key));
+    this.checks = expandChecks(templateOf(report), printed, present);
+    this.recheck();
+  }
+
+  get readonly(): boolean {
+    return this.resultId === null;
+  }
+
+  /** The value a cell has now: the local edit, or as loaded. */
+  valueOf(key: CellKey): CellValue {
+    const cell = this.cells.get(key)!;
+    if (this.edits.has(key)) {
+      const v = this.edits.get(key)!;
+      return { state: v === null ? 'blank' : 'number', value: v };
+    }
+    return { state: cell.state, value: cell.value };
+  }
+
+  isEdited(key: CellKey): boolean {
+    return this.edits.has(key);
+  }
+
+  /** Sets a cell's value; setting it back to what was loaded drops the edit. */
+  setValue(key: CellKey, value: number | null): void {
+    const cell = this.cells.get(key)!;
+    const same = value === null ? cell.state === 'blank' : cell.state === 'number' && cell.value === value;
+    if (same) this.edits.delete(key);
+    else this.edits.set(key, value);
+    this.reviewed.add(key);
+    this.recheck();
+  }
+
+  accept(key: CellKey): void {
+    this.reviewed.add(key);
+  }
+
+  recheck(): void {
+    const values = new Map<CellKey, CellValue>();
+    for (const [k, c] of this.cells) if (c.state !== 'missing') values.set(k, this.valueOf(k));
+    this.results = this.checks.map((c) => evaluate(c, values)).filter((r): r is CheckResult => r !== null);
+    this.failingByCell = new Map();
+    for (const r of this.results) {
+      if (r.holds) continue;
+      for (const k of r.cells) {
+        if (!this.failingByCell.has(k)) this.failingByCell.set(k, []);
+        this.failingByCell.get(k)!.push(r);
+      }
+    }
+  }
+
+  get failing(): CheckResult[] {
+    return this.results.filter((r) => !r.holds);
+  }
+
+  /** Hard failures (soft legacy checks may fail in consistent reports). */
+  get hardFailing(): CheckResult[] {
+    return this.results.filter((r) => !r.holds && !r.soft);
+  }
+
+  confidenceOf(key: CellKey): number {
+    return this.edits.has(key) ? 1 : this.cells.get(key)!.confidence;
+  }
+
+  classOf(key: CellKey): CellClass {
+    if (this.failingByCell.get(key)?.some((r) => !r.soft)) return 'failed';
+    const c = this.confidenceOf(key);
+    if (c >= 0.99) return 'good';
+    if (c >= this.threshold) return 'ok';
+    return 'low';
+  }
+
+  /** Cells to review: under the threshold (as loaded), in a failing check, or flagged otherwise; in document order. */
+  queue(): CellKey[] {
+    return this.layout.order.filter((k) => {
+      const cell = this.cells.get(k)!;
+      if (cell.state === 'missing') return false;
+      if (cell.confidence < this.threshold && cell.evidence.source !== 'manual') return true;
+      if (this.failingByCell.has(k)) return true;
+      return cell.flags.some((f) => !f.startsWith('check:'));
+    });
+  }
+
+  /** Next (or previous) queued cell after the current one, by document position; wraps around. */
+  step(dir: 1 | -1): CellKey | null {
+    const queue = this.queue();
+    if (!queue.length) return null;
+    const at = this.current === null ? (dir === 1 ? -1 : this.layout.order.length) : this.position.get(this.current)!;
+    const pos = (k: CellKey) => this.position.get(k)!;
+    if (dir === 1) return queue.find((k) => pos(k) > at) ?? queue[0];
+    return [...queue].reverse().find((k) => pos(k) < at) ?? queue[queue.length - 1];
+  }
+
+  /** Next queued cell not yet reviewed after the current one, else the plain next one. */
+  nextUnreviewed(): CellKey | null {
+    const queue = this.queue();
+    const at = this.current === null ? -1 : this.position.get(this.current)!;
+    const pending = queue.filter((k) => !this.reviewed.has(k));
+    return pending.find((k) => this.position.get(k)! > at) ?? pending[0] ?? this.step(1);
+  }
+
+  /** The changes to save: corrections, and acceptances recorded as the value confirmed. */
+  changes(includeAccepted: boolean): { key: CellKey; value: number | null }[] {
+    const out: { key: CellKey; value: number | null }[] = [];
+    for (const k of this.layout.order) {
+      const cell = this.cells.get(k)!;
+      if (this.edits.has(k)) out.push({ key: k, value: this.edits.get(k)! });
+      else if (includeAccepted && this.reviewed.has(k) && cell.state !== 'missing' && cell.evidence.source !== 'manual') {
+        if (cell.state === 'number' || cell.state === 'blank') out.push({ key: k, value: cell.value });
+      }
+    }
+    return out;
+  }
+
+  /** The report with the local edits applied the way the service applies saved corrections. */
+  corrected(): Report {
+    const copy = structuredClone(this.report) as Report;
+    const checkFlag = (f: string) => f.startsWith('check:');
+    for (const t of copy.tables) {
+      for (const c of t.cells) {
+        if (this.edits.has(c.key)) {
+          const v = this.edits.get(c.key)!;
+          c.value = v;
+          c.state = v === null ? 'blank' : 'number';
+          c.text = v === null ? '' : String(v);
+          c.confidence = 1;
+          c.evidence = { ...c.evidence, source: 'manual' };
+          c.alternatives = [];
+        }
+        c.flags = [...c.flags.filter((f) => !checkFlag(f)), ...(this.failingByCell.get(c.key) ?? []).map((r) => `check:${r.id}`)];
+      }
+    }
+    copy.checks = this.results.map((r) => ({ ...r, cells: [...r.cells] }));
+    copy.summary = summarise(copy.tables, copy.checks, this.threshold);
+    return copy;
+  }
+}
+
+/** Reads what a reviewer typed: digits (also full-width), one sign, one decimal point, thousands separators. */
+export function parseValue(raw: string): number | null | 'invalid' {
+  const s = raw
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, '.')
+    .replace(/[－—–]/g, '-')
+    .replace(/[,，\s]/g, '');
+  if (s === '') return null;
+  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(s)) return 'invalid';
+  const n = Number(s);
+  return Number.isFinite(n) ? n : 'invalid';
+}
+
+/** CSV of the cells: key,row,col,value,state,confidence,source. */
+export function toCsv(report: Report): string {
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = ['key,row,col,value,state,confidence,source'];
+  for (const t of report.tables) {
+    for (const c of t.cells) lines.push([c.key, c.row, c.col, c.value, c.state, c.confidence, c.evidence.source].map(esc).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
