@@ -3,7 +3,7 @@
  *   samples/html/<seed>.html        UTF-8 article page with the form tables as real markup
  *   samples/html/000_….gbk.html     the same page in GBK
  *   samples/html/003_….trad.html    traditional-character mirror (pinyin noise, full-width digits in prose)
- *   samples/docx/<seed>.docx        LibreOffice HTML → DOCX, checked with mammoth
+ *   samples/docx/<seed>.docx        LibreOffice HTML → DOCX, read back and checked against the HTML
  *   samples/manifest.json           every file with its seed, expected JSON, route and variant
  *
  * Run: node --import tsx scripts/make-samples.ts [--no-docx]   (--no-docx: HTML only; existing DOCX files stay listed)
@@ -85,8 +85,7 @@ if (withDocx) {
       const report = await checkDocx(job.html, docx);
       const summary = report.tables.map((t) => `${t.cells}c/${t.spans}s`).join(' ');
       console.log(
-        `          mammoth ${job.seed}: ${report.ok ? 'tables match the HTML' : 'MISMATCH'} — ${report.tables.length} tables (cells/merged): ${summary}; ` +
-          `empty <p> in cells: ${report.emptyParagraphs}; cells with >1 <p>: ${report.multiParagraphCells}`,
+        `          read back ${job.seed}: ${report.ok ? 'tables match the HTML' : 'MISMATCH'} — ${report.tables.length} tables (cells/merged): ${summary}`,
       );
       for (const [i, t] of report.tables.entries())
         for (const m of t.mismatches.slice(0, 10)) console.log(`            table ${i}: ${m}`);

@@ -1,25 +1,28 @@
 /**
- * Word (DOCX): the archive is checked against zip bombs first, then mammoth turns it into HTML
- * that keeps merged cells (gridSpan, vMerge), and the HTML extractor reads that.
+ * Word (DOCX): the archive is inflated once under the zip-bomb guard, and word/document.xml is read
+ * straight into the layout (merged cells kept: gridSpan, vMerge).
  */
-import mammoth from 'mammoth';
 import { ConvertError } from '../intake/errors.js';
 import type { Limits } from '../intake/limits.js';
 import type { LayoutDocument } from '../layout/types.js';
-import { extractHtml } from './html.js';
+import { layoutFromDocumentXml } from './ooxml.js';
 import { inspectZip } from './zip-guard.js';
 
+const DOCUMENT = 'word/document.xml';
+
 export async function extractDocx(bytes: Uint8Array, limits: Limits): Promise<LayoutDocument> {
-  const entries = await inspectZip(bytes, limits.maxDecompressedBytes);
-  if (!entries.has('word/document.xml')) {
+  const { kept } = await inspectZip(bytes, limits.maxDecompressedBytes, [DOCUMENT]);
+  const xml = kept.get(DOCUMENT);
+  if (!xml) {
     throw new ConvertError('DOCX_CORRUPT', 422, 'The file is a ZIP archive without word/document.xml: not a Word document, or a damaged one.');
   }
-  let html: string;
-  try {
-    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { ignoreEmptyParagraphs: false });
-    html = result.value;
-  } catch (err) {
-    throw new ConvertError('DOCX_CORRUPT', 422, `The Word document cannot be read: ${(err as Error).message.split('\n')[0]}`);
+  const text = xml.toString('utf8');
+  if (!/<w:document[\s>]/.test(text.slice(0, 4096))) {
+    throw new ConvertError('DOCX_CORRUPT', 422, 'word/document.xml is not a WordprocessingML document.');
   }
-  return extractHtml(Buffer.from(`<!doctype html><meta charset="utf-8"><body>${html}</body>`, 'utf8'), 'utf-8', limits);
+  return {
+    pages: [{ page: 1, width: null, height: null, source: 'markup' }],
+    blocks: layoutFromDocumentXml(text, limits.maxHtmlDepth),
+    warnings: [],
+  };
 }

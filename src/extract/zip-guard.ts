@@ -1,19 +1,27 @@
 /**
  * Zip-bomb defence for Office files: the declared sizes are summed and every entry is inflated
- * with a running byte count, so a lying header cannot make us hold more than the limit.
+ * with a running byte count, so a lying header cannot make us hold more than the limit. The
+ * entries the caller needs are kept from that same pass.
  */
 import yauzl from 'yauzl';
 import { ConvertError } from '../intake/errors.js';
 
 const MAX_ENTRIES = 10_000;
 
-export async function inspectZip(bytes: Uint8Array, maxBytes: number): Promise<Set<string>> {
+export interface ZipContents {
+  names: Set<string>;
+  /** The inflated bytes of the entries asked for by name. */
+  kept: Map<string, Buffer>;
+}
+
+export async function inspectZip(bytes: Uint8Array, maxBytes: number, keep: string[] = []): Promise<ZipContents> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z!))),
   ).catch((err: Error) => {
     throw new ConvertError('DOCX_CORRUPT', 422, `The Word document is damaged (its ZIP structure cannot be read: ${err.message}).`);
   });
   const names = new Set<string>();
+  const kept = new Map<string, Buffer>();
   let total = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -27,9 +35,13 @@ export async function inspectZip(bytes: Uint8Array, maxBytes: number): Promise<S
         if (entry.fileName.endsWith('/')) return zip.readEntry();
         zip.openReadStream(entry, (err, stream) => {
           if (err || !stream) return reject(err ?? new Error('unreadable entry'));
-          stream.on('data', () => undefined);
+          const chunks: Buffer[] | null = keep.includes(entry.fileName) ? [] : null;
+          stream.on('data', (c: Buffer) => chunks?.push(c));
           stream.on('error', reject);
-          stream.on('end', () => zip.readEntry());
+          stream.on('end', () => {
+            if (chunks) kept.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
         });
       });
       zip.readEntry();
@@ -40,7 +52,7 @@ export async function inspectZip(bytes: Uint8Array, maxBytes: number): Promise<S
   } finally {
     zip.close();
   }
-  return names;
+  return { names, kept };
 }
 
 function tooLarge(maxBytes: number): ConvertError {
