@@ -79,7 +79,7 @@ for (const { file, pages } of REAL) {
     }
     const exp = loadExpected(file);
     const bytes = new Uint8Array(readFileSync(pdf));
-    const doc = await extractPdf(bytes, { maxPages: 100 });
+    const doc = await extractPdf(bytes, { maxPages: 100, maxPixels: 1e8 });
     assert.equal(bytes.length, readFileSync(pdf).length, 'the caller’s bytes are left intact');
     assert.equal(doc.pages.length, pages);
     assert.ok(doc.pages.every((p) => p.source === 'text-layer' && p.width === 595 && p.height === 842));
@@ -170,7 +170,7 @@ test('real PDF cut in half is refused as PDF_CORRUPT', async (t) => {
     return;
   }
   const all = new Uint8Array(readFileSync(pdf));
-  const err = await expectError(extractPdf(all.slice(0, all.length >> 1), { maxPages: 100 }), 'PDF_CORRUPT', 422);
+  const err = await expectError(extractPdf(all.slice(0, all.length >> 1), { maxPages: 100, maxPixels: 1e8 }), 'PDF_CORRUPT', 422);
   assert.match(err.message, /truncated/);
 });
 
@@ -180,7 +180,7 @@ test('real PDF over the page limit: TOO_MANY_PAGES', async (t) => {
     t.skip(`${realDir} absent`);
     return;
   }
-  const err = await expectError(extractPdf(new Uint8Array(readFileSync(pdf)), { maxPages: 3 }), 'TOO_MANY_PAGES', 413);
+  const err = await expectError(extractPdf(new Uint8Array(readFileSync(pdf)), { maxPages: 3, maxPixels: 1e8 }), 'TOO_MANY_PAGES', 413);
   assert.equal(err.message, 'The PDF has 6 pages; the limit is 3 (XXGK_MAX_PAGES)');
 });
 
@@ -189,14 +189,14 @@ test('real PDF over the page limit: TOO_MANY_PAGES', async (t) => {
 
 test('a truncated hand-written PDF is PDF_CORRUPT', async () => {
   const whole = docWithPages([text(72, 700, 'Hello')], '', ['<< >>']);
-  await expectError(extractPdf(whole.slice(0, 60), { maxPages: 10 }), 'PDF_CORRUPT', 422);
-  await expectError(extractPdf(new TextEncoder().encode('hello, not a pdf'), { maxPages: 10 }), 'PDF_CORRUPT', 422);
-  await expectError(extractPdf(new Uint8Array(0), { maxPages: 10 }), 'PDF_CORRUPT', 422);
+  await expectError(extractPdf(whole.slice(0, 60), { maxPages: 10, maxPixels: 1e8 }, { ocr: false }), 'PDF_CORRUPT', 422);
+  await expectError(extractPdf(new TextEncoder().encode('hello, not a pdf'), { maxPages: 10, maxPixels: 1e8 }, { ocr: false }), 'PDF_CORRUPT', 422);
+  await expectError(extractPdf(new Uint8Array(0), { maxPages: 10, maxPixels: 1e8 }, { ocr: false }), 'PDF_CORRUPT', 422);
 });
 
 test('a PDF with zero pages is PDF_NO_PAGES', async () => {
   const bytes = buildPdf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [] /Count 0 >>']);
-  await expectError(extractPdf(bytes, { maxPages: 10 }), 'PDF_NO_PAGES', 422);
+  await expectError(extractPdf(bytes, { maxPages: 10, maxPixels: 1e8 }, { ocr: false }), 'PDF_NO_PAGES', 422);
 });
 
 test('a password-protected PDF is PDF_ENCRYPTED', async () => {
@@ -212,14 +212,14 @@ test('a password-protected PDF is PDF_ENCRYPTED', async () => {
     ],
     '/Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]',
   );
-  const err = await expectError(extractPdf(bytes, { maxPages: 10 }), 'PDF_ENCRYPTED', 422);
+  const err = await expectError(extractPdf(bytes, { maxPages: 10, maxPixels: 1e8 }, { ocr: false }), 'PDF_ENCRYPTED', 422);
   assert.match(err.message, /encrypted/);
 });
 
 test('document JavaScript is ignored and the text extracts', async () => {
   const js = '<< /S /JavaScript /JS (app.alert\\("boom"\\); this.exportDataObject\\({cName: "x"}\\);) >>';
   const bytes = docWithPages([text(72, 700, 'Hello from a PDF with JavaScript', 12)], `/OpenAction 5 0 R /AA << /WC 5 0 R >>`, ['<< >>', js]);
-  const doc = await extractPdf(bytes, { maxPages: 10 });
+  const doc = await extractPdf(bytes, { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   assert.equal(doc.pages[0].source, 'text-layer');
   const lines = doc.blocks.filter((b) => b.kind === 'line');
   assert.deepEqual(
@@ -239,7 +239,7 @@ test('a page declaring a huge image neither renders nor hangs; it is marked for 
   const image = `<< /Type /XObject /Subtype /Image /Width 200000 /Height 200000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 4 >>\nstream\nabcd\nendstream`;
   const bytes = docWithPages(['q 595 0 0 842 0 0 cm /Im1 Do Q\n'], '', [image]);
   const t0 = Date.now();
-  const doc = await extractPdf(bytes, { maxPages: 10 });
+  const doc = await extractPdf(bytes, { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   assert.ok(Date.now() - t0 < 5000, 'finishes quickly');
   assert.equal(doc.pages[0].source, 'ocr');
   assert.deepEqual(doc.blocks, []);
@@ -251,7 +251,7 @@ test('a text layer of private-use glyphs is not trusted', async () => {
   const font = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>';
   const lines = Array.from({ length: 6 }, (_, i) => text(72, 780 - 20 * i, ALPHABET, 10, 'F2')).join('');
   const bytes = docWithPages([lines], '', ['<< >>', toUnicode(lettersTo(0xe000)), font], '/F1 3 0 R /F2 6 0 R');
-  const doc = await extractPdf(bytes, { maxPages: 10 });
+  const doc = await extractPdf(bytes, { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   assert.equal(doc.pages[0].source, 'ocr');
   assert.match(doc.warnings[0].message, /private-use/);
 });
@@ -260,7 +260,7 @@ test('mojibake (Latin-1 letters for Chinese) is not trusted', async () => {
   // WinAnsi bytes 0xC0–0xFF are À…ÿ: what GBK text looks like when read as Latin-1.
   const junk = Array.from({ length: 40 }, (_, i) => `\\${(0o300 + ((i * 7) % 64)).toString(8)}`).join('');
   const lines = Array.from({ length: 8 }, (_, i) => text(72, 780 - 20 * i, junk)).join('');
-  const doc = await extractPdf(docWithPages([lines], '', ['<< >>']), { maxPages: 10 });
+  const doc = await extractPdf(docWithPages([lines], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   assert.equal(doc.pages[0].source, 'ocr');
   assert.match(doc.warnings[0].message, /mojibake/);
 });
@@ -274,7 +274,7 @@ test('Kangxi radicals (Chrome PDFs) are folded by NFKC', async () => {
     [0x43, '2f83'],
     [0x44, '2ed3'],
   ]);
-  const doc = await extractPdf(docWithPages([text(72, 700, 'ABCD', 12, 'F2')], '', ['<< >>', cmap, font], '/F2 6 0 R'), { maxPages: 10 });
+  const doc = await extractPdf(docWithPages([text(72, 700, 'ABCD', 12, 'F2')], '', ['<< >>', cmap, font], '/F2 6 0 R'), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   assert.deepEqual(
     doc.blocks.map((b) => (b.kind === 'line' ? b.text : '')),
     ['一人自长'],
@@ -283,7 +283,7 @@ test('Kangxi radicals (Chrome PDFs) are folded by NFKC', async () => {
 
 test('(cid:N) garbage in the text layer is not trusted', async () => {
   const garbage = Array.from({ length: 12 }, (_, i) => text(72, 780 - 20 * i, '(cid:12)(cid:345)(cid:67) (cid:8)(cid:90)'.replace(/[()]/g, (c) => `\\${c}`))).join('');
-  const doc = await extractPdf(docWithPages([garbage, text(72, 700, 'A normal page of text that is fine.')], '', ['<< >>']), { maxPages: 10 });
+  const doc = await extractPdf(docWithPages([garbage, text(72, 700, 'A normal page of text that is fine.')], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   assert.equal(doc.pages[0].source, 'ocr');
   assert.equal(doc.pages[1].source, 'text-layer');
   assert.deepEqual(
@@ -300,7 +300,7 @@ test('a ruled table over a page break is one grid: footers dropped, repeated hea
   const rows2 = Array.from({ length: 5 }, (_, i) => [`Row ${i + 31}`, String(i + 31), String(10 * (i + 31))]);
   const page1 = text(60, 780, 'Report title', 14) + ruledTable(xs, 740, 20, [head, ...rows1]) + text(280, 40, '- 1 -');
   const page2 = text(260, 815, '- 2 -') + ruledTable(xs, 780, 20, [head, ...rows2]) + text(60, 600, 'Text after the table.') + text(290, 40, '-2-');
-  const doc = await extractPdf(docWithPages([page1, page2], '', ['<< >>']), { maxPages: 10 });
+  const doc = await extractPdf(docWithPages([page1, page2], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   const gs = grids(doc);
   assert.equal(gs.length, 1);
   const g = gs[0];
@@ -348,7 +348,7 @@ test('tables whose columns differ are not merged over a page break', async () =>
     ['C', '5'],
     ['D', '6'],
   ]);
-  const doc = await extractPdf(docWithPages([page1, page2], '', ['<< >>']), { maxPages: 10 });
+  const doc = await extractPdf(docWithPages([page1, page2], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   const gs = grids(doc);
   assert.equal(gs.length, 2);
   assert.ok(gs.every((g) => g.continuedFrom === null));
@@ -366,7 +366,7 @@ test('spanning cells come out with rowSpan and colSpan', async () => {
     text(264, 666, '2') +
     text(164, 646, '3') +
     text(264, 646, '4');
-  const doc = await extractPdf(docWithPages([s], '', ['<< >>']), { maxPages: 10 });
+  const doc = await extractPdf(docWithPages([s], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   const g = grids(doc)[0];
   assert.equal(g.rows, 3);
   assert.equal(g.cols, 3);
@@ -392,7 +392,7 @@ test('a borderless table becomes an aligned grid', async () => {
   const xs = [60, 250, 330, 420];
   rows.forEach((r, i) => r.forEach((t, c) => t && (s += text(xs[c], 710 - 18 * i, t))));
   s += text(60, 600, 'A paragraph after the table.');
-  const doc = await extractPdf(docWithPages([s], '', ['<< >>']), { maxPages: 10 });
+  const doc = await extractPdf(docWithPages([s], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   const gs = grids(doc);
   assert.equal(gs.length, 1);
   const g = gs[0];

@@ -57,12 +57,17 @@ async function serveCommand(): Promise<number> {
   });
 }
 
+/** OCR engines (worker threads) would keep a finished command alive a few seconds. */
+async function closeOcr(): Promise<void> {
+  await (await import('../extract/ocr/pool.js')).closeOcrPool();
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'convert') return await convertCommand(rest);
+    if (command === 'convert') return await convertCommand(rest).finally(closeOcr);
     if (command === 'serve') return await serveCommand();
-    if (command === 'batch') return await (await import('../batch/command.js')).runBatch(rest);
+    if (command === 'batch') return await (await import('../batch/command.js')).runBatch(rest).finally(closeOcr);
     console.error(USAGE);
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   } catch (err) {

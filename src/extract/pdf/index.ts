@@ -3,11 +3,12 @@
  *
  * Per page: text items (NFKC, top-left page points), ruled tables (grid.ts), furniture (furniture.ts),
  * borderless tables (borderless.ts) and the remaining text as one LayoutLine per visual line. Pages whose
- * text layer fails the verdict (verdict.ts) get no blocks, `source: 'ocr'` and a PAGE_NEEDS_OCR warning.
- * Tables continued over page breaks are merged (merge-pages.ts documents the convention).
- * Nothing is rendered here, so images are never rasterised; pdf.js is always destroyed.
+ * text layer fails the verdict (verdict.ts) are rendered and read by OCR (render.ts), with `source: 'ocr'`
+ * and a PAGE_OCR warning saying why. Text and OCR pages then go through the same merge of tables
+ * continued over page breaks (merge-pages.ts documents the convention). pdf.js is always destroyed.
  */
 import { ConvertError } from '../../intake/errors.js';
+import type { Limits } from '../../intake/limits.js';
 import type { LayoutBlock, LayoutDocument, LayoutLine, LayoutPageInfo, LayoutWarning } from '../../layout/types.js';
 import { findAlignedTables } from './borderless.js';
 import { findFurniture } from './furniture.js';
@@ -22,9 +23,7 @@ import { groupLines } from './text-lines.js';
 import type { DraftBlock, GridDraft, TextItem, VisualLine } from './types.js';
 import { judgePage } from './verdict.js';
 
-export interface PdfLimits {
-  maxPages: number;
-}
+export type PdfLimits = Pick<Limits, 'maxPages' | 'maxPixels'>;
 
 interface TrustedPage {
   page: number;
@@ -33,7 +32,13 @@ interface TrustedPage {
   freeLines: VisualLine[];
 }
 
-export async function extractPdf(bytes: Uint8Array, limits: PdfLimits): Promise<LayoutDocument> {
+export interface PdfOptions {
+  /** Read untrusted pages by OCR (default). Off, they are only reported: the verdict alone. */
+  ocr?: boolean;
+}
+
+export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: PdfOptions = {}): Promise<LayoutDocument> {
+  const withOcr = options.ocr ?? true;
   const opened = await openPdf(bytes);
   try {
     const { doc } = opened;
@@ -69,7 +74,9 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits): Promise<
       const info: LayoutPageInfo = { page: p, width: r2(content.width), height: r2(content.height), source: verdict.trusted ? 'text-layer' : 'ocr' };
       pages.push(info);
       if (!verdict.trusted) {
-        warnings.push({ code: 'PAGE_NEEDS_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page needs OCR.` });
+        warnings.push(withOcr
+          ? { code: 'PAGE_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page was read by OCR.` }
+          : { code: 'PAGE_NEEDS_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page needs OCR.` });
         trusted.push(null);
         continue;
       }
@@ -105,9 +112,23 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits): Promise<
       blocks.sort((a, b) => a.top - b.top || a.left - b.left);
       return { page: t.page, blocks: blocks.map((b) => b.block) };
     });
+    const untrusted = pages.filter((p) => p.source === 'ocr').map((p) => p.page);
+    let ocr: LayoutDocument['ocr'] = null;
+    let ocrMs = 0;
+    if (untrusted.length && withOcr) {
+      const { ocrPages } = await import('./render.js');
+      const read = await ocrPages(doc, untrusted, limits);
+      for (const p of read.pages) {
+        perPage.push({ page: p.page, blocks: p.blocks });
+        warnings.push(...p.warnings);
+      }
+      perPage.sort((a, b) => a.page - b.page);
+      ocr = { engine: read.engine, languages: read.languages, pages: untrusted };
+      ocrMs = read.ms;
+    }
     const merged = mergePages(perPage);
     const out: LayoutBlock[] = merged.map((b) => (isGridDraft(b) ? b.grid : b));
-    const result: LayoutDocument = { pages, blocks: out, warnings };
+    const result: LayoutDocument = { pages, blocks: out, warnings, ocr, ocrMs };
     if (metaTitle) result.metaTitle = metaTitle;
     return result;
   } finally {

@@ -1,0 +1,170 @@
+/**
+ * One prepared page image → layout blocks: ruled tables read cell by cell (grid.ts, read-cells.ts) and
+ * the text outside them as lines (lines.ts). Boxes come out in the caller's unit: pixels of the
+ * prepared page for images (unit 1), PDF points for rendered PDF pages (unit 72 / dpi).
+ */
+import type { BBox, LayoutCell, LayoutGrid, LayoutLine, LayoutWarning } from '../../layout/types.js';
+import type { GridDraft } from '../pdf/types.js';
+import { findTables } from './grid.js';
+import { findLinePieces } from './lines.js';
+import { repairNumber } from './numbers.js';
+import { findAlignedTables } from '../pdf/borderless.js';
+import { groupLines } from '../pdf/text-lines.js';
+import type { TextItem, VisualLine } from '../pdf/types.js';
+import type { OcrPool } from './pool.js';
+import type { PreparedPage } from './prepare.js';
+import { binarize, otsu, type Box } from './raster.js';
+import { readBoxes, readTable, type PageRaster } from './read-cells.js';
+import { isTraditional, rereadTraditional } from './traditional.js';
+
+export interface OcrPageResult {
+  page: number;
+  /** Blocks in reading order; grids carry their column boundaries in points for cross-page merging. */
+  blocks: (LayoutLine | GridDraft)[];
+  warnings: LayoutWarning[];
+  /** Page size in the output unit. */
+  width: number;
+  height: number;
+  ms: number;
+}
+
+export interface OcrPageOptions {
+  /** Output unit per prepared pixel (1 for images, 72 / dpi for PDF points). */
+  unit: number;
+}
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Ink threshold: Otsu's, kept within sensible bounds for paper scans. */
+export function pageRaster(p: PreparedPage): PageRaster {
+  const t = Math.max(70, Math.min(190, otsu(p.image)));
+  return { image: p.image, mask: binarize(p.image, t), dpi: p.dpi };
+}
+
+export async function ocrPage(p: PreparedPage, pool: OcrPool, options: OcrPageOptions): Promise<OcrPageResult> {
+  const started = performance.now();
+  const u = options.unit;
+  const box = (b: Box): BBox => [r2(b[0] * u), r2(b[1] * u), r2(b[2] * u), r2(b[3] * u)];
+  const raster = pageRaster(p);
+  const { width, height } = p.image;
+  const warnings: LayoutWarning[] = [];
+  if (p.rotation) warnings.push({ code: 'OCR_ROTATED', page: p.page, message: `Page ${p.page} was turned ${p.rotation}° clockwise before reading.` });
+  if (p.skew) warnings.push({ code: 'OCR_DESKEWED', page: p.page, message: `Page ${p.page} was straightened by ${-p.skew}° (skew ${p.skew}°).` });
+  if (p.dpi < 140) warnings.push({ code: 'OCR_LOW_RESOLUTION', page: p.page, message: `Page ${p.page} is about ${Math.round(p.dpi)} dpi; 300 dpi scans read more reliably.` });
+
+  const tGrid = performance.now();
+  const { tables } = findTables(raster.mask, width, height, p.dpi);
+  const tCells = performance.now();
+  const positioned: Positioned[] = [];
+  const tableBoxes: Box[] = [];
+  const cellLines = new Map<LayoutGrid, Box[][]>();
+  const toPoints = 72 / p.dpi;
+  for (const t of tables) {
+    const cells = await readTable(raster, t, pool);
+    // A frame with (almost) no readable text is decoration or a large glyph, not a table.
+    if (cells.filter((c) => c.text !== '' && c.confidence >= 0.5).length < 2) continue;
+    const linesOfCells = cells.map((c) => (c.numeric ? [] : c.lines));
+    const layoutCells: LayoutCell[] = cells.map((c) => ({
+      row: c.row,
+      col: c.col,
+      rowSpan: c.rowSpan,
+      colSpan: c.colSpan,
+      text: c.text,
+      bbox: box(c.box),
+      page: p.page,
+      confidence: c.confidence,
+    }));
+    const grid: LayoutGrid = {
+      kind: 'grid',
+      page: p.page,
+      bbox: box(t.bbox),
+      rows: t.ys.length - 1,
+      cols: t.xs.length - 1,
+      cells: layoutCells,
+      source: 'ocr',
+      structure: 'ruled',
+      continuedFrom: null,
+    };
+    cellLines.set(grid, linesOfCells);
+    const xs = t.xs.map((x) => r2(x * toPoints));
+    positioned.push({ top: t.bbox[1], left: t.bbox[0], h: 0, block: { grid, xs, lastXs: xs, lastPage: p.page } });
+    const m = t.rule + 2;
+    tableBoxes.push([t.bbox[0] - m, t.bbox[1] - m, t.bbox[2] + m, t.bbox[3] + m]);
+  }
+
+  const tLines = performance.now();
+  const gridBlocks = positioned.filter((x): x is Positioned & { block: GridDraft } => 'grid' in x.block);
+  if (isTraditional(gridBlocks.flatMap((g) => g.block.grid.cells.map((c) => c.text)))) {
+    warnings.push({ code: 'OCR_TRADITIONAL', page: p.page, message: `Page ${p.page} is printed in traditional characters; its table labels were read a second time.` });
+    for (const g of gridBlocks) await rereadTraditional(raster, g.block.grid.cells, cellLines.get(g.block.grid) ?? [], pool);
+  }
+  // Text outside the ruled tables: pieces of lines (cut at gaps of about half an em), read, then
+  // grouped into visual lines; runs of lines that break into aligned columns are borderless tables.
+  const pieces = findLinePieces(raster.mask, width, [0, 0, width, height], { dpi: p.dpi, exclude: tableBoxes, splitGap: p.dpi * 0.06 })
+    .filter((x) => !tableBoxes.some((t) => x.box[0] >= t[0] && x.box[2] <= t[2] && x.box[1] >= t[1] && x.box[3] <= t[3]));
+  const lineBoxes = pieces.map((x) => x.box);
+  const read = await readBoxes(raster, lineBoxes, pool);
+  const items: (TextItem & { conf: number })[] = [];
+  // Font size from the line bands: digits and CJK of one size give bands of different heights, so
+  // bands near the page's typical height count as that height (the alignment finder compares sizes).
+  const bandHs = pieces.map((x) => x.band[1] - x.band[0]).sort((a, b) => a - b);
+  const typical = bandHs.length ? bandHs[bandHs.length >> 1] : 0;
+  const sizeOf = (h: number) => (h >= typical * 0.6 && h <= typical * 1.35 ? typical : h);
+  pieces.forEach((x, i) => {
+    const r = read[i];
+    if (!r.text) return;
+    const b = x.box;
+    items.push({ text: r.text, x0: b[0] * toPoints, y0: b[1] * toPoints, x1: b[2] * toPoints, y1: b[3] * toPoints, size: sizeOf(x.band[1] - x.band[0]) * toPoints, conf: r.mean });
+  });
+  const confOf = new Map<TextItem, number>(items.map((it) => [it, it.conf]));
+  const visual = groupLines(items);
+  const aligned = findAlignedTables(visual, p.page);
+  const used = new Set<VisualLine>(aligned.flatMap((a) => a.lines));
+  const fromPoints = u / toPoints;
+  const ptBox = (b: BBox | [number, number, number, number]): BBox => [r2(b[0] * fromPoints), r2(b[1] * fromPoints), r2(b[2] * fromPoints), r2(b[3] * fromPoints)];
+  for (const a of aligned) {
+    const its = a.lines.flatMap((l) => l.items);
+    const cells: LayoutCell[] = a.cells.map((c) => {
+      const bb = c.bbox!;
+      const inside = its.filter((it) => {
+        const cx = (it.x0 + it.x1) / 2;
+        const cy = (it.y0 + it.y1) / 2;
+        return cx >= bb[0] - 1 && cx <= bb[2] + 1 && cy >= bb[1] - 1 && cy <= bb[3] + 1;
+      });
+      const conf = inside.length ? Math.min(...inside.map((it) => confOf.get(it) ?? 0.5)) : 0.9;
+      const numeric = repairNumber(c.text);
+      return { ...c, text: numeric ?? c.text, bbox: ptBox(bb), page: p.page, confidence: Math.round(conf * 1000) / 1000 };
+    });
+    const grid: LayoutGrid = { kind: 'grid', page: p.page, bbox: ptBox(a.bbox), rows: a.ys.length - 1, cols: a.xs.length - 1, cells, source: 'ocr', structure: 'aligned', continuedFrom: null };
+    positioned.push({ top: a.bbox[1] / toPoints, left: a.bbox[0] / toPoints, h: 0, block: { grid, xs: a.xs.map(r2), lastXs: a.xs.map(r2), lastPage: p.page } });
+  }
+  for (const ln of visual) {
+    if (used.has(ln)) continue;
+    const confs = ln.items.map((it) => confOf.get(it) ?? 0.5);
+    const line: LayoutLine = {
+      kind: 'line', text: ln.text, page: p.page, bbox: ptBox([ln.x0, ln.y0, ln.x1, ln.y1]),
+      confidence: Math.round(Math.min(...confs) * 1000) / 1000, source: 'ocr',
+    };
+    positioned.push({ top: ln.y0 / toPoints, left: ln.x0 / toPoints, h: (ln.y1 - ln.y0) / toPoints, block: line });
+  }
+  positioned.sort((a, b) => rowOrder(a, b));
+  if (process.env.XXGK_OCR_DEBUG) {
+    console.error(`page ${p.page}: raster ${Math.round(tGrid - started)} ms, grid ${Math.round(tCells - tGrid)} ms, cells ${Math.round(tLines - tCells)} ms, lines ${Math.round(performance.now() - tLines)} ms (${lineBoxes.length} pieces)`);
+  }
+  return { page: p.page, blocks: positioned.map((x) => x.block), warnings, width: r2(width * u), height: r2(height * u), ms: Math.round(performance.now() - started) };
+}
+
+/** Top to bottom; pieces of the same visual line left to right. */
+interface Positioned {
+  top: number;
+  left: number;
+  /** Height of a line in prepared pixels (0 for grids). */
+  h: number;
+  block: LayoutLine | GridDraft;
+}
+
+function rowOrder(a: Positioned, b: Positioned): number {
+  const tol = Math.min(a.h, b.h) * 0.5;
+  if (tol > 0 && Math.abs(a.top - b.top) <= tol) return a.left - b.left;
+  return a.top - b.top || a.left - b.left;
+}

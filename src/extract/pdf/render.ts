@@ -1,0 +1,139 @@
+/**
+ * PDF pages → images, and OCR of chosen pages (the hook for pages whose text layer is missing or
+ * untrusted). Rendering uses pdf.js with @napi-rs/canvas through `doc.canvasFactory` (a canvas from
+ * any other copy of the canvas package fails inside pdf.js). OCR results come back in PDF points
+ * (origin top-left), the unit of the rest of the PDF extractor, ready for its cross-page merge.
+ */
+import { ConvertError } from '../../intake/errors.js';
+import type { Limits } from '../../intake/limits.js';
+import { ocrPage, type OcrPageResult } from '../ocr/page.js';
+import { getOcrPool, type OcrPool } from '../ocr/pool.js';
+import { straighten, stretchContrast, type PreparedPage } from '../ocr/prepare.js';
+import { upsideDownCheck } from '../ocr/orientation.js';
+import type { Gray } from '../ocr/raster.js';
+import { mapBlocks, type PageGeometry } from '../ocr/transform.js';
+import { openPdf, pageError, type PdfDocument } from './load.js';
+
+export interface RenderedPage {
+  page: number;
+  /** 8-bit gray, row-major. */
+  image: Gray;
+  dpi: number;
+  /** Page size in points. */
+  width: number;
+  height: number;
+}
+
+interface CanvasLike {
+  width: number;
+  height: number;
+}
+interface CanvasFactoryLike {
+  create(w: number, h: number): { canvas: CanvasLike; context: { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+  destroy(entry: unknown): void;
+}
+
+/** Renders one page (1-based) at `dpi` (lowered when the page would exceed `maxPixels`). */
+export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber: number, dpi = 300, maxPixels = 100_000_000): Promise<RenderedPage> {
+  if (source instanceof Uint8Array) {
+    const opened = await openPdf(source);
+    try {
+      return await renderPdfPage(opened.doc, pageNumber, dpi, maxPixels);
+    } finally {
+      await opened.close();
+    }
+  }
+  const doc = source;
+  const page = await doc.getPage(pageNumber);
+  try {
+    const base = page.getViewport({ scale: 1 });
+    let scale = dpi / 72;
+    const px = base.width * base.height * scale * scale;
+    if (px > maxPixels) scale *= Math.sqrt(maxPixels / px);
+    const viewport = page.getViewport({ scale });
+    const w = Math.max(1, Math.floor(viewport.width));
+    const h = Math.max(1, Math.floor(viewport.height));
+    const factory = (doc as unknown as { canvasFactory: CanvasFactoryLike }).canvasFactory;
+    const entry = factory.create(w, h);
+    try {
+      await page.render({ canvasContext: entry.context as never, canvas: entry.canvas as never, viewport, background: 'rgb(255,255,255)' } as never).promise;
+      const rgba = entry.context.getImageData(0, 0, w, h).data;
+      const gray = new Uint8Array(w * h);
+      for (let i = 0, j = 0; i < gray.length; i++, j += 4) {
+        // Composite over white (transparent areas stay paper) and take luma.
+        const a = rgba[j + 3] / 255;
+        const l = 0.299 * rgba[j] + 0.587 * rgba[j + 1] + 0.114 * rgba[j + 2];
+        gray[i] = Math.round(l * a + 255 * (1 - a));
+      }
+      return { page: pageNumber, image: { data: gray, width: w, height: h }, dpi: scale * 72, width: base.width, height: base.height };
+    } finally {
+      factory.destroy(entry);
+    }
+  } finally {
+    page.cleanup();
+  }
+}
+
+export interface OcrPagesResult {
+  /** One entry per requested page, in page order; boxes in PDF points. */
+  pages: OcrPageResult[];
+  engine: string;
+  languages: string[];
+  ms: number;
+}
+
+export interface OcrPagesOptions {
+  dpi?: number;
+  pool?: OcrPool;
+}
+
+/**
+ * OCR of the given pages (1-based; empty = every page) of a PDF: render at 300 dpi, straighten, read
+ * tables cell by cell and the remaining lines. Each page's blocks are LayoutLine | GridDraft in PDF
+ * points (GridDraft.xs in points too), so they can be dropped into the extractor's per-page block
+ * lists before `mergePages`.
+ */
+export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[], limits: Pick<Limits, 'maxPages' | 'maxPixels'>, options: OcrPagesOptions = {}): Promise<OcrPagesResult> {
+  const started = performance.now();
+  let opened: Awaited<ReturnType<typeof openPdf>> | null = null;
+  let doc: PdfDocument;
+  if (bytes instanceof Uint8Array) {
+    opened = await openPdf(bytes);
+    doc = opened.doc;
+  } else doc = bytes;
+  try {
+    const n = doc.numPages;
+    const wanted = (pages.length ? pages : Array.from({ length: n }, (_, i) => i + 1)).filter((p) => p >= 1 && p <= n);
+    if (wanted.length > limits.maxPages) {
+      throw new ConvertError('TOO_MANY_PAGES', 413, `${wanted.length} pages need OCR; the limit is ${limits.maxPages} (XXGK_MAX_PAGES).`);
+    }
+    const pool = options.pool ?? getOcrPool();
+    const out: OcrPageResult[] = [];
+    for (const p of wanted) {
+      let rendered: RenderedPage;
+      try {
+        rendered = await renderPdfPage(doc, p, options.dpi ?? 300, limits.maxPixels);
+      } catch (err) {
+        throw pageError(err, p, opened?.missingEof ?? false);
+      }
+      stretchContrast(rendered.image);
+      const s = await straighten(rendered.image, rendered.dpi, { isUpsideDown: upsideDownCheck(pool) });
+      const prepared: PreparedPage = {
+        page: p, image: s.image, dpi: rendered.dpi, scale: 1, rotation: s.rotation, skew: s.skew, original: { width: rendered.image.width, height: rendered.image.height },
+      };
+      const res = await ocrPage(prepared, pool, { unit: 1 });
+      // Boxes back to the page's own points (before any turn or straightening).
+      const geo: PageGeometry = {
+        width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew, offsetY: 0, quarter: s.quarter,
+        decodedWidth: rendered.image.width, decodedHeight: rendered.image.height, unit: 72 / rendered.dpi,
+        outWidth: rendered.width, outHeight: rendered.height,
+      };
+      mapBlocks(res.blocks, () => geo, () => p);
+      out.push({ ...res, width: rendered.width, height: rendered.height });
+    }
+    const used = pool.used();
+    return { pages: out, engine: used.engine, languages: used.languages, ms: Math.round(performance.now() - started) };
+  } finally {
+    if (opened) await opened.close();
+  }
+}
