@@ -49,10 +49,10 @@ try {
   for (const seed of seeds) {
     const chrome = `${seed}.chrome.pdf`;
     chromePdf(join(root, 'samples/html', `${seed}.html`), join(out, chrome));
-    manifest.push({ file: chrome, seed, expected: `expected/${seed}.json`, route: 'pdf-text', variant: 'chromium' });
+    manifest.push({ file: `pdf/${chrome}`, seed, expected: `expected/${seed}.json`, route: 'pdf-text', variant: 'chromium' });
     const lo = `${seed}.libreoffice.pdf`;
     libreOfficePdf(join(root, 'samples/docx', `${seed}.docx`), join(out, lo));
-    manifest.push({ file: lo, seed, expected: `expected/${seed}.json`, route: 'pdf-text', variant: 'libreoffice' });
+    manifest.push({ file: `pdf/${lo}`, seed, expected: `expected/${seed}.json`, route: 'pdf-text', variant: 'libreoffice' });
   }
   const seed = seeds[3];
   const html = readFileSync(join(root, 'samples/html', `${seed}.html`), 'utf8');
@@ -61,10 +61,10 @@ try {
     const src = join(work, `${name}.html`);
     writeFileSync(src, continuation(html, repeat));
     chromePdf(src, join(out, `${name}.pdf`));
-    manifest.push({ file: `${name}.pdf`, seed, expected: `expected/${seed}.json`, route: 'pdf-text', variant: repeat ? 'continued-repeated-header' : 'continued-no-header' });
+    manifest.push({ file: `pdf/${name}.pdf`, seed, expected: `expected/${seed}.json`, route: 'pdf-text', variant: repeat ? 'continued-repeated-header' : 'continued-no-header' });
   }
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const m of manifest) console.log(`wrote samples/pdf/${m.file}`);
+  for (const m of manifest) console.log(`wrote samples/${m.file}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

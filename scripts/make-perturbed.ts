@@ -103,11 +103,11 @@ mkdirSync(out, { recursive: true });
 seeds.forEach((seed, i) => {
   const exp = JSON.parse(readFileSync(join(root, 'samples/expected', `${seed}.json`), 'utf8')) as Expected;
   writeFileSync(join(out, `${seed}.glued.txt`), glued(exp));
-  manifest.push({ file: `${seed}.glued.txt`, seed, expected: `expected/${seed}.json`, route: 'text', variant: 'glued', degradation: 1 });
+  manifest.push({ file: `perturbed/${seed}.glued.txt`, seed, expected: `expected/${seed}.json`, route: 'text', variant: 'glued', degradation: 1 });
   const dropped = droppedBlanks(exp, random(i + 1));
   writeFileSync(join(out, `${seed}.dropped-blanks.txt`), dropped.text);
   writeFileSync(join(out, `${seed}.dropped-blanks.json`), `${JSON.stringify({ ...dropped.expected, source: `samples/perturbed/${seed}.dropped-blanks.txt` }, null, 1)}\n`);
-  manifest.push({ file: `${seed}.dropped-blanks.txt`, seed, expected: `perturbed/${seed}.dropped-blanks.json`, route: 'text', variant: 'dropped-blanks', degradation: 2 });
+  manifest.push({ file: `perturbed/${seed}.dropped-blanks.txt`, seed, expected: `perturbed/${seed}.dropped-blanks.json`, route: 'text', variant: 'dropped-blanks', degradation: 2 });
 });
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-for (const m of manifest) console.log(`wrote samples/perturbed/${m.file}`);
+for (const m of manifest) console.log(`wrote samples/${m.file}`);

@@ -27,7 +27,8 @@ import { DATASET_CELL_KEYS, DATASET_COLUMNS, DATASET_META_COLUMNS } from '../src
 import { convert } from '../src/pipeline.js';
 import { testApp } from './support/app.js';
 import { assertExpected } from './support/assert-expected.js';
-import { expectedFor, sample, samplesDir, seeds } from './support/fixtures.js';
+import { loadCorpus, type Sample } from '../src/eval/corpus.js';
+import { expectedFor, repoRoot, sample, samplesDir, seeds } from './support/fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'xxgk-batch-'));
 const input = join(root, 'in');
@@ -44,19 +45,18 @@ function place(rel: string, bytes: Buffer, expected?: Expected): void {
   if (expected) expectedByFile.set(rel, expected);
 }
 
-interface ManifestEntry { file: string; expected: string; route: string }
-const manifest = JSON.parse(readFileSync(join(samplesDir, 'manifest.json'), 'utf8')) as ManifestEntry[];
-const expectedOf = (e: ManifestEntry) => JSON.parse(readFileSync(join(samplesDir, e.expected), 'utf8')) as Expected;
+/** Every sample format: the seeds, HTML, DOCX, one PDF per seed, and one scan (OCR costs seconds a page). */
+const corpus = loadCorpus(repoRoot).filter((s) => s.id.startsWith('samples/'));
+const folderOf: Record<string, string> = { html: '2023/网页', docx: 'word/a/b', 'pdf-text': 'pdf', 'image-ocr': 'scans' };
+const picked = corpus.filter((s) =>
+  (s.route === 'html' || s.route === 'docx') ||
+  (s.route === 'pdf-text' && s.variant === 'chromium') ||
+  (s.route === 'image-ocr' && s.seed === seeds[1] && s.variant === 'clean-300'));
+const expectedOf = (s: Sample) => JSON.parse(readFileSync(s.expected, 'utf8')) as Expected;
 
 before(() => {
   for (const seed of seeds) place(`2023/text/${seed}.txt`, sample(`seeds/${seed}.txt`), expectedFor(seed));
-  for (const e of manifest) {
-    const name = basename(e.file);
-    if (e.file.startsWith('html/')) place(`2023/网页/${name}`, sample(e.file), expectedOf(e));
-    else if (e.file.startsWith('docx/')) place(`word/a/b/${name}`, sample(e.file), expectedOf(e));
-    // PDFs (text layer) when the samples have them; scans are left out: OCR would blow the time budget.
-    else if (e.file.startsWith('pdf/') && existsSync(join(samplesDir, e.file))) place(`pdf/${name}`, sample(e.file), expectedOf(e));
-  }
+  for (const s of picked) place(`${folderOf[s.route]}/${basename(s.path)}`, readFileSync(s.path), expectedOf(s));
   const docx = sample(`docx/${seeds[0]}.docx`);
   place('word/a/broken.docx', docx.subarray(0, Math.floor(docx.length / 3)));
   place('notes.xyz', Buffer.from('not a report'));
@@ -181,7 +181,7 @@ test('a second run converts nothing and rebuilds the same dataset', async () => 
 });
 
 test('resume: a killed run (torn index line, missing JSON) and a changed file are converted, nothing else', async () => {
-  const lost = `2023/网页/${basename(manifest.find((e) => e.file.startsWith('html/'))!.file)}`;
+  const lost = `2023/网页/${basename(picked.find((s) => s.route === 'html')!.path)}`;
   unlinkSync(join(out, `${lost}.json`));
   appendFileSync(join(out, INDEX_FILE), '{"file":"2023/text/00'); // torn line
   const changed = `2023/text/${seeds[0]}.txt`;

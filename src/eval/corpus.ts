@@ -17,6 +17,7 @@ export interface Sample {
   split: 'train' | 'test';
 }
 
+/** One line of a samples manifest; `file` and `expected` are relative to samples/. */
 interface ManifestEntry { file: string; seed: string; expected: string; route: string; variant: string; degradation?: number }
 
 /** Source documents whose samples fit the confidence model; every other document is held out. */
@@ -28,7 +29,7 @@ function fromManifest(root: string, dir: string): Sample[] {
   const file = join(root, dir, 'manifest.json');
   if (!existsSync(file)) return [];
   return (JSON.parse(readFileSync(file, 'utf8')) as ManifestEntry[]).map((m) => {
-    return sample(m.seed, join(root, dir, m.file), join(root, 'samples', m.expected), `${dir}/${m.file}`, m.route, m.variant, m.degradation ?? 0);
+    return sample(m.seed, join(root, 'samples', m.file), join(root, 'samples', m.expected), `samples/${m.file}`, m.route, m.variant, m.degradation ?? 0);
   });
 }
 
