@@ -3,7 +3,7 @@
  * per engine and setting, each setting in a fresh process; then the same pages through the tesseract
  * command line (OMP_THREAD_LIMIT=1) and through tesseract.js, whole-page, as a speed ratio.
  *
- * Run: node --import tsx scripts/ocr/bench-ocr.ts [--settings paddle-2,paddle-1,tesseract-2|none] [--no-cli] [file-substring …]
+ * Writes the OCR section of docs/performance.md. Run: node --import tsx scripts/ocr/bench-ocr.ts [--settings paddle-2,paddle-1,tesseract-2|none] [--no-cli] [file-substring …]
  * Default files: one scan per variant (samples/scans/manifest.json). Keep runs short: 2 cores.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from '../report-section.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scans = join(root, 'samples');
@@ -49,6 +50,16 @@ async function child(files: string[]): Promise<void> {
   const { applyChecks } = await import('../../src/check/apply.js');
   const { rawConfidence, calibrate } = await import('../../src/check/confidence.js');
   const { compare } = await import('../../src/eval/expected.js');
+  const { getOcrPool } = await import('../../src/extract/ocr/pool.js');
+  // Cold start: the first reading of a blank crop loads the engine's model and language data.
+  const sharp = (await import('sharp')).default;
+  const blank = { data: await sharp({ create: { width: 320, height: 48, channels: 3, background: '#fff' } }).png().toBuffer(), width: 320, height: 48 };
+  const cold: Record<string, number> = {};
+  for (const engine of ['paddle', 'tesseract'] as const) {
+    const t = performance.now();
+    await getOcrPool().read(blank, 'text', engine);
+    cold[engine] = Math.round(performance.now() - t);
+  }
   const manifest = JSON.parse(readFileSync(join(scans, 'scans/manifest.json'), 'utf8')) as Entry[];
   const out: FileResult[] = [];
   for (const f of files) {
@@ -73,11 +84,11 @@ async function child(files: string[]): Promise<void> {
   }
   await closeOcrPool();
   const ru = process.resourceUsage();
-  console.log(JSON.stringify({ results: out, maxRssMB: Math.round(ru.maxRSS / 1024), cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6 }));
+  console.log(JSON.stringify({ results: out, cold, maxRssMB: Math.round(ru.maxRSS / 1024), cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6 }));
 }
 
 /** Whole-page speed: tesseract CLI vs tesseract.js on the same PNG pages. */
-async function cliRatio(files: string[]): Promise<void> {
+async function cliRatio(files: string[]): Promise<string> {
   const sharp = (await import('sharp')).default;
   const { TesseractEngine } = await import('../../src/extract/ocr/tesseract.js');
   const dir = mkdtempSync(join(os.tmpdir(), 'xxgk-bench-'));
@@ -105,7 +116,7 @@ async function cliRatio(files: string[]): Promise<void> {
     }
     const js = (performance.now() - t1) / 1000 / pngs.length;
     await engine.close();
-    console.log(`\nwhole page, chi_sim+chi_tra+eng, PSM 6, ${pngs.length} pages: tesseract CLI ${cli.toFixed(2)} s/page, tesseract.js ${js.toFixed(2)} s/page, ratio js/cli ${(js / cli).toFixed(2)}`);
+    return `whole page, chi_sim+chi_tra+eng, PSM 6, ${pngs.length} pages: tesseract CLI ${cli.toFixed(2)} s/page, tesseract.js ${js.toFixed(2)} s/page, ratio js/cli ${(js / cli).toFixed(2)}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -136,6 +147,8 @@ async function main(): Promise<void> {
     }).map((m) => m.file);
   }
   const summary: string[] = [];
+  const md: string[] = [];
+  const say = (line: string) => { console.log(line); md.push(line); };
   for (const s of settings.filter((x) => x in SETTINGS)) {
     const env = { ...process.env, ...SETTINGS[s] };
     const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', ...files], { env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 1_800_000 });
@@ -144,17 +157,17 @@ async function main(): Promise<void> {
       console.log(`${s}: failed (${r.status})\n${r.stderr.slice(-2000)}`);
       continue;
     }
-    const data = JSON.parse(line) as { results: FileResult[]; maxRssMB: number; cpuSeconds: number };
-    console.log(`\n## ${s}  (peak RSS ${data.maxRssMB} MB, CPU ${data.cpuSeconds.toFixed(0)} s)`);
-    console.log('| file | variant | pages | s/page | s per table page | s per text page | numeric exact | wrong with conf ≥ 0.5 |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    const data = JSON.parse(line) as { results: FileResult[]; cold: Record<string, number>; maxRssMB: number; cpuSeconds: number };
+    say(`\n### ${s} (peak RSS ${data.maxRssMB} MB, CPU ${data.cpuSeconds.toFixed(0)} s; cold start: paddle ${data.cold.paddle} ms, tesseract.js ${data.cold.tesseract} ms)\n`);
+    say('| file | variant | pages | s/page | s per table page | s per text page | numeric exact | wrong with conf ≥ 0.5 |');
+    say('|---|---|---|---|---|---|---|---|');
     let pages = 0;
     let secs = 0;
     let right = 0;
     let total = 0;
     const tablePages: number[] = [];
     for (const x of data.results) {
-      console.log(`| ${x.file.replace('scans/', '')} | ${x.variant} | ${x.pages} | ${(x.seconds / x.pages).toFixed(2)} | ${fmt(x.tablePageSeconds)} | ${fmt(x.textPageSeconds)} | ${x.numericRight}/${x.numericTotal} | ${x.wrongConfident} |`);
+      say(`| ${x.file.replace('scans/', '')} | ${x.variant} | ${x.pages} | ${(x.seconds / x.pages).toFixed(2)} | ${fmt(x.tablePageSeconds)} | ${fmt(x.textPageSeconds)} | ${x.numericRight}/${x.numericTotal} | ${x.wrongConfident} |`);
       pages += x.pages;
       secs += x.seconds;
       right += x.numericRight;
@@ -163,8 +176,14 @@ async function main(): Promise<void> {
     }
     summary.push(`${s}: ${(secs / pages).toFixed(2)} s/page overall, ${fmt(tablePages)} s per table page, numeric ${right}/${total} (${((100 * right) / total).toFixed(1)} %), peak RSS ${data.maxRssMB} MB`);
   }
-  console.log('\n' + summary.join('\n'));
-  if (!args.includes('--no-cli')) await cliRatio(files.slice(0, 2));
+  say('');
+  for (const line of summary) say(`- ${line}`);
+  if (!args.includes('--no-cli')) say(`- ${await cliRatio(files.slice(0, 2))}`);
+  writeSection(join(root, 'docs/performance.md'), 'ocr', [
+    '## OCR', '',
+    `\`scripts/ocr/bench-ocr.ts\` (part of \`npm run bench\`) on ${new Date().toISOString().slice(0, 10)}: each setting in a fresh process over one scan per variant; seconds per page, numeric cells exact, peak RSS of the whole process, cold start of each engine; then whole pages through the \`tesseract\` command line (\`OMP_THREAD_LIMIT=1\`) and tesseract.js.`,
+    ...md,
+  ].join('\n'));
 }
 
 await main();

@@ -27,9 +27,14 @@ interface Slot {
 // worker thread does not inherit tsx's loader: the thread registers it before importing.
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+/**
+ * Each worker's heap is bounded: a runaway document fails its job (WORKER_CRASHED) instead of the
+ * service, and a small young generation keeps the idle footprint of several workers low.
+ */
+const resourceLimits = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 8 };
 const newWorker = (name: string) => fromSource
-  ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, name })
-  : new Worker(workerUrl, { name });
+  ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, name, resourceLimits })
+  : new Worker(workerUrl, { name, resourceLimits });
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
