@@ -14,7 +14,7 @@ import { writeSection } from './report-section.js';
 const root = join(import.meta.dirname, '..');
 const DURATION = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 8);
-const files = ['seeds/003_7d78940555e26d72.txt', 'html/000_ac416d85e5af171b.html', 'docx/002_428db422c0ca7d7e.docx', 'html/004_a98acada5b20935e.html', 'seeds/001_c47c3146309e273f.txt'];
+const files = ['seeds/003_7d78940555e26d72.txt', 'html/000_ac416d85e5af171b.html', 'docx/002_428db422c0ca7d7e.docx', 'pdf/004_a98acada5b20935e.chrome.pdf', 'seeds/001_c47c3146309e273f.txt'];
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-load-'));
@@ -59,7 +59,7 @@ const quarter = Math.max(1, Math.floor(rss.length / 4));
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const lines = [
   '## Load', '',
-  `\`npm run load\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores): autocannon, ${CONNECTIONS} connections for ${DURATION} s against \`POST /v1/convert?refresh=true\`, cycling ${files.length} documents (text, HTML, DOCX); every request is a full conversion in the worker pool.`, '',
+  `\`npm run load\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores): autocannon, ${CONNECTIONS} connections for ${DURATION} s against \`POST /v1/convert?refresh=true\`, cycling ${files.length} documents (text, HTML, DOCX, PDF); every request is a full conversion in the worker pool.`, '',
   '| measure | value |', '|---|---|',
   `| requests completed | ${result.requests.total} (${result.requests.average.toFixed(1)}/s) |`,
   `| latency p50 / p99 / max | ${result.latency.p50} / ${result.latency.p99} / ${result.latency.max} ms |`,

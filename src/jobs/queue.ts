@@ -41,6 +41,8 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   private readonly pending: Record<Lane, string[]> = { main: [], ocr: [] };
   private readonly running = new Map<string, () => void>();
   private readonly durations: number[] = [];
+  /** Requests waiting in waitFor: answered at once when the queue stops. */
+  private readonly waiters = new Set<() => void>();
   private stopping = false;
 
   constructor(
@@ -104,22 +106,21 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     return job;
   }
 
-  /** Resolves with the job once it has finished, or as it stands after `ms`. */
+  /** Resolves with the job once it has finished, or as it stands after `ms` (or when the queue stops). */
   waitFor(id: string, ms: number): Promise<Job> {
     return new Promise((resolve) => {
       const current = this.jobs.get(id)!;
-      if (['succeeded', 'failed', 'cancelled'].includes(current.status) || ms <= 0) return resolve(current);
-      const onFinished = (job: Job) => {
-        if (job.id !== id) return;
+      if (['succeeded', 'failed', 'cancelled'].includes(current.status) || ms <= 0 || this.stopping) return resolve(current);
+      const settle = (job?: Job) => {
         clearTimeout(timer);
         this.off('finished', onFinished);
-        resolve(job);
+        this.waiters.delete(settle);
+        resolve(job ?? this.jobs.get(id)!);
       };
-      const timer = setTimeout(() => {
-        this.off('finished', onFinished);
-        resolve(this.jobs.get(id)!);
-      }, ms);
+      const onFinished = (job: Job) => { if (job.id === id) settle(job); };
+      const timer = setTimeout(() => settle(), ms);
       this.on('finished', onFinished);
+      this.waiters.add(settle);
     });
   }
 
@@ -169,6 +170,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    for (const settle of [...this.waiters]) settle();
     const deadline = Date.now() + graceMs;
     while (this.running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const cancel of this.running.values()) cancel();
