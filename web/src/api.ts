@@ -1,32 +1,13 @@
 /** The service API, same origin, with the optional API key kept in localStorage. */
-import type { CellKey, CellState, Report } from '../../src/model/report.js';
+import type { CellKey, Report } from '../../src/model/report.js';
+import type { Correction } from '../../src/store/corrections.js';
+import type { ResultSummary } from '../../src/store/results.js';
 
 const KEY_STORAGE = 'xxgk.apiKey';
 
-export interface ResultSummary {
-  id: string;
-  filename: string;
-  mediaType: string;
-  agency: string | null;
-  year: number | null;
-  template: string;
-  confidence: number;
-  checksFailed: number;
-  lowConfidence: number;
-  version: number;
-  created: string;
-}
-
-export interface Correction {
-  key: CellKey;
-  oldValue: number | null;
-  newValue: number | null;
-  oldState: CellState;
-  newState: CellState;
-  who: string;
-  at: string;
-  version: number;
-}
+// The service's own types: what its routes send.
+export type { ResultSummary } from '../../src/store/results.js';
+export type { Correction } from '../../src/store/corrections.js';
 
 export interface CorrectionList {
   resultId: string;

@@ -5,6 +5,7 @@
  * and y rules are clustered into grid lines; neighbouring elementary cells not separated by a rule
  * are merged (rowSpan / colSpan). All coordinates are pixels of the prepared page.
  */
+import { spansFromRules, type Span } from '../../layout/rule-grid.js';
 import type { Box } from './raster.js';
 
 export interface RuleSeg {
@@ -16,12 +17,8 @@ export interface RuleSeg {
   thickness: number;
 }
 
-export interface SpanCell {
-  row: number;
-  col: number;
-  rowSpan: number;
-  colSpan: number;
-}
+/** A cell of an image table: rows and columns of its grid lines. */
+export type SpanCell = Span;
 
 export interface ImageTable {
   xs: number[];
@@ -163,24 +160,6 @@ function cluster(values: number[], tol: number): number[] {
   return out;
 }
 
-function coveredLength(intervals: [number, number][], a0: number, a1: number): number {
-  const c = intervals
-    .map(([s, e]) => [Math.max(s, a0), Math.min(e, a1)] as [number, number])
-    .filter(([s, e]) => e > s)
-    .sort((p, q) => p[0] - q[0]);
-  let total = 0;
-  let cs = -Infinity;
-  let ce = -Infinity;
-  for (const [s, e] of c) {
-    if (s > ce) {
-      if (ce > cs) total += ce - cs;
-      cs = s;
-      ce = e;
-    } else ce = Math.max(ce, e);
-  }
-  if (ce > cs) total += ce - cs;
-  return total;
-}
 
 /** Tables from rule segments (pixels). */
 export function tablesFromRules(hSegs: RuleSeg[], vSegs: RuleSeg[], dpi: number): ImageTable[] {
@@ -261,31 +240,7 @@ function buildTable(h: RuleSeg[], v: RuleSeg[], dpi: number): ImageTable | null 
     const i = nearest(ys, l.at);
     if (i >= 0) hAt[i].push([l.from - tol, l.to + tol]);
   }
-  const COVER = 0.5;
-  const vRule = Array.from({ length: R }, (_, r) => xs.map((_, j) => coveredLength(vAt[j], ys[r], ys[r + 1]) >= COVER * (ys[r + 1] - ys[r])));
-  const hRule = ys.map((_, i) => Array.from({ length: C }, (_, c) => coveredLength(hAt[i], xs[c], xs[c + 1]) >= COVER * (xs[c + 1] - xs[c])));
-  const owner: number[][] = Array.from({ length: R }, () => new Array<number>(C).fill(-1));
-  const cells: SpanCell[] = [];
-  for (let r = 0; r < R; r++) {
-    for (let c = 0; c < C; c++) {
-      if (owner[r][c] >= 0) continue;
-      let cs = 1;
-      while (c + cs < C && !vRule[r][c + cs] && owner[r][c + cs] < 0) cs++;
-      let rs = 1;
-      while (r + rs < R) {
-        let open = true;
-        for (let k = c; k < c + cs && open; k++) {
-          if (hRule[r + rs][k] || owner[r + rs][k] >= 0) open = false;
-          if (k > c && vRule[r + rs][k]) open = false;
-        }
-        if (!open) break;
-        rs++;
-      }
-      const idx = cells.length;
-      cells.push({ row: r, col: c, rowSpan: rs, colSpan: cs });
-      for (let rr = r; rr < r + rs; rr++) for (let cc = c; cc < c + cs; cc++) owner[rr][cc] = idx;
-    }
-  }
+  const { spans: cells, owner } = spansFromRules(xs, ys, vAt, hAt);
   const rule = Math.max(1, Math.round([...h, ...v].map((s) => s.thickness).sort((a, b) => a - b)[Math.floor((h.length + v.length) / 2)]));
   return { xs, ys, bbox: [xs[0], ys[0], xs[C], ys[R]], cells, owner, rule };
 }

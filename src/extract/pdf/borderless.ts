@@ -11,7 +11,8 @@
  * The result is a LayoutGrid with structure 'aligned': columns are as reliable as the alignment.
  */
 import type { LayoutCell } from '../../layout/types.js';
-import { median, r2 } from './geometry.js';
+import { median } from '../../layout/stats.js';
+import { r2 } from './geometry.js';
 import { joinCellLines, makeLine } from './text-lines.js';
 import type { TextItem, VisualLine } from './types.js';
 

@@ -57,10 +57,3 @@ export function clusterValues(values: readonly number[], tol: number): number[] 
   if (count > 0) out.push(sum / count);
   return out;
 }
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}

@@ -2,6 +2,7 @@
  * Ruled tables: ruling lines → connected components → grid lines (clustered x and y) → elementary cells,
  * merged where no rule separates them (rowSpan/colSpan). Text items are assigned to cells by their centre.
  */
+import { spansFromRules, type Span } from '../../layout/rule-grid.js';
 import type { LayoutCell } from '../../layout/types.js';
 import { clusterValues, r2, slot } from './geometry.js';
 import { groupLines, joinCellLines } from './text-lines.js';
@@ -11,15 +12,13 @@ import type { HLine, TextItem, VLine } from './types.js';
 const TOUCH = 2.5;
 /** Grid lines closer than this (points) are one. */
 const GRID_TOL = 2.5;
-/** A rule separates two elementary cells when it covers at least this share of their common edge. */
-const COVER = 0.5;
 
 export interface RuledTable {
   xs: number[];
   ys: number[];
   bbox: [number, number, number, number];
   /** Origin cells with spans, row-major. */
-  spans: { row: number; col: number; rowSpan: number; colSpan: number }[];
+  spans: Span[];
   /** owner[r][c] = index into spans. */
   owner: number[][];
 }
@@ -43,25 +42,6 @@ class UnionFind {
   }
 }
 
-/** Length of [a0, a1] covered by the union of intervals. */
-function covered(intervals: readonly [number, number][], a0: number, a1: number): number {
-  const clipped = intervals
-    .map(([s, e]) => [Math.max(s, a0), Math.min(e, a1)] as [number, number])
-    .filter(([s, e]) => e > s)
-    .sort((p, q) => p[0] - q[0]);
-  let total = 0;
-  let curS = -Infinity;
-  let curE = -Infinity;
-  for (const [s, e] of clipped) {
-    if (s > curE) {
-      if (curE > curS) total += curE - curS;
-      curS = s;
-      curE = e;
-    } else curE = Math.max(curE, e);
-  }
-  if (curE > curS) total += curE - curS;
-  return total;
-}
 
 function addEdge(bounds: number[], v: number): number[] {
   return bounds.some((b) => Math.abs(b - v) <= GRID_TOL * 1.5) ? bounds : [...bounds, v].sort((a, b) => a - b);
@@ -121,34 +101,7 @@ function buildTable(h: HLine[], v: VLine[]): RuledTable | null {
     const i = nearest(ys, l.y);
     if (i >= 0) hAt[i].push([l.x0, l.x1]);
   }
-  // vRule[r][j]: a rule on grid line x = xs[j] along row r. hRule[i][c]: on y = ys[i] along column c.
-  const vRule = Array.from({ length: R }, (_, r) =>
-    xs.map((_, j) => covered(vAt[j], ys[r], ys[r + 1]) >= COVER * (ys[r + 1] - ys[r])),
-  );
-  const hRule = ys.map((_, i) => Array.from({ length: C }, (_, c) => covered(hAt[i], xs[c], xs[c + 1]) >= COVER * (xs[c + 1] - xs[c])));
-  const owner: number[][] = Array.from({ length: R }, () => new Array<number>(C).fill(-1));
-  const spans: RuledTable['spans'] = [];
-  for (let r = 0; r < R; r++) {
-    for (let c = 0; c < C; c++) {
-      if (owner[r][c] >= 0) continue;
-      let cs = 1;
-      while (c + cs < C && !vRule[r][c + cs] && owner[r][c + cs] < 0) cs++;
-      let rs = 1;
-      while (r + rs < R) {
-        let open = true;
-        for (let k = c; k < c + cs && open; k++) {
-          if (hRule[r + rs][k] || owner[r + rs][k] >= 0) open = false;
-          // A rule inside the span on the next row means the region is not a rectangle.
-          if (k > c && vRule[r + rs][k]) open = false;
-        }
-        if (!open) break;
-        rs++;
-      }
-      const idx = spans.length;
-      spans.push({ row: r, col: c, rowSpan: rs, colSpan: cs });
-      for (let rr = r; rr < r + rs; rr++) for (let cc = c; cc < c + cs; cc++) owner[rr][cc] = idx;
-    }
-  }
+  const { spans, owner } = spansFromRules(xs, ys, vAt, hAt);
   return { xs, ys, bbox: [xs[0], ys[0], xs[C], ys[R]], spans, owner };
 }
 
