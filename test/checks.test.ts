@@ -75,3 +75,17 @@ test('the blank 2021 form gives every cell blank, never 0', async (t) => {
   }
   assert.equal(report.summary.filled, 0);
 });
+
+test('a local extra row in 表二 is kept as extra.<n> with its printed label, and nothing else moves', async () => {
+  // Hubei-style addition after 行政规范性文件, in the one-cell-per-line text of 同心县 2023.
+  const extraLabel = '其他主动公开文件（部门规范性文件等）';
+  const text = seedText(3).replace(/(行政规范性文件\n\n7\n\n11\n\n20\n)/, `$1\n${extraLabel}\n\n3\n\n1\n\n12\n`);
+  assert.ok(text.includes(extraLabel));
+  const report = await post(text, 'extra.txt');
+  const cells = cellsOf(report);
+  assert.deepEqual(['issued', 'repealed', 'inForce'].map((c) => cells.get(`active.extra.1.${c}`)?.value), [3, 1, 12]);
+  assert.equal(cells.get('active.extra.1.issued')!.rowLabel, extraLabel);
+  assert.equal(cells.get('active.licensing.decisions')!.value, 0);
+  assert.equal(cells.get('active.normativeDocuments.inForce')!.value, 20);
+  assert.equal([...cells.keys()].filter((k) => k.includes('.extra.')).length, 3);
+});

@@ -166,7 +166,10 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
     const def = t.def;
     const cells: CanonicalCell[] = [];
     const byKey = new Map(t.rows.map((r) => [r.key, r]));
-    const rowKeys = template && template.id !== 'legacy' ? expectedRows(def, new Set(byKey.keys())) : t.rows.map((r) => r.key);
+    // The form's rows, then the local extra rows the document adds (表二 extra.<n>), in printed order.
+    const rowKeys = template && template.id !== 'legacy'
+      ? [...expectedRows(def, new Set(byKey.keys())), ...t.rows.filter((r) => r.key.startsWith('extra.')).map((r) => r.key)]
+      : t.rows.map((r) => r.key);
     let firstPage: number | null = null;
     let firstTable: number | null = null;
     for (const rowKey of rowKeys) {

@@ -112,12 +112,44 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
   };
   const isRowLabel = (t: Token) => t.kind === 'label' && !!find(t).hit;
 
+  // 表二 local extra rows (a province's additions): an unknown label between 表二's rows with exactly
+  // as many values as the sub-table above it has columns.
+  const active = cursors.find((c) => c.def.id === 'active');
+  const applications = cursors.find((c) => c.def.id === 'applications');
+  const headerKeys = (active?.def.columns ?? []).map((c) => matchKey(c.label).replace(/\(.*$/, ''));
+  const localRow = (i: number): { row: MappedRow; next: number } | null => {
+    const t = tokens[i];
+    const previous = active?.rows.at(-1);
+    if (!active || !previous || (applications && applications.lastOrder >= 0)) return null;
+    if (t.key.length < 2 || t.key.length > 80 || /^(第二十条|信息内容|[一二三四五六七八九十]+、)/.test(t.key)) return null;
+    if (headerKeys.some((h) => t.key.startsWith(h))) return null;
+    const values: Token[] = [];
+    let j = i + 1;
+    while (j < tokens.length && tokens[j].kind !== 'label' && values.length <= previous.columns.length) {
+      values.push(tokens[j]);
+      if (tokens[j].rowEnd && tokens[j].structured) { j++; break; }
+      j++;
+    }
+    while (values.length > previous.columns.length && values.at(-1)!.kind === 'blank') values.pop();
+    if (values.length !== previous.columns.length || !values.some((v) => v.kind === 'number')) return null;
+    const n = active.rows.filter((r) => r.key.startsWith('extra.')).length + 1;
+    return {
+      row: { key: `extra.${n}`, label: t.text, labelToken: t, labelScore: 0.8, columns: previous.columns, readings: fitRow(values, previous.columns.length) },
+      next: j,
+    };
+  };
+
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i];
     if (t.kind !== 'label') { i++; continue; }
     const { hit, glued } = find(t);
-    if (!hit) { i++; continue; }
+    if (!hit) {
+      const extra = localRow(i);
+      if (extra) active!.rows.push(extra.row);
+      i = extra ? extra.next : i + 1;
+      continue;
+    }
 
     // Collect the values that follow the label until the row ends.
     const values: Token[] = glued ? [glued] : [];
