@@ -4,7 +4,7 @@
  * docs/performance.md and prints the same tables.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus } from '../src/eval/corpus.js';
@@ -81,6 +81,26 @@ function pdftotextBaseline(list: Input[]): string[] {
   return rows;
 }
 
+/** A 201-page born-digital PDF (a sample's pages repeated) converted in a fresh process: time and peak RSS. */
+async function longPdf(): Promise<string[]> {
+  const { PDFDocument } = await import('pdf-lib');
+  const source = await PDFDocument.load(readFileSync(join(root, 'samples/pdf/003_7d78940555e26d72.chrome.pdf')));
+  const out = await PDFDocument.create();
+  while (out.getPageCount() < 200) for (const page of await out.copyPages(source, source.getPageIndices())) out.addPage(page);
+  const dir = mkdtempSync(join(tmpdir(), 'xxgk-bench-pdf-'));
+  const file = join(dir, 'long.pdf');
+  writeFileSync(file, await out.save());
+  try {
+    const probe = `import { readFileSync } from 'node:fs'; import { convert } from ${JSON.stringify(join(root, 'dist/pipeline.js'))};
+      const t = performance.now(); const r = await convert(readFileSync(${JSON.stringify(file)}), { filename: 'long.pdf' });
+      console.log(JSON.stringify({ ms: performance.now() - t, pages: r.source.pages, rss: process.resourceUsage().maxRSS * 1024 }));`;
+    const r = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' }).trim().split('\n').pop()!) as { ms: number; pages: number; rss: number };
+    return [`A ${r.pages}-page PDF (text layer, tables on every page), fresh process, built code: ${(r.ms / 1000).toFixed(1)} s (${(r.pages / (r.ms / 1000)).toFixed(1)} pages/s), peak RSS ${mib(r.rss)} MiB.`];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function rssOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
@@ -109,7 +129,7 @@ async function service(list: Input[]): Promise<string[]> {
     for (let i = 0; i < SERVICE_CONVERSIONS; i++) {
       const input = mix[i % mix.length];
       const t0 = performance.now();
-      const res = await fetch(`${url}/v1/convert?refresh=true&filename=${encodeURIComponent(input.file)}`, { method: 'POST', body: input.bytes, headers: { 'content-type': 'application/octet-stream' } });
+      const res = await fetch(`${url}/v1/convert?refresh=true&filename=${encodeURIComponent(input.file)}`, { method: 'POST', body: new Uint8Array(input.bytes), headers: { 'content-type': 'application/octet-stream' } });
       await res.arrayBuffer();
       if (!res.ok) failures++;
       ms.push(performance.now() - t0);
@@ -137,6 +157,7 @@ const sections = [
   `Each input converted ${ITERATIONS} times in-process after 3 warm-up runs; \`pdftotext -layout\` (poppler) timed on the same PDFs, 10 runs, process start included.`, '',
   '## Latency per route (in-process)', '', ...(await inProcess(list)), '',
   '## Service', '', ...(await service(list)), '',
+  '## A long PDF', '', ...(await longPdf()), '',
   '## Baselines', '', ...pdftotextBaseline(list),
 ];
 writeSection(join(root, 'docs/performance.md'), 'bench', sections.join('\n'));
