@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { applyChecks } from './check/apply.js';
+import { proseChecks } from './check/prose.js';
 import { calibrate, rawConfidence, type RawConfidence } from './check/confidence.js';
 import { extract } from './extract/index.js';
 import { ConvertError } from './intake/errors.js';
@@ -38,7 +39,7 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
   options.onProgress?.(layout.pages.length, layout.pages.length);
   const rec = reconstruct(layout);
 
-  const checks = applyChecks(rec.tables, rec.template, rec.printed);
+  const checks = [...applyChecks(rec.tables, rec.template, rec.printed), ...proseChecks(rec.sections, rec.tables)];
   const raw = new Map<string, RawConfidence>();
   for (const t of rec.tables) {
     for (const c of t.cells) {

@@ -6,6 +6,7 @@ import type { Report } from '../model/report.js';
 import { DEFAULT_REVIEW_THRESHOLD, summarise } from '../output/summary.js';
 import { templates } from '../templates/forms.js';
 import { applyChecks } from './apply.js';
+import { proseChecks } from './prose.js';
 import type { PrintedTable } from './rules.js';
 
 const CHECK_ALTERNATIVE = /^makes .* hold$/;
@@ -22,6 +23,6 @@ export function recheck(report: Report, threshold = DEFAULT_REVIEW_THRESHOLD): v
     const cells = t.cells.filter((c) => c.state !== 'missing');
     return { id: t.id, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))] };
   });
-  report.checks = applyChecks(report.tables, template, printed);
+  report.checks = [...applyChecks(report.tables, template, printed), ...proseChecks(report.sections, report.tables)];
   report.summary = summarise(report.tables, report.checks, threshold);
 }
