@@ -33,7 +33,8 @@ export interface Submission {
 }
 
 export interface QueueEvents {
-  finished: [job: Job];
+  /** A job ended; `report` is the model when it succeeded just now (not for cancelled or failed jobs). */
+  finished: [job: Job, report?: Report];
 }
 
 export class JobQueue extends EventEmitter<QueueEvents> {
@@ -158,9 +159,10 @@ export class JobQueue extends EventEmitter<QueueEvents> {
       const report = result.report as Report;
       this.results.save(job.owner, job.optionsKey, report);
       this.jobs.succeed(job.id, report.id, report.source.pages);
-    } else {
-      this.jobs.fail(job.id, result);
+      this.emit('finished', this.jobs.get(job.id)!, report);
+      return;
     }
+    this.jobs.fail(job.id, result);
     this.emit('finished', this.jobs.get(job.id)!);
   }
 

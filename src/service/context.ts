@@ -1,17 +1,20 @@
 /** Everything the routes share: configuration, the database, the file store, the queue, metrics. */
 import { join } from 'node:path';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { JobQueue } from '../jobs/queue.js';
 import type { Report } from '../model/report.js';
 import { openDatabase, type DB } from '../store/db.js';
 import { FileStore } from '../store/files.js';
 import { JobStore } from '../store/jobs.js';
-import { ResultStore } from '../store/results.js';
+import { ResultStore, type StoredResult } from '../store/results.js';
 import { CorrectionStore } from '../store/corrections.js';
 import { applyCorrections } from './corrected.js';
 import type { ServiceConfig } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startWebhooks } from './webhooks.js';
+import { visibleOwner, type Principal } from './auth.js';
+import { errorBody } from './errors.js';
 
 export interface ServiceContext {
   config: ServiceConfig;
@@ -24,7 +27,9 @@ export interface ServiceContext {
   metrics: Metrics;
   log: Logger;
   /** A stored result as served: the model with its saved corrections applied. */
-  reportOf(resultId: string): Report;
+  reportOf(resultId: string, stored?: StoredResult): Report;
+  /** The stored result if the principal may see it; otherwise answers 404 and returns null. */
+  visibleResult(req: Request, res: Response): StoredResult | null;
   close(): Promise<void>;
 }
 
@@ -42,9 +47,7 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
     timeoutMs: config.jobTimeoutMs, limits: config.limits, reviewThreshold: config.reviewThreshold,
   });
   const metrics = createMetrics(queue, jobs);
-  queue.on('finished', (job) => {
-    if (job.status !== 'succeeded' || !job.resultId) return;
-    const report = results.get(job.resultId)?.report;
+  queue.on('finished', (_job, report) => {
     if (!report) return;
     metrics.pagesConverted.inc(report.source.pages);
     metrics.ocrSeconds.inc(report.timings.ocrMs / 1000);
@@ -54,8 +57,15 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   if (recovered.queued) log.info({ msg: 'jobs recovered after restart', ...recovered });
   return {
     config, db, files, jobs, results, corrections, queue, metrics, log,
-    reportOf(resultId) {
-      return applyCorrections(results.get(resultId)!.report, corrections.list(resultId), config.reviewThreshold);
+    reportOf(resultId, stored = results.get(resultId)!) {
+      return applyCorrections(stored.report, corrections.list(resultId), config.reviewThreshold);
+    },
+    visibleResult(req, res) {
+      const stored = results.get(String(req.params.id));
+      const owner = visibleOwner(config, res.locals.principal as Principal);
+      if (stored && (owner === null || stored.owner === owner)) return stored;
+      res.status(404).json(errorBody('RESULT_NOT_FOUND', `No result ${req.params.id}.`));
+      return null;
     },
     async close() {
       stopWebhooks();

@@ -7,13 +7,8 @@
 import { normalizeText } from './normalize.js';
 import type { TextItem } from './types.js';
 
-interface Run {
-  text: string;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-  size: number;
+/** A text item while it is being built: its direction and where the pen stands after it. */
+interface Run extends TextItem {
   dx: number;
   dy: number;
   endX: number;

@@ -2,10 +2,10 @@
  * Corrections of a stored result: PUT saves changes made against a version (409 when someone else
  * saved since), GET lists every change with who, when, old and new.
  */
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import { ConvertError } from '../../intake/errors.js';
 import type { CellState } from '../../model/report.js';
-import { visibleOwner, type Principal } from '../auth.js';
+import type { Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
 import { errorBody } from '../errors.js';
 
@@ -17,30 +17,20 @@ export function correctionsRouter(ctx: ServiceContext): Router {
   const router = Router();
   const principal = (res: Response) => res.locals.principal as Principal;
 
-  function stored(req: Request, res: Response) {
-    const s = ctx.results.get(String(req.params.id));
-    const who = visibleOwner(ctx.config, principal(res));
-    if (!s || (who !== null && s.owner !== who)) {
-      res.status(404).json(errorBody('RESULT_NOT_FOUND', `No result ${req.params.id}.`));
-      return null;
-    }
-    return s;
-  }
-
   router.get('/v1/results/:id/corrections', (req, res) => {
-    const s = stored(req, res);
+    const s = ctx.visibleResult(req, res);
     if (s) res.json({ resultId: String(req.params.id), version: s.version, corrections: ctx.corrections.list(String(req.params.id)) });
   });
 
   router.put('/v1/results/:id/corrections', express.json({ limit: '1mb' }), (req, res) => {
-    const s = stored(req, res);
+    const s = ctx.visibleResult(req, res);
     if (!s) return;
     const body = req.body as { baseVersion?: unknown; changes?: unknown };
     if (!Number.isInteger(body?.baseVersion)) throw new ConvertError('BAD_CORRECTION', 422, 'baseVersion (the version you loaded, from GET …/corrections) must be an integer.');
     if (!Array.isArray(body.changes) || body.changes.length === 0 || body.changes.length > MAX_CHANGES) {
       throw new ConvertError('BAD_CORRECTION', 422, `changes must be a list of 1 to ${MAX_CHANGES} { key, value } objects.`);
     }
-    const current = ctx.reportOf(String(req.params.id));
+    const current = ctx.reportOf(String(req.params.id), s);
     const cells = new Map(current.tables.flatMap((t) => t.cells.map((c) => [c.key, c] as const)));
     const seen = new Set<string>();
     const changes = (body.changes as ChangeBody[]).map((ch) => {

@@ -6,9 +6,7 @@
 import { Router } from 'express';
 import sharp from 'sharp';
 import { ConvertError } from '../../intake/errors.js';
-import { visibleOwner, type Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
-import { errorBody } from '../errors.js';
 
 /** 144 dpi: sharp enough to read a table cell, small enough to load fast. */
 const PDF_DPI = 144;
@@ -35,12 +33,8 @@ async function renderPage(bytes: Buffer, mediaType: string, page: number, maxPix
 export function pagesRouter(ctx: ServiceContext): Router {
   const router = Router();
   router.get('/v1/results/:id/pages/:file', async (req, res) => {
-    const stored = ctx.results.get(String(req.params.id));
-    const who = visibleOwner(ctx.config, res.locals.principal as Principal);
-    if (!stored || (who !== null && stored.owner !== who)) {
-      res.status(404).json(errorBody('RESULT_NOT_FOUND', `No result ${req.params.id}.`));
-      return;
-    }
+    const stored = ctx.visibleResult(req, res);
+    if (!stored) return;
     const m = /^(\d{1,5})\.png$/.exec(String(req.params.file));
     const page = m ? Number(m[1]) : NaN;
     const { source } = stored.report;

@@ -2,7 +2,6 @@
 import { Router, type Response } from 'express';
 import { visibleOwner, type Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
-import { errorBody } from '../errors.js';
 
 export function resultsRouter(ctx: ServiceContext): Router {
   const router = Router();
@@ -13,13 +12,8 @@ export function resultsRouter(ctx: ServiceContext): Router {
   });
 
   router.get('/v1/results/:id', (req, res) => {
-    const stored = ctx.results.get(String(req.params.id));
-    const who = owner(res);
-    if (!stored || (who !== null && stored.owner !== who)) {
-      res.status(404).json(errorBody('RESULT_NOT_FOUND', `No result ${req.params.id}.`));
-      return;
-    }
-    res.json(ctx.reportOf(String(req.params.id)));
+    const stored = ctx.visibleResult(req, res);
+    if (stored) res.json(ctx.reportOf(String(req.params.id), stored));
   });
 
   return router;
