@@ -99,7 +99,16 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
   const allRows = tableDefs.flatMap((d) => d.rows);
   const groupKeys = [...new Set(allRows.flatMap((r) => r.groups ?? []))].map(matchKey);
   /** The best row for a printed label: as printed, without glued group labels, or with its digits split off. */
+  // Labels are looked up from the main walk and again while a row collects its values. Cursors
+  // only move forward, so a label that matches no open row now never will: misses are remembered.
+  const misses = new Set<Token>();
   const find = (t: Token): { hit: ReturnType<typeof match>; glued: Token | null } => {
+    if (misses.has(t)) return { hit: null, glued: null };
+    const result = lookup(t);
+    if (!result.hit) misses.add(t);
+    return result;
+  };
+  const lookup = (t: Token): { hit: ReturnType<typeof match>; glued: Token | null } => {
     const matchBare = (key: string) => {
       const bare = withoutGroupPrefix(key, groupKeys);
       return match(cursors, key) ?? (bare ? match(cursors, bare) : null);
