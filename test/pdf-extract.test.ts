@@ -184,6 +184,17 @@ test('real PDF over the page limit: TOO_MANY_PAGES', async (t) => {
   assert.equal(err.message, 'The PDF has 6 pages; the limit is 3 (XXGK_MAX_PAGES)');
 });
 
+test('dropping pdf.js font caches between pages changes nothing in the layout', async () => {
+  // Chrome embeds about a hundred font subsets per page and later pages reuse them: with a limit of 8
+  // the caches are dropped after every page and the shared fonts are parsed again.
+  const bytes = readFileSync(path.join(repoRoot, 'samples/pdf/003_7d78940555e26d72.chrome.pdf'));
+  const kept = await extractPdf(new Uint8Array(bytes), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
+  const dropped = await extractPdf(new Uint8Array(bytes), { maxPages: 10, maxPixels: 1e8 }, { ocr: false, fontCacheLimit: 8 });
+  const t3 = grids(kept).find((g) => g.cells.some((c) => squash(c.text).includes('本年新收政府信息公开申请数量')));
+  assert.ok(t3 && t3.cells.filter((c) => isNumber(c.text)).length > 100, '表三 with its numbers');
+  assert.deepEqual(dropped, kept);
+});
+
 // ---------------------------------------------------------------------------------------------------
 // Hand-written PDFs
 

@@ -35,7 +35,17 @@ interface TrustedPage {
 export interface PdfOptions {
   /** Read untrusted pages by OCR (default). Off, they are only reported: the verdict alone. */
   ocr?: boolean;
+  /** Fonts pdf.js may hold parsed before its caches are dropped (default FONT_CACHE_LIMIT). */
+  fontCacheLimit?: number;
 }
+
+/**
+ * pdf.js keeps every font it parsed until the document is closed. A long report shares a few fonts, but
+ * a compilation of reports embeds its own subsets per part (Chrome: a hundred per page), and holding
+ * them all grows the heap by about 1.5 MB a page. Past this many distinct fonts since the last drop, the
+ * caches are dropped; a font needed again is parsed again, which a one-font-set document never does.
+ */
+const FONT_CACHE_LIMIT = 256;
 
 export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: PdfOptions = {}): Promise<LayoutDocument> {
   const withOcr = options.ocr ?? true;
@@ -63,12 +73,19 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
 
     const pages: LayoutPageInfo[] = [];
     const trusted: (TrustedPage | null)[] = [];
+    const fontCacheLimit = options.fontCacheLimit ?? FONT_CACHE_LIMIT;
+    let cachedFonts = new Set<string>();
     for (let p = 1; p <= n; p++) {
       let content;
       try {
         content = await readPage(doc, p, OPS as unknown as OpsTable);
       } catch (err) {
         throw pageError(err, p, opened.missingEof);
+      }
+      for (const id of content.fontIds) cachedFonts.add(id);
+      if (cachedFonts.size > fontCacheLimit) {
+        await doc.cleanup();
+        cachedFonts = new Set();
       }
       const verdict = judgePage(content);
       const info: LayoutPageInfo = { page: p, width: r2(content.width), height: r2(content.height), source: verdict.trusted ? 'text-layer' : 'ocr' };

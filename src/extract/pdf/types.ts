@@ -38,6 +38,8 @@ export interface PageContent {
   imageCoverage: number;
   /** Paths filled with curves: many of them and no text means text drawn as outlines. */
   curveFills: number;
+  /** The pdf.js ids of the fonts the page sets (each one parsed and cached by pdf.js). */
+  fontIds: string[];
 }
 
 /** A visual line of text: items that share a baseline band, left to right. */
