@@ -196,6 +196,23 @@ test('resume: a killed run (torn index line, missing JSON) and a changed file ar
   firstDataset = readCsv(out, 'dataset.csv');
 });
 
+test('a conversion that outlives --timeout is stopped and listed as TIMEOUT; the next run converts it', async () => {
+  const dir = join(root, 'timeout');
+  const outT = join(root, 'timeout-out');
+  mkdirSync(dir, { recursive: true });
+  for (const seed of seeds.slice(0, 2)) copyFileSync(join(samplesDir, 'seeds', `${seed}.txt`), join(dir, `${seed}.txt`));
+  // A fresh worker thread cannot load the pipeline in a millisecond: every file runs out of time.
+  const first = await runBatchJob({ input: dir, out: outT, timeoutSeconds: 0.001, progress: sink() });
+  assert.equal(first.converted, 0);
+  assert.deepEqual(first.failures.map((f) => f.code), ['TIMEOUT', 'TIMEOUT']);
+  assert.match(first.failures[0].message, /took longer than 0.001 s \(--timeout\)/);
+  const second = await runBatchJob({ input: dir, out: outT, progress: sink() });
+  assert.equal(second.converted, 2, 'a timeout is not the document’s fault: the file is converted again');
+  assert.deepEqual(second.failures, []);
+  const report = JSON.parse(readFileSync(join(outT, `${seeds[0]}.txt.json`), 'utf8')) as Report;
+  assertExpected(report, expectedFor(seeds[0]), `${seeds[0]}.txt`);
+});
+
 test('--server: the same batch through the running service gives the same dataset', async () => {
   const { app } = testApp({ XXGK_API_KEYS: 'batch:k' });
   const server: Server = app.listen(0, '127.0.0.1');

@@ -15,9 +15,10 @@ export const BATCH_USAGE = `Usage:
 
 Options:
   --out, -o <dir>        output folder (required; may not be <input-dir> itself)
-  --server <URL>         convert through a running xxgk-convert service instead of in-process
+  --server <URL>         convert through a running xxgk-convert service instead of locally
   --api-key <KEY>        sent as "Authorization: Bearer <KEY>" with --server
-  --concurrency, -j <N>  files converted at once (default 2)
+  --concurrency, -j <N>  files converted at once (default 2), each in its own worker thread
+  --timeout <seconds>    stop a local conversion that runs longer, listed as TIMEOUT (default 3600)
   --formats <list>       any of json,csv,xlsx (default all; the per-file JSONs are always written)
   --threshold <0..1>     cells under this confidence go to low-confidence.csv (default 0.9)
   --retry-failed         convert again files that failed in an earlier run because of their content
@@ -50,6 +51,7 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
         server: { type: 'string' },
         'api-key': { type: 'string' },
         concurrency: { type: 'string', short: 'j' },
+        timeout: { type: 'string' },
         formats: { type: 'string' },
         threshold: { type: 'string' },
         'retry-failed': { type: 'boolean' },
@@ -74,6 +76,8 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
 
   const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return usageError(err, `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
+  const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds >= 1 && timeoutSeconds <= 86_400)) return usageError(err, `--timeout must be from 1 to 86400 seconds, got "${values.timeout}"`);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) return usageError(err, `--threshold must be in (0, 1], got "${values.threshold}"`);
   let formats: Format[] | undefined;
@@ -111,6 +115,7 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
       server,
       apiKey: values['api-key'],
       concurrency,
+      timeoutSeconds,
       formats,
       threshold,
       retryFailed: values['retry-failed'] ?? false,

@@ -1,10 +1,11 @@
 /**
  * The batch run: walk the input folder, skip what an earlier run converted (by content hash), convert
- * the rest (in-process or through a service) with a concurrency limit, one JSON per input mirroring
+ * the rest (in worker threads or through a service) with a concurrency limit, one JSON per input mirroring
  * the folders, then rebuild dataset.csv / dataset.xlsx / low-confidence.csv / failures.csv from every
  * report JSON in the output folder. One bad file never stops the batch.
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ConvertError } from '../intake/errors.js';
 import { limitsFromEnv, type Limits } from '../intake/limits.js';
@@ -22,7 +23,7 @@ import {
 } from '../output/dataset.js';
 import { DEFAULT_REVIEW_THRESHOLD } from '../output/summary.js';
 import { xlsx } from '../output/xlsx.js';
-import { convert } from '../pipeline.js';
+import { WorkerPool } from '../jobs/pool.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { RemoteClient, RemoteError, type RemoteOptions } from './remote.js';
 import { INDEX_FILE, ResumeIndex, sha256, sha256File } from './resume.js';
@@ -41,11 +42,13 @@ export const OUTPUT_FILES = {
 export interface BatchOptions {
   input: string;
   out: string;
-  /** Base URL of a running service; in-process conversion when absent. */
+  /** Base URL of a running service; conversion in this process's worker threads when absent. */
   server?: string;
   apiKey?: string;
-  /** Files converted at once (default 2). */
+  /** Files converted at once (default 2): worker threads, or requests to the service. */
   concurrency?: number;
+  /** A local conversion running longer than this is stopped and listed as TIMEOUT (default 3600 s). */
+  timeoutSeconds?: number;
   /**
    * json: the per-file report JSONs (always written: resume and the dataset are built from them);
    * csv: dataset.csv and low-confidence.csv; xlsx: dataset.xlsx (sheets dataset, low-confidence, failures).
@@ -158,6 +161,7 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
   const sink = options.progress ?? process.stderr;
   const say = (line: string) => sink.write(line + '\n');
   const remote = options.server ? new RemoteClient({ ...options.remote, server: options.server, apiKey: options.apiKey }) : null;
+  const timeoutMs = Math.round((options.timeoutSeconds ?? 3600) * 1000);
 
   await mkdir(out, { recursive: true });
   const index = await ResumeIndex.open(out);
@@ -220,7 +224,7 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
     toConvert.push({ file: f, sha256: hash, jsonRel });
   }
 
-  const mode = remote ? `through ${options.server}` : `in-process, ${concurrency} at a time`;
+  const mode = remote ? `through ${options.server}` : `${concurrency} worker thread${concurrency > 1 ? 's' : ''}`;
   say(
     `xxgk-convert batch: ${files.length} files in ${input}: ${toConvert.length} to convert (${mode}), ` +
       `${skipped} already converted, ${toReuse.length} duplicates, ${unsupported} unsupported → ${out}`,
@@ -239,41 +243,53 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
     reused++;
   }
 
-  // 3. Convert.
+  // 3. Convert. Locally each file goes to a worker thread: both cores work, a document that exhausts
+  // its bounded heap or hangs fails alone, and the heap a long PDF grew is given back when it ends.
   const progress = new Progress(sink, toConvert.length);
-  await pool(toConvert, concurrency, async (p) => {
-    const rel = p.file.rel;
-    const t0 = performance.now();
-    progress.start(rel);
-    let hash = p.sha256;
-    try {
-      if (!remote && p.file.size > limits.maxBytes) {
-        throw new ConvertError('TOO_LARGE', 413, `The file is ${p.file.size} bytes; the limit is ${limits.maxBytes}.`);
+  const workers = remote || !toConvert.length ? null : new WorkerPool(Math.min(concurrency, toConvert.length), 'batch', '--timeout');
+  const convertLocally = async (bytes: Uint8Array, filename: string): Promise<Report> => {
+    const request = { bytes, filename, charset: null, limits, reviewThreshold: threshold, id: randomUUID() };
+    const outcome = await workers!.run(request, timeoutMs, () => undefined).outcome;
+    if (!outcome.ok) throw new ConvertError(outcome.code, outcome.status, outcome.message);
+    return outcome.report as Report;
+  };
+  try {
+    await pool(toConvert, concurrency, async (p) => {
+      const rel = p.file.rel;
+      const t0 = performance.now();
+      progress.start(rel);
+      let hash = p.sha256;
+      try {
+        if (!remote && p.file.size > limits.maxBytes) {
+          throw new ConvertError('TOO_LARGE', 413, `The file is ${p.file.size} bytes; the limit is ${limits.maxBytes}.`);
+        }
+        const bytes = await readFile(p.file.path);
+        hash = sha256(bytes);
+        const filename = basename(rel);
+        const report = remote
+          ? await remote.convert(bytes, filename)
+          : await convertLocally(bytes, filename);
+        // A service may answer from its cache with the name the bytes were first sent under.
+        report.source.filename = filename;
+        await writeAtomic(outPath(out, p.jsonRel), JSON.stringify(report, null, 2) + '\n');
+        await index.record({ file: rel, sha256: hash, size: p.file.size, mtimeMs: p.file.mtimeMs, status: 'ok', output: p.jsonRel });
+        converted++;
+        const detail = `${report.report.template} ${report.source.route}  confidence ${report.summary.confidence}`;
+        progress.finishFile(rel, { kind: 'ok', detail }, (performance.now() - t0) / 1000);
+      } catch (err) {
+        const e = failureOf(err);
+        fail(rel, e.code, e.message);
+        // Its earlier JSON (other bytes) is stale now.
+        await rm(outPath(out, p.jsonRel), { force: true }).catch(() => undefined);
+        await index
+          .record({ file: rel, sha256: hash, size: p.file.size, mtimeMs: p.file.mtimeMs, status: 'failed', code: e.code, message: e.message, permanent: e.permanent })
+          .catch(() => undefined);
+        progress.finishFile(rel, { kind: 'failed', code: e.code, message: e.message }, (performance.now() - t0) / 1000);
       }
-      const bytes = await readFile(p.file.path);
-      hash = sha256(bytes);
-      const filename = basename(rel);
-      const report = remote
-        ? await remote.convert(bytes, filename)
-        : await convert(bytes, { filename, limits, reviewThreshold: threshold });
-      // A service may answer from its cache with the name the bytes were first sent under.
-      report.source.filename = filename;
-      await writeAtomic(outPath(out, p.jsonRel), JSON.stringify(report, null, 2) + '\n');
-      await index.record({ file: rel, sha256: hash, size: p.file.size, mtimeMs: p.file.mtimeMs, status: 'ok', output: p.jsonRel });
-      converted++;
-      const detail = `${report.report.template} ${report.source.route}  confidence ${report.summary.confidence}`;
-      progress.finishFile(rel, { kind: 'ok', detail }, (performance.now() - t0) / 1000);
-    } catch (err) {
-      const e = failureOf(err);
-      fail(rel, e.code, e.message);
-      // Its earlier JSON (other bytes) is stale now.
-      await rm(outPath(out, p.jsonRel), { force: true }).catch(() => undefined);
-      await index
-        .record({ file: rel, sha256: hash, size: p.file.size, mtimeMs: p.file.mtimeMs, status: 'failed', code: e.code, message: e.message, permanent: e.permanent })
-        .catch(() => undefined);
-      progress.finishFile(rel, { kind: 'failed', code: e.code, message: e.message }, (performance.now() - t0) / 1000);
-    }
-  });
+    });
+  } finally {
+    await workers?.close();
+  }
   progress.end();
   await index.flush();
 

@@ -40,7 +40,8 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   private closed = false;
 
-  constructor(size: number, private readonly name: string) {
+  /** `timeoutSetting` names, in the TIMEOUT message, where the user changes the limit. */
+  constructor(size: number, private readonly name: string, private readonly timeoutSetting = 'XXGK_JOB_TIMEOUT_SECONDS') {
     for (let i = 0; i < size; i++) {
       const slot = { task: null, timer: null } as unknown as Slot;
       this.attach(slot);
@@ -80,7 +81,7 @@ export class WorkerPool {
     slot.task = { request, onProgress, resolve, timeoutMs };
     slot.timer = setTimeout(() => this.replace(slot, {
       ok: false, code: 'TIMEOUT', status: 504,
-      message: `The conversion took longer than ${Math.round(timeoutMs / 1000)} s (XXGK_JOB_TIMEOUT_SECONDS) and was stopped.`,
+      message: `The conversion took longer than ${Number((timeoutMs / 1000).toPrecision(3))} s (${this.timeoutSetting}) and was stopped.`,
     }), timeoutMs);
     // A private copy: the caller's Buffer may share its memory with others, and this one is transferred.
     const bytes = new Uint8Array(request.bytes);
