@@ -81,21 +81,51 @@ function pdftotextBaseline(list: Input[]): string[] {
   return rows;
 }
 
-/** A 201-page born-digital PDF (a sample's pages repeated) converted in a fresh process: time and peak RSS. */
+/**
+ * A 200-page born-digital PDF (a sample's 4 pages repeated) in a fresh process, two ways: one font set,
+ * as a long report has, and a compilation whose every 4 pages embed their own font subsets (23 MB).
+ * Each is converted in-process (the CLI and local batch) and in a conversion worker (the service).
+ */
 async function longPdf(): Promise<string[]> {
   const { PDFDocument } = await import('pdf-lib');
   const source = await PDFDocument.load(readFileSync(join(root, 'samples/pdf/003_7d78940555e26d72.chrome.pdf')));
-  const out = await PDFDocument.create();
-  while (out.getPageCount() < 200) for (const page of await out.copyPages(source, source.getPageIndices())) out.addPage(page);
+  const indices: number[] = [];
+  while (indices.length < 200) indices.push(...source.getPageIndices());
+  const shared = await PDFDocument.create();
+  for (const page of await shared.copyPages(source, indices)) shared.addPage(page);
+  // copyPages per part: each copy brings its own fonts.
+  const compiled = await PDFDocument.create();
+  while (compiled.getPageCount() < 200) for (const page of await compiled.copyPages(source, source.getPageIndices())) compiled.addPage(page);
   const dir = mkdtempSync(join(tmpdir(), 'xxgk-bench-pdf-'));
-  const file = join(dir, 'long.pdf');
-  writeFileSync(file, await out.save());
-  try {
-    const probe = `import { readFileSync } from 'node:fs'; import { convert } from ${JSON.stringify(join(root, 'dist/pipeline.js'))};
+  const files = [
+    { name: 'one font set', file: join(dir, 'shared.pdf'), bytes: await shared.save() },
+    { name: 'fonts embedded per part', file: join(dir, 'compiled.pdf'), bytes: await compiled.save() },
+  ];
+  const dist = (p: string) => JSON.stringify(join(root, 'dist', p));
+  const probes = {
+    'in-process': (file: string) => `import { readFileSync } from 'node:fs'; import { convert } from ${dist('pipeline.js')};
       const t = performance.now(); const r = await convert(readFileSync(${JSON.stringify(file)}), { filename: 'long.pdf' });
-      console.log(JSON.stringify({ ms: performance.now() - t, pages: r.source.pages, rss: process.resourceUsage().maxRSS * 1024 }));`;
-    const r = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' }).trim().split('\n').pop()!) as { ms: number; pages: number; rss: number };
-    return [`A ${r.pages}-page PDF (text layer, tables on every page), fresh process, built code: ${(r.ms / 1000).toFixed(1)} s (${(r.pages / (r.ms / 1000)).toFixed(1)} pages/s), peak RSS ${mib(r.rss)} MiB.`];
+      console.log(JSON.stringify({ ms: performance.now() - t, pages: r.source.pages, rss: process.resourceUsage().maxRSS * 1024 }));`,
+    'conversion worker': (file: string) => `import { readFileSync } from 'node:fs'; import { WorkerPool } from ${dist('jobs/pool.js')}; import { defaultLimits } from ${dist('intake/limits.js')};
+      const pool = new WorkerPool(1, 'convert'); const t = performance.now();
+      const o = await pool.run({ bytes: readFileSync(${JSON.stringify(file)}), filename: 'long.pdf', charset: null, limits: defaultLimits, reviewThreshold: 0.9, id: 'bench' }, 600000, () => {}).outcome;
+      const ms = performance.now() - t; await pool.close(); if (!o.ok) throw new Error(o.message);
+      console.log(JSON.stringify({ ms, pages: o.report.source.pages, rss: process.resourceUsage().maxRSS * 1024 }));`,
+  };
+  const rows = ['| PDF | size | path | pages | s | pages/s | peak RSS MiB |', '|---|---|---|---|---|---|---|'];
+  try {
+    for (const f of files) {
+      writeFileSync(f.file, f.bytes);
+      for (const [path, probe] of Object.entries(probes)) {
+        // A file, not --eval: worker threads inherit the process's flags, and --input-type breaks them.
+        const script = join(dir, 'probe.mjs');
+        writeFileSync(script, probe(f.file));
+        const out = execFileSync(process.execPath, [script], { encoding: 'utf8' });
+        const r = JSON.parse(out.trim().split('\n').pop()!) as { ms: number; pages: number; rss: number };
+        rows.push(`| ${f.name} | ${(f.bytes.length / 1e6).toFixed(1)} MB | ${path} | ${r.pages} | ${(r.ms / 1000).toFixed(1)} | ${(r.pages / (r.ms / 1000)).toFixed(1)} | ${mib(r.rss)} |`);
+      }
+    }
+    return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
