@@ -13,7 +13,7 @@ const USAGE = `Usage:
   xxgk-convert convert <file> [--out result.json]   convert one report, print (or write) the JSON model
   xxgk-convert serve                                start the HTTP service on HOST:PORT (default 127.0.0.1:8080)
   xxgk-convert batch <input-dir> --out <dir> [--server URL] [--api-key KEY] [--concurrency N]
-                     [--formats json,csv,xlsx] [--threshold 0.9] [--retry-failed]
+                     [--timeout SECONDS] [--formats json,csv,xlsx] [--threshold 0.9] [--retry-failed]
                                                     convert a folder into one JSON per file and a dataset
 
 Configuration is by environment variables; see the README.`;
