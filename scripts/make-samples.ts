@@ -4,6 +4,7 @@
  *   samples/html/000_….gbk.html     the same page in GBK
  *   samples/html/003_….trad.html    traditional-character mirror (pinyin noise, full-width digits in prose)
  *   samples/docx/<seed>.docx        LibreOffice HTML → DOCX, read back and checked against the HTML
+ *   samples/prose/001_….prose.txt   seed 001 without its 附表: a prose-only legacy report (templates.md §C4)
  *   samples/manifest.json           every file with its seed, expected JSON, route and variant
  *
  * Run: node --import tsx scripts/make-samples.ts [--no-docx]   (--no-docx: HTML only; existing DOCX files stay listed)
@@ -73,6 +74,17 @@ for (const spec of seeds) {
     write(rel, renderHtml(traditionalPage(page, traditionalEdits), 'utf-8'));
     entry(rel, 'html', 'traditional');
   }
+}
+
+// A prose-only legacy report: seed 001 without its flattened 附表, so its figures are in the prose
+// alone. Its expected values (expected/001_….prose.json) are labelled from that prose by hand.
+{
+  const spec = seeds.find((s) => s.id === '001_c47c3146309e273f')!;
+  const lines = readFileSync(join(samples, 'seeds', `${spec.id}.txt`), 'utf8').split('\n');
+  const from = lines.findIndex((l) => spec.tables.from.test(l.trim()));
+  const to = lines.findIndex((l, i) => i > from && spec.tables.to.test(l.trim()));
+  if (from < 0 || to < 0) throw new Error(`${spec.id}: the 附表 lines were not found`);
+  write(`prose/${spec.id}.prose.txt`, [...lines.slice(0, from), ...lines.slice(to)].join('\n'));
 }
 
 let failed = false;

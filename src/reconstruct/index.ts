@@ -5,6 +5,7 @@ import { templates, type TemplateDef } from '../templates/forms.js';
 import { buildCanonical, type CanonicalDraft } from './canonical.js';
 import { genericTables } from './generic.js';
 import { extractMetadata, type ReportMeta } from './metadata.js';
+import { proseLegacyDraft } from './prose-legacy.js';
 import { extractSections } from './sections.js';
 import { detectTemplate } from './template-detect.js';
 import { tokenize } from './tokens.js';
@@ -22,8 +23,18 @@ export function reconstruct(doc: LayoutDocument): Reconstruction {
   const tokens = tokenize(doc, byBlock);
   const meta = extractMetadata(doc);
   const detection = detectTemplate(tokens, meta.year);
-  const template = detection.template === 'unknown' ? null : templates[detection.template];
-  const draft = buildCanonical(detection.tables, template);
+  let templateId = detection.template;
+  let templateConfidence = detection.confidence;
+  let template = templateId === 'unknown' ? null : templates[templateId];
+  let draft = buildCanonical(detection.tables, template);
+  // No table at all in a report from before the 2019 form: the figures its prose states, if any.
+  const prose = !template && (meta.year === null || meta.year < 2019) ? proseLegacyDraft(doc) : null;
+  if (prose) {
+    draft = prose;
+    template = templates.legacy;
+    templateId = 'legacy';
+    templateConfidence = 0.3;
+  }
   const warnings: Warning[] = [...draft.warnings];
   if (!template) warnings.push({ code: 'TEMPLATE_UNKNOWN', message: 'No statistical table of a known form was found in the document.' });
   return {
@@ -36,8 +47,8 @@ export function reconstruct(doc: LayoutDocument): Reconstruction {
       agency: meta.agency,
       year: meta.year,
       publishedOn: meta.publishedOn,
-      template: detection.template,
-      templateConfidence: detection.confidence,
+      template: templateId,
+      templateConfidence,
     },
     genericTables: generic,
     sections: extractSections(doc),

@@ -342,6 +342,33 @@ export const legacyIndicators: LegacyIndicatorDef[] = [
   { key: 'litigation.count', pattern: /行政诉讼/ },
 ];
 
+/**
+ * Prose-only legacy reports (no table at all, templates.md §C4): wordings that name one indicator
+ * without doubt, matched against the words just before a number and its unit. Vaguer wordings
+ * (共发布各类信息57条, 发生0起…行政复议) name nothing here: unambiguous or not at all.
+ */
+export const legacyProseIndicators: LegacyIndicatorDef[] = [
+  { key: 'proactive.total', pattern: /(?<!不)主动公开(?:政府)?(?:信息|文件)(?:总?数)?$/ },
+  { key: 'requests.total', pattern: /受理(?:政府信息公开|依申请公开)(?:申请)?(?:总?数)?$/ },
+  { key: 'requests.letterFax', pattern: /信函[、,]?传真申请数?$/ },
+  { key: 'requests.inPerson', pattern: /当面申请数?$/ },
+  { key: 'requests.online', pattern: /(?:网络|网上)申请数?$/ },
+  { key: 'requests.email', pattern: /电子邮件申请数?$/ },
+  { key: 'requests.letter', pattern: /信函申请数?$/ },
+  { key: 'requests.fax', pattern: /传真申请数?$/ },
+  { key: 'responses.partial', pattern: /同意部分公开(?:答复)?数?$/ },
+  { key: 'responses.granted', pattern: /(?<!不)同意公开(?:答复)?数?$/ },
+  { key: 'responses.other', pattern: /其他类型答复数?$/ },
+  { key: 'review.count', pattern: /行政复议(?:案件)?数?$/ },
+  { key: 'litigation.count', pattern: /行政诉讼(?:案件)?数?$/ },
+];
+
+/** Words between an indicator and its number that say nothing (…共有57条, …共累计0起, …为3件). */
+export const legacyProseFiller = /(?:共有|共计|合计|共|累计|为|达|是)+$/;
+
+/** Units a prose figure must carry to count: a number without one is a date, a phone number, a share. */
+export const legacyProseUnits = ['人次', '条', '件', '起', '篇', '项', '次', '个'];
+
 /** Legacy value-column headers: which canonical column each printed header stands for. */
 export const legacyColumns: { key: 'thisYear' | 'cumulative'; label: string; pattern: RegExp }[] = [
   { key: 'cumulative', label: '历年累计', pattern: /历年累计|本年累计|累计/ },
