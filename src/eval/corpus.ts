@@ -41,6 +41,8 @@ export function loadCorpus(root: string): Sample[] {
   const list: Sample[] = [];
   const seeds = ['000_ac416d85e5af171b', '001_c47c3146309e273f', '002_428db422c0ca7d7e', '003_7d78940555e26d72', '004_a98acada5b20935e'];
   for (const s of seeds) list.push(sample(s, join(root, 'samples/seeds', `${s}.txt`), join(root, 'samples/expected', `${s}.json`), `samples/seeds/${s}.txt`, 'text', 'seed', 0));
+  const prose = '001_c47c3146309e273f';
+  list.push(sample(prose, join(root, 'samples/prose', `${prose}.prose.txt`), join(root, 'samples/expected', `${prose}.prose.json`), `samples/prose/${prose}.prose.txt`, 'text', 'prose-only', 0));
   list.push(...fromManifest(root, 'samples'));
   list.push(...fromManifest(root, 'samples/pdf'));
   list.push(...fromManifest(root, 'samples/perturbed'));
