@@ -13,6 +13,8 @@ import { ConvertError } from '../src/intake/errors.js';
 import type { LayoutCell, LayoutDocument, LayoutGrid } from '../src/layout/types.js';
 import { ALPHABET, buildPdf, docWithPages, lettersTo, ruledTable, stream, text, toUnicode } from './support/pdf.js';
 
+/** Taken before any test loads pdf.js (loadPdfJs is lazy). */
+const nativePush = Array.prototype.push;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const realDir = path.resolve(repoRoot, '../shared/fixtures/real');
 const expectedDirs = [path.resolve(repoRoot, '../shared/fixtures/expected'), path.resolve(repoRoot, 'samples/expected')];
@@ -193,6 +195,9 @@ test('dropping pdf.js font caches between pages changes nothing in the layout', 
   const t3 = grids(kept).find((g) => g.cells.some((c) => squash(c.text).includes('本年新收政府信息公开申请数量')));
   assert.ok(t3 && t3.cells.filter((c) => isNumber(c.text)).length > 100, '表三 with its numbers');
   assert.deepEqual(dropped, kept);
+  // pdf.js's core-js swaps Array.prototype.push for a slow polyfill (one whose toString still says
+  // [native code]); loadPdfJs puts the native one back.
+  assert.equal(Array.prototype.push, nativePush);
 });
 
 // ---------------------------------------------------------------------------------------------------
