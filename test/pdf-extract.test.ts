@@ -263,6 +263,19 @@ test('a page declaring a huge image neither renders nor hangs; it is marked for 
   assert.equal(doc.warnings[0].page, 1);
 });
 
+test('an invisible text layer over a page-sized image (a searchable scan) goes to OCR; visible text over it does not', async () => {
+  const image = `<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 4 >>\nstream\nabcd\nendstream`;
+  const lines = Array.from({ length: 12 }, (_, i) => `BT /F1 10 Tf 72 ${760 - 20 * i} Td (Line ${i} of the report with 12345 and 678) Tj ET`);
+  const page = (mode: number) => `q 595 0 0 842 0 0 cm /Im1 Do Q\n${lines.map((l) => l.replace('BT ', `BT ${mode} Tr `)).join('\n')}\n`;
+  const searchable = await extractPdf(docWithPages([page(3)], '', [image]), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
+  assert.equal(searchable.pages[0].source, 'ocr');
+  assert.equal(searchable.warnings[0].code, 'PAGE_NEEDS_OCR');
+  assert.match(searchable.warnings[0].message, /invisible layer over a scanned image/);
+  const visible = await extractPdf(docWithPages([page(0)], '', [image]), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
+  assert.equal(visible.pages[0].source, 'text-layer');
+  assert.equal(visible.blocks.filter((b) => b.kind === 'line').length, 12);
+});
+
 test('a text layer of private-use glyphs is not trusted', async () => {
   const font = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>';
   const lines = Array.from({ length: 6 }, (_, i) => text(72, 780 - 20 * i, ALPHABET, 10, 'F2')).join('');

@@ -38,6 +38,7 @@ export async function readPage(doc: PdfDocument, pageNo: number, OPS: OpsTable):
       vLines: scan.vLines,
       imageCoverage: scan.imageArea / Math.max(1, width * height),
       curveFills: scan.curveFills,
+      invisibleGlyphs: scan.invisibleGlyphs,
       fontIds: [...fonts.keys()],
     };
   } finally {

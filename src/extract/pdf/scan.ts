@@ -53,6 +53,8 @@ interface State {
   hScale: number;
   leading: number;
   rise: number;
+  /** Tr: 3 (neither fill nor stroke) and 7 (clip only) paint nothing. */
+  renderMode: number;
   textMatrix: Matrix;
   x: number;
   y: number;
@@ -66,6 +68,8 @@ export interface PageScan {
   vLines: VLine[];
   imageArea: number;
   curveFills: number;
+  /** Glyphs drawn in an invisible rendering mode (the searchable layer a scanner's OCR puts over its image). */
+  invisibleGlyphs: number;
 }
 
 function isWhite(color: unknown): boolean {
@@ -91,6 +95,7 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
   const text = new TextCollector();
   let imageArea = 0;
   let curveFills = 0;
+  let invisibleGlyphs = 0;
   let st: State = {
     ctm: IDENTITY,
     strokeWhite: false,
@@ -103,6 +108,7 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
     hScale: 1,
     leading: 0,
     rise: 0,
+    renderMode: 0,
     textMatrix: IDENTITY,
     x: 0,
     y: 0,
@@ -207,6 +213,7 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
         else text.space(pe[0], pe[1]);
         continue;
       }
+      if (st.renderMode === 3 || st.renderMode === 7) invisibleGlyphs++;
       const c1 = apply(base, bx0, by0);
       const c2 = apply(base, bx1, by0);
       const c3 = apply(base, bx0, by1);
@@ -301,6 +308,9 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
         break;
       case OPS.setLeading:
         if (typeof args?.[0] === 'number') st.leading = -(args[0] as number);
+        break;
+      case OPS.setTextRenderingMode:
+        if (typeof args?.[0] === 'number') st.renderMode = args[0] as number;
         break;
       case OPS.setTextRise:
         if (typeof args?.[0] === 'number') st.rise = args[0] as number;
@@ -413,5 +423,6 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
     vLines: joinSegments(vs).map((s) => ({ x: s.a, y0: s.s0, y1: s.s1 })),
     imageArea,
     curveFills,
+    invisibleGlyphs,
   };
 }

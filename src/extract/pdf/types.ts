@@ -38,6 +38,8 @@ export interface PageContent {
   imageCoverage: number;
   /** Paths filled with curves: many of them and no text means text drawn as outlines. */
   curveFills: number;
+  /** Glyphs drawn invisibly (Tr 3 or 7): over a page-sized image, another program's OCR of a scan. */
+  invisibleGlyphs: number;
   /** The pdf.js ids of the fonts the page sets (each one parsed and cached by pdf.js). */
   fontIds: string[];
 }

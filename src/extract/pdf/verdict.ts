@@ -1,7 +1,7 @@
 /**
  * Whether a page's text layer can be trusted. Untrusted pages get no blocks; they are marked for OCR.
  * Checks: no text at all; too little text for a page that is mostly image (a scan with a stamp or a
- * page number on it) or drawn as outlines; private-use or unmapped glyphs; `(cid:123)` garbage;
+ * page number on it) or drawn as outlines; text that is an invisible OCR layer over a scan; private-use or unmapped glyphs; `(cid:123)` garbage;
  * mojibake (a low share of CJK/ASCII, or CJK characters that are almost never the common ones).
  */
 import type { PageContent } from './types.js';
@@ -34,6 +34,11 @@ export function judgePage(pc: PageContent): PageVerdict {
   const imageShare = Math.min(1, pc.imageCoverage);
   if ((imageShare >= 0.25 && n < 20) || (imageShare >= 0.5 && n < 80)) {
     return { trusted: false, reason: `too little text (${n} characters) for a page that is ${Math.round(imageShare * 100)} % image` };
+  }
+  // A searchable scan: the text is another program's OCR, invisible over the page image. Its digits
+  // carry no confidence and are often wrong in tables, so the page is read by our OCR instead.
+  if (imageShare >= 0.5 && pc.invisibleGlyphs >= 0.8 * n) {
+    return { trusted: false, reason: `the text is an invisible layer over a scanned image (${pc.invisibleGlyphs} of ${n} characters), another program's OCR` };
   }
   if (pc.curveFills >= 200 && n < 50) {
     return { trusted: false, reason: `too little text (${n} characters) for a page with ${pc.curveFills} outlined shapes (text drawn as curves)` };
