@@ -117,6 +117,22 @@ test('scanned PDF: OCR of its pages gives the tables, with boxes in PDF points a
   }
 });
 
+test('searchable PDF (tesseract\'s invisible text over the scan, pages of made-up size): read by our OCR, exact', async () => {
+  const e = manifest.find((m) => m.variant === 'searchable-pdf');
+  assert.ok(e);
+  const bytes = readFileSync(join(samplesDir, e.file));
+  const report = await convert(bytes, { filename: 'searchable.pdf' });
+  assert.equal(report.source.route, 'pdf-ocr');
+  const reasons = report.warnings.filter((w) => w.code === 'PAGE_OCR').map((w) => w.message);
+  assert.equal(reasons.length, report.source.pages);
+  assert.ok(reasons.every((m) => /invisible layer over a scanned image/.test(m)), reasons.join('\n'));
+  const { cells } = compare(report, expectedOf(e));
+  assert.deepEqual(describeCells(cells.filter((c) => !c.right)), []);
+  // The pages are about 2550 points wide: the boxes are in those points, inside the page.
+  const right = report.tables.flatMap((t) => t.cells).filter((c) => c.state === 'number').map((c) => c.evidence.bbox![2]);
+  assert.ok(Math.max(...right) > 1000 && Math.max(...right) < 2550, `right edges up to ${Math.max(...right)}`);
+});
+
 describe('bad input', () => {
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);

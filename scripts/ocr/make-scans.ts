@@ -4,10 +4,12 @@
  * Every sample is a FULL report rendering (all pages, all tables), so samples/expected/<seed>.json
  * applies unchanged. Multi-page reports are multi-page TIFF (grayscale; deflate when clean, JPEG inside
  * the TIFF when degraded), the `jpeg` variant is one tall JPEG strip, the scanned PDF is built with
- * pdf-lib from JPEG page images (no text layer).
+ * pdf-lib from JPEG page images (no text layer), and the searchable PDF is what the tesseract command
+ * makes of PNG pages that state no density: the page images under tesseract's own invisible text
+ * layer, on pages of a made-up size (it assumes 70 dpi).
  *
  * Run: node --import tsx scripts/ocr/make-scans.ts
- * Needs: chromium, pdftoppm (poppler-utils), fonts-noto-cjk.
+ * Needs: chromium, pdftoppm (poppler-utils), fonts-noto-cjk, tesseract (tesseract-ocr, tesseract-ocr-chi-sim).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,7 +24,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const samples = join(root, 'samples');
 const outDir = join(samples, 'scans');
 
-export type ScanVariant = 'clean-300' | 'clean-200' | 'rotated' | 'noisy' | 'blurred' | 'jpeg' | 'dpi150' | 'rot90' | 'scanned-pdf';
+export type ScanVariant = 'clean-300' | 'clean-200' | 'rotated' | 'noisy' | 'blurred' | 'jpeg' | 'dpi150' | 'rot90' | 'scanned-pdf' | 'searchable-pdf';
 
 export interface ScanEntry {
   file: string;
@@ -49,6 +51,7 @@ const PLAN: { variant: ScanVariant; seeds: number[]; degradation: 0 | 1 | 2 }[] 
   { variant: 'noisy', seeds: [2], degradation: 2 },
   { variant: 'blurred', seeds: [1, 3], degradation: 2 },
   { variant: 'scanned-pdf', seeds: [4], degradation: 1 },
+  { variant: 'searchable-pdf', seeds: [2], degradation: 1 },
 ];
 
 /** mulberry32 */
@@ -280,6 +283,21 @@ async function main(): Promise<void> {
             const out = [];
             for (let i = 0; i < p.length; i++) out.push(await rotateKeep(p[i], i % 2 ? 0.6 : -0.8));
             write(`${name}.scanned.pdf`, await scannedPdf(out, 200), { ...base, route: 'pdf-ocr', pages: p.length });
+            break;
+          }
+          case 'searchable-pdf': {
+            const p = await pagesAt(300);
+            const list = join(tmp, `${name}-searchable.txt`);
+            const pngs = [];
+            for (let i = 0; i < p.length; i++) {
+              const png = join(tmp, `${name}-searchable-${i}.png`);
+              writeFileSync(png, await rawImage(p[i]).png({ compressionLevel: 9 }).toBuffer());
+              pngs.push(png);
+            }
+            writeFileSync(list, pngs.join('\n') + '\n');
+            const out = join(tmp, `${name}-searchable`);
+            execFileSync('tesseract', [list, out, '-l', 'chi_sim', 'pdf'], { stdio: 'ignore', timeout: 600_000, env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+            write(`${name}.searchable.pdf`, readFileSync(`${out}.pdf`), { ...base, route: 'pdf-ocr', pages: p.length });
             break;
           }
         }

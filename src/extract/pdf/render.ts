@@ -74,6 +74,21 @@ export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber
   }
 }
 
+/**
+ * A page whose short side is outside this range (points) has a made-up size: a scan's pixels placed at
+ * a density some tool guessed (tesseract writes 70 dpi for a TIFF that states none, so an A4 scan
+ * becomes a 35-inch page). Such a page is read as A4: rendered so its short side gets A4's pixels.
+ */
+const PLAUSIBLE_SHORT_SIDE = [200, 1300];
+const A4_SHORT_SIDE_PT = 595;
+
+/** Render resolution of a page for OCR, and the resolution the OCR heuristics should assume. */
+export function ocrResolution(widthPt: number, heightPt: number, dpi: number): { renderDpi: number; ocrDpi: number } {
+  const short = Math.min(widthPt, heightPt);
+  if (short >= PLAUSIBLE_SHORT_SIDE[0] && short <= PLAUSIBLE_SHORT_SIDE[1]) return { renderDpi: dpi, ocrDpi: dpi };
+  return { renderDpi: (dpi * A4_SHORT_SIDE_PT) / short, ocrDpi: dpi };
+}
+
 export interface OcrPagesResult {
   /** One entry per requested page, in page order; boxes in PDF points. */
   pages: OcrPageResult[];
@@ -88,8 +103,8 @@ export interface OcrPagesOptions {
 }
 
 /**
- * OCR of the given pages (1-based; empty = every page) of a PDF: render at 300 dpi, straighten, read
- * tables cell by cell and the remaining lines. Each page's blocks are LayoutLine | GridDraft in PDF
+ * OCR of the given pages (1-based; empty = every page) of a PDF: render at 300 dpi (a page of made-up
+ * size as A4), straighten, read tables cell by cell and the remaining lines. Each page's blocks are LayoutLine | GridDraft in PDF
  * points (GridDraft.xs in points too), so they can be dropped into the extractor's per-page block
  * lists before `mergePages`.
  */
@@ -111,15 +126,19 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
     const out: OcrPageResult[] = [];
     for (const p of wanted) {
       let rendered: RenderedPage;
+      let dpi: number;
       try {
-        rendered = await renderPdfPage(doc, p, options.dpi ?? 300, limits.maxPixels);
+        const size = (await doc.getPage(p)).getViewport({ scale: 1 });
+        const { renderDpi, ocrDpi } = ocrResolution(size.width, size.height, options.dpi ?? 300);
+        rendered = await renderPdfPage(doc, p, renderDpi, limits.maxPixels);
+        dpi = ocrDpi * (rendered.dpi / renderDpi); // lower when the pixel limit shrank the render
       } catch (err) {
         throw pageError(err, p, opened?.missingEof ?? false);
       }
       stretchContrast(rendered.image);
-      const s = await straighten(rendered.image, rendered.dpi, { isUpsideDown: upsideDownCheck(pool) });
+      const s = await straighten(rendered.image, dpi, { isUpsideDown: upsideDownCheck(pool) });
       const prepared: PreparedPage = {
-        page: p, image: s.image, dpi: rendered.dpi, scale: 1, rotation: s.rotation, skew: s.skew, original: { width: rendered.image.width, height: rendered.image.height },
+        page: p, image: s.image, dpi, scale: 1, rotation: s.rotation, skew: s.skew, original: { width: rendered.image.width, height: rendered.image.height },
       };
       const res = await ocrPage(prepared, pool, { unit: 1 });
       // Boxes back to the page's own points (before any turn or straightening).
