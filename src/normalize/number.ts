@@ -31,9 +31,9 @@ export function parseNumber(text: string): ParsedNumber | null {
   return { value, unit: m[4] ?? null, digits };
 }
 
-/** True for the empty cell and for the dashes some reports print for "nothing" in a value cell. */
+/** True for the empty cell and for what some reports print for "nothing" in a value cell: dashes, 无. */
 export function isBlankText(text: string): boolean {
-  return /^[-/\\]*$/.test(foldNumeric(text));
+  return /^(?:[-/\\]*|无)$/.test(foldNumeric(text));
 }
 
 /** Page furniture that falls inside tables: `-3-`, `— 3 —`, `第3页`, `3/12`. */
