@@ -18,6 +18,7 @@ interface ClassifiedLine {
 const MARKDOWN_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 const SECTION_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S.*(情况|情況|事项|事項|措施|问题|問題|附表|概述)$/;
 const MAX_CELL_CHARS = 60;
+const MAX_HEADER_CELL_CHARS = 30;
 
 function splitPipes(line: string): string[] {
   let t = line.trim();
@@ -44,8 +45,10 @@ function classify(raw: string): ClassifiedLine {
   }
   if (/\S {2,}\S/.test(trimmed)) {
     const cells = trimmed.split(/ {2,}/).map((c) => c.trim());
-    // Layout columns: a row of short cells with at least one number among them.
-    if (cells.some((c) => parseNumber(c)) && cells.every((c) => c.length <= MAX_CELL_CHARS)) {
+    // Layout columns: a row of short cells with at least one number among them, or a header row of
+    // short cells none of which ends a sentence (a layout header line is often wider than any cell).
+    const header = cells.every((c) => c.length <= MAX_HEADER_CELL_CHARS && !/[。；;，,]$/.test(c));
+    if ((cells.some((c) => parseNumber(c)) && cells.every((c) => c.length <= MAX_CELL_CHARS)) || header) {
       return { kind: 'row', text: trimmed, cells };
     }
   }

@@ -1,0 +1,57 @@
+/**
+ * How real reports break the tables (templates.md §D), applied to the seed texts: 无 in a value cell,
+ * a province's guidance in parentheses after a row label, and `pdftotext -layout` text of the sample PDFs.
+ * Run: node --import tsx --test test/variants.test.ts
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { CanonicalCell, Report } from '../src/model/report.js';
+import { convert } from '../src/pipeline.js';
+import { assertExpected } from './support/assert-expected.js';
+import { expectedFor, sample, samplesDir, seeds } from './support/fixtures.js';
+
+const seedText = (i: number) => sample(`seeds/${seeds[i]}.txt`).toString('utf8');
+const convertText = (text: string) => convert(Buffer.from(text, 'utf8'), { filename: 'variant.txt' });
+const cell = (r: Report, key: string): CanonicalCell => r.tables.flatMap((t) => t.cells).find((c) => c.key === key)!;
+
+/** Seed 000's expected values with some cells changed. */
+function expectedWith(changes: Record<string, number | null>) {
+  const e = expectedFor(seeds[0]);
+  return { ...e, cells: { ...e.cells, ...changes } };
+}
+
+test('无 in a value cell is printed-empty: blank, and the row keeps its other values in place', async () => {
+  const text = seedText(0)
+    .replace('行政强制 | 2 | 0 | 2 |', '行政强制 | 2 | 无 | 2 |')
+    .replace('2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |', '2.重复申请 | 无 | 0 | 0 | 0 | 0 | 0 | 0 |');
+  assert.notEqual(text, seedText(0));
+  const report = await convertText(text);
+  assertExpected(report, expectedWith({ 'active.coercion.change': null, 'applications.notProcessed.duplicate.naturalPerson': null }), 'seed 000 with 无');
+  assert.equal(cell(report, 'active.coercion.change').state, 'blank');
+  assert.equal(cell(report, 'active.coercion.change').text, '无');
+});
+
+test('guidance in parentheses after a row label (Hubei) leaves the row where it is', async () => {
+  const text = seedText(0)
+    .replace('规章 | 0 | 0 | 0 |', '规章(指省、市人民政府制定的规章,含修订,本年未制定的填0) | 0 | 0 | 0 |')
+    .replace('规范性文件 | 11 | 11 | 11 |', '规范性文件（含修订） | 11 | 10 | 12 |');
+  const report = await convertText(text);
+  assertExpected(report, expectedWith({ 'active.normativeDocuments.published': 10, 'active.normativeDocuments.totalPublished': 12 }), 'seed 000 with guidance');
+  assert.equal(cell(report, 'active.normativeDocuments.made').rowLabel, '规范性文件（含修订）');
+});
+
+for (const i of [0, 2]) {
+  test(`pdftotext -layout of seed ${seeds[i]}'s Chromium PDF: header lines wider than their cells still hold the tables`, async (t) => {
+    let text: string;
+    try {
+      text = execFileSync('pdftotext', ['-layout', join(samplesDir, 'pdf', `${seeds[i]}.chrome.pdf`), '-'], { encoding: 'utf8' });
+    } catch {
+      t.skip('pdftotext (poppler-utils) is not installed');
+      return;
+    }
+    const report = await convertText(text);
+    assertExpected(report, expectedFor(seeds[i]), `pdftotext -layout of ${seeds[i]}`);
+  });
+}
