@@ -1,6 +1,7 @@
 /**
  * How real reports break the tables (templates.md §D), applied to the seed texts: 无 in a value cell,
- * a province's guidance in parentheses after a row label, and `pdftotext -layout` text of the sample PDFs.
+ * a province's guidance in parentheses after a row label, `pdftotext -layout` text of the sample PDFs, and a
+ * 2008 statistical form with indicator codes.
  * Run: node --import tsx --test test/variants.test.ts
  */
 import assert from 'node:assert/strict';
@@ -55,3 +56,29 @@ for (const i of [0, 2]) {
     assertExpected(report, expectedFor(seeds[i]), `pdftotext -layout of ${seeds[i]}`);
   });
 }
+
+test('a 2008 statistical form (templates.md C2): 代码 column and 甲乙丙 letter row skipped; 网上咨询数 is not an application channel', async () => {
+  const rows: [string, string, string, number, number][] = [
+    ['主动公开信息数', '条', '01', 101, 1001],
+    ['网上咨询数', '人次', '07', 107, 1007],
+    ['申请总数', '条', '10', 110, 1010],
+    ['4.网上申请数', '条', '14', 114, 1014],
+    ['对申请的答复总数', '条', '17', 117, 1017],
+    ['行政复议数', '件', '32', 132, 1032],
+  ];
+  const tr = (cells: (string | number)[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  const html = `<html><head><meta charset="utf-8"><title>定西市2008年政府信息公开工作年度报告</title></head><body>
+    <h1>定西市2008年政府信息公开工作年度报告</h1><p>附表：政府信息公开情况统计表</p><table>
+    ${tr(['指标名称', '计量单位', '代码', '本期实际', '本年累计'])}${tr(['甲', '乙', '丙', 1, 2])}${rows.map(tr).join('')}</table></body></html>`;
+  const report = await convert(Buffer.from(html, 'utf8'), { filename: 'dingxi.html' });
+  assert.equal(report.report.template, 'legacy');
+  const values = Object.fromEntries(report.tables.flatMap((t) => t.cells).map((c) => [c.key, c.value]));
+  assert.deepEqual(values, {
+    'legacyIndicators.proactive.total.thisYear': 101, 'legacyIndicators.proactive.total.cumulative': 1001,
+    'legacyIndicators.row.2.thisYear': 107, 'legacyIndicators.row.2.cumulative': 1007,
+    'legacyIndicators.requests.total.thisYear': 110, 'legacyIndicators.requests.total.cumulative': 1010,
+    'legacyIndicators.requests.online.thisYear': 114, 'legacyIndicators.requests.online.cumulative': 1014,
+    'legacyIndicators.responses.total.thisYear': 117, 'legacyIndicators.responses.total.cumulative': 1017,
+    'legacyIndicators.review.count.thisYear': 132, 'legacyIndicators.review.count.cumulative': 1032,
+  });
+});

@@ -11,24 +11,42 @@ import type { Token } from './tokens.js';
 
 const INDICATOR_HEADER = /^(统计)?指(标)?(名称)?$/;
 const UNIT_HEADER = /^(计量)?单位$/;
+/** Statistical forms (定西 2008) number their indicators in a 代码 column: 01, 02 … */
+const CODE_HEADER = /^(代码|代号|编码)$/;
+/** …and letter their columns in a row under the header: 甲 乙 丙 1 2. */
+const COLUMN_LETTER = /^[甲乙丙丁戊己]$/;
 
-function findHeader(tokens: Token[]): { end: number; columns: ColumnDef[] } | null {
+interface LegacyHeader {
+  end: number;
+  columns: ColumnDef[];
+  /** Each row starts with its indicator code, which is not a value. */
+  codeColumn: boolean;
+}
+
+function findHeader(tokens: Token[]): LegacyHeader | null {
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== 'label' || !INDICATOR_HEADER.test(tokens[i].key)) continue;
     const columns: ColumnDef[] = [];
     let j = i + 1;
     let sawUnit = false;
+    let codeColumn = false;
     for (; j < Math.min(tokens.length, i + 8); j++) {
       const t = tokens[j];
       const text = matchKey(t.text);
       if (UNIT_HEADER.test(text)) { sawUnit = true; continue; }
+      if (CODE_HEADER.test(text)) { codeColumn = true; continue; }
       if (t.kind === 'blank') continue;
       const col = legacyColumns.find((c) => c.pattern.test(text));
       if (!col) break;
       columns.push({ key: col.key, label: cleanPrinted(t.text), unit: '' });
     }
     if (columns.length > 0 || sawUnit) {
-      return { end: j, columns: columns.length ? columns : [{ key: 'thisYear', label: '本年度', unit: '' }] };
+      // The column-letter row: its letters, then the value columns numbered 1, 2 …
+      if (j < tokens.length && COLUMN_LETTER.test(tokens[j].key)) {
+        while (j < tokens.length && COLUMN_LETTER.test(tokens[j].key)) j++;
+        for (let n = 1; j < tokens.length && tokens[j].kind === 'number' && tokens[j].number!.value === n; n++) j++;
+      }
+      return { end: j, columns: columns.length ? columns : [{ key: 'thisYear', label: '本年度', unit: '' }], codeColumn };
     }
   }
   return null;
@@ -57,6 +75,7 @@ export function mapLegacyTable(tokens: Token[], def: TableDef): MappedTable {
       if (tokens[j].rowEnd && tokens[j].structured) { j++; break; }
       j++;
     }
+    if (header.codeColumn && values.length > header.columns.length && /^\d{1,3}$/.test(values[0].text.trim())) values.shift();
     if (!values.some((v) => v.kind === 'number')) {
       // Group rows (一、主动公开情况 ——) carry no numbers; anything else ends the table.
       if (values.length > 0 || /^[一二三四五六七八九十]+、/.test(t.key)) { i = j; continue; }
