@@ -211,6 +211,8 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
 function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
   const anchor = matchKey(reviewLitigationHeader.anchors[0]);
   const first = matchKey(reviewLitigationHeader.firstColumn);
+  // `pdftotext -layout` breaks the header cells over lines: 结果 on one, 维持 on the next.
+  const firstBroken = first.slice(0, 2);
   let start = -1;
   // The header's first cell is 行政复议; a flattened page may glue the whole header into one line.
   for (let i = tokens.length - 1; i >= 0 && start < 0; i--) {
@@ -218,7 +220,7 @@ function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
     if (t.kind !== 'label' || !(t.key === anchor || (t.key.startsWith(anchor) && t.key.includes(first)))) continue;
     if (t.key.includes(first)) start = i;
     for (let j = i + 1; j < Math.min(tokens.length, i + 40) && start < 0; j++) {
-      if (tokens[j].key.startsWith(first)) start = i;
+      if (tokens[j].key.startsWith(first) || tokens[j].key === firstBroken) start = i;
     }
   }
   if (start < 0) return { def, found: false, rows: [] };

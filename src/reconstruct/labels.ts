@@ -40,8 +40,9 @@ export function labelScore(printed: string, label: string): number {
   // Short labels (其他, 总计) are also column headers: only their numbered form identifies the row.
   if (lc.length <= 3) return pc === lc && pc !== printed ? 0.9 : 0;
   if (pc === lc) return 0.95;
-  // A label wrapped over two cells or lines: the first part stands for the whole.
-  if (lc.startsWith(pc) && pc.length >= Math.max(4, lc.length * 0.5)) return 0.85;
+  // A label wrapped over two cells or lines: the first part stands for the whole (half of it, or
+  // twelve characters of a long one: 申请人无正当理由逾期不补正、行 / 政机关不再处理…).
+  if (lc.startsWith(pc) && pc.length >= Math.max(4, Math.min(lc.length * 0.5, 12))) return 0.85;
   if (pc.startsWith(lc) && lc.length >= pc.length * 0.7) return 0.85;
   const s = similarity(pc, lc);
   return s >= 0.72 ? s * 0.9 : 0;
