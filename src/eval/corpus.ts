@@ -46,6 +46,7 @@ export function loadCorpus(root: string): Sample[] {
   list.push(...fromManifest(root, 'samples'));
   list.push(...fromManifest(root, 'samples/pdf'));
   list.push(...fromManifest(root, 'samples/perturbed'));
+  list.push(...fromManifest(root, 'samples/layout'));
   list.push(...fromManifest(root, 'samples/scans'));
   const real = join(root, '../shared/fixtures/real');
   for (const name of ['huaian-city-2024', 'huaian-hongze-2024']) {
