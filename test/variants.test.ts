@@ -75,3 +75,15 @@ test('a 2008 statistical form (templates.md C2): 代码 column and 甲乙丙 let
     'legacyIndicators.review.count.thisYear': 132, 'legacyIndicators.review.count.cumulative': 1032,
   });
 });
+
+test('a table the document titles but that could not be read is missing at low confidence, with TABLE_NOT_READ', async () => {
+  // LibreOffice's PDF prints 表四's header one character a line; pdftotext -layout keeps it that way.
+  const text = readFileSync(join(samplesDir, 'layout', `${seeds[0]}.libreoffice.layout.txt`), 'utf8');
+  const report = await convertText(text);
+  const t4 = report.tables.find((t) => t.id === 'reviewLitigation')!;
+  assert.equal(t4.found, false);
+  assert.ok(t4.cells.every((c) => c.state === 'missing' && c.confidence <= 0.2), t4.cells.map((c) => c.confidence).join(' '));
+  assert.deepEqual(report.warnings.filter((w) => w.code === 'TABLE_NOT_READ').map((w) => w.message), [
+    'The document has a section 四、政府信息公开行政复议、行政诉讼情况, but its table could not be read: its cells are missing and need checking against the document.',
+  ]);
+});

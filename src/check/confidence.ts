@@ -22,6 +22,8 @@ export interface ConfidenceModel {
   /** Raw confidence of a cell the document does not print: table not found, or row not found. */
   missingTable: number;
   missingRow: number;
+  /** …and of a cell of a table the document titles but that could not be read. */
+  unreadTable: number;
 }
 
 export const defaultModel: ConfidenceModel = {
@@ -31,6 +33,7 @@ export const defaultModel: ConfidenceModel = {
   heldCheckBoost: 0.5,
   missingTable: 0.9,
   missingRow: 0.5,
+  unreadTable: 0.2,
 };
 
 /** Histogram-binning calibration: per evidence group, 10 bins of raw confidence with counts. */
@@ -54,7 +57,10 @@ const clamp = (n: number) => Math.min(0.9999, Math.max(0.001, n));
 const round = (n: number) => Math.round(n * 10000) / 10000;
 
 export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined, checks: CheckResult[], tableFound: boolean, model = defaultModel): RawConfidence {
-  if (cell.state === 'missing') return { p: tableFound ? model.missingRow : model.missingTable, group: `missing|${tableFound ? 'row' : 'table'}` };
+  if (cell.state === 'missing') {
+    if (basis?.note === 'unread') return { p: model.unreadTable, group: 'missing|unread' };
+    return { p: tableFound ? model.missingRow : model.missingTable, group: `missing|${tableFound ? 'row' : 'table'}` };
+  }
   const src = cell.evidence.source;
   let p = src === 'ocr' ? cell.evidence.ocrConfidence ?? 0.5 : model.sourceBase[src];
   const note = basis?.note ?? 'exact';

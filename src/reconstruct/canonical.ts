@@ -18,8 +18,11 @@ export const cellKey = (table: string, row: string, col: string): CellKey => `${
 export interface CellBasis {
   labelScore: number;
   placement: number;
-  /** How the row's values were placed: as printed, or with one of the repairs of fit.ts. */
-  note: 'exact' | NonNullable<RowReading['note']>;
+  /**
+   * How the row's values were placed: as printed, or with one of the repairs of fit.ts; `unread` for
+   * the cells of a table the document titles but that could not be read.
+   */
+  note: 'exact' | 'unread' | NonNullable<RowReading['note']>;
   /** Share of the check-consistent readings that agree with the chosen value (1 when unambiguous). */
   readingShare: number;
 }
