@@ -37,7 +37,7 @@ export function reconstruct(doc: LayoutDocument): Reconstruction {
     templateConfidence = 0.3;
   }
   const sections = extractSections(doc);
-  const warnings: Warning[] = [...markUnreadTables(draft, sections)];
+  const warnings = markUnreadTables(draft, sections);
   if (!template) warnings.push({ code: 'TEMPLATE_UNKNOWN', message: 'No statistical table of a known form was found in the document.' });
   return {
     ...draft,
