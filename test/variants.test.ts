@@ -87,3 +87,18 @@ test('a table the document titles but that could not be read is missing at low c
     'The document has a section 四、政府信息公开行政复议、行政诉讼情况, but its table could not be read: its cells are missing and need checking against the document.',
   ]);
 });
+
+test('a negative number glued to its neighbours (2648-18538, templates.md): the digits before the sign stay whole, the rest is offered for review', async () => {
+  const text = seedText(0).replace('行政处罚 | 71 | 56 | 112 |', '行政处罚 | 2648-18538 |');
+  assert.notEqual(text, seedText(0));
+  const report = await convertText(text);
+  const before = cell(report, 'active.penalty.previousItems');
+  assert.equal(before.value, 2648);
+  const change = cell(report, 'active.penalty.change');
+  const decisions = cell(report, 'active.penalty.decisions');
+  // No check ties 本年增/减 to 处理决定数量: every split of -18538 that keeps the sign in the signed column is left open.
+  const readings = [change.value, ...change.alternatives.map((a) => a.value)].sort();
+  assert.deepEqual(readings, [-1, -18, -185, -1853].sort());
+  assert.ok(change.confidence < 0.5 && decisions.confidence < 0.5, `${change.confidence} ${decisions.confidence}`);
+  assert.ok([decisions.value, ...decisions.alternatives.map((a) => a.value)].includes(538));
+});

@@ -87,9 +87,10 @@ function gluedReadings(tokens: Token[], total: number): RowReading[] {
 
 /**
  * Reads the values after a row label as `ncols` columns. Returns every plausible reading; the
- * caller chooses among several with the checks.
+ * caller chooses among several with the checks. `signed(ci)` says whether column `ci` may hold a
+ * negative number (本年增/减): a split that puts one elsewhere is not a reading.
  */
-export function fitRow(values: Token[], ncols: number): RowReading[] {
+export function fitRow(values: Token[], ncols: number, signed: (ci: number) => boolean = () => true): RowReading[] {
   let v = values;
   // Trailing and leading empty cells are colspan padding when there are more cells than columns.
   while (v.length > ncols && v[v.length - 1].kind === 'blank') v = v.slice(0, -1);
@@ -102,7 +103,7 @@ export function fitRow(values: Token[], ncols: number): RowReading[] {
   const digitCount = numbers.reduce((n, t) => n + t.number!.digits.replace(/[-.]/g, '').length, 0);
   const hasBlank = v.some((t) => t.kind === 'blank');
   if (!hasBlank && numbers.length > 0 && digitCount >= ncols && numbers.some((t) => t.number!.digits.replace('-', '').length > 1)) {
-    const glued = gluedReadings(numbers, ncols);
+    const glued = gluedReadings(numbers, ncols).filter((rd) => rd.slots.every((sl, ci) => sl.value === null || sl.value >= 0 || signed(ci)));
     if (glued.length > 0) return glued;
   }
   if (v.length === 0) return [{ slots: [], note: 'short-row' }];

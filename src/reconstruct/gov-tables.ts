@@ -143,7 +143,7 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
     if (values.length !== previous.columns.length || !values.some((v) => v.kind === 'number')) return null;
     const n = active.rows.filter((r) => r.key.startsWith('extra.')).length + 1;
     return {
-      row: { key: `extra.${n}`, label: t.text, labelToken: t, labelScore: 0.8, columns: previous.columns, readings: fitRow(values, previous.columns.length) },
+      row: { key: `extra.${n}`, label: t.text, labelToken: t, labelScore: 0.8, columns: previous.columns, readings: fitRow(values, previous.columns.length, (ci) => !!previous.columns[ci].signed) },
       next: j,
     };
   };
@@ -194,7 +194,7 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
       labelToken: t,
       labelScore: score,
       columns,
-      readings: fitRow(values, columns.length),
+      readings: fitRow(values, columns.length, (ci) => !!columns[ci].signed),
       headerUnit: money ? headerUnitBefore(tokens, i, money) : undefined,
     });
     cursor.lastOrder = candidate.order;

@@ -4,7 +4,7 @@
  * which works the same whether a table arrived as markup, ruled PDF cells or flattened text.
  */
 import type { BBox, LayoutDocument, TextSource } from '../layout/types.js';
-import { isBlankText, isPageFooter, parseNumber, type ParsedNumber } from '../normalize/number.js';
+import { foldNumeric, isBlankText, isPageFooter, parseNumber, type ParsedNumber } from '../normalize/number.js';
 import { matchKey } from '../normalize/text.js';
 
 export interface TokenOrigin {
@@ -37,6 +37,19 @@ function makeToken(text: string, origin: TokenOrigin, structured: boolean): Toke
   return { text, key: kind === 'label' ? matchKey(text) : '', kind, number, rowEnd: false, structured, origin };
 }
 
+/** A negative number glued to the cell before it (`2648-18538`: 2648 | −18 | 538). Not a year range. */
+const SIGNED_GLUE = /^(\d{1,6})-(\d{2,})$/;
+
+/**
+ * A table cell's tokens: one, or two when a signed number is glued to the digits before it. The
+ * second keeps its sign; fit.ts splits its digits further against the columns that may be negative.
+ */
+function cellTokens(text: string, origin: TokenOrigin, structured: boolean): Token[] {
+  const m = SIGNED_GLUE.exec(foldNumeric(text));
+  if (!m || /^(19|20)\d{2}$/.test(m[1])) return [makeToken(text, origin, structured)];
+  return [makeToken(m[1], origin, structured), makeToken(`-${m[2]}`, origin, structured)];
+}
+
 /**
  * `gridIndex` maps a block index to its generic-table index. Blank cells are kept only where the
  * grid keeps them (a flat stream has none); page footers are dropped everywhere.
@@ -66,13 +79,14 @@ export function tokenize(doc: LayoutDocument, gridIndex: Map<number, number>): T
       let last: Token | null = null;
       for (const c of cells) {
         if (isPageFooter(c.text)) continue;
-        const t = makeToken(c.text, {
+        for (const t of cellTokens(c.text, {
           table: gridIndex.get(bi) ?? null, row: c.row, col: c.col, page: c.page, bbox: c.bbox,
           source: block.source, confidence: c.confidence,
-        }, structured);
-        if (t.kind === 'blank' && !structured) continue;
-        tokens.push(t);
-        last = t;
+        }, structured)) {
+          if (t.kind === 'blank' && !structured) continue;
+          tokens.push(t);
+          last = t;
+        }
       }
       if (last && structured) last.rowEnd = true;
     }
