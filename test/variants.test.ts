@@ -102,3 +102,11 @@ test('a negative number glued to its neighbours (2648-18538, templates.md): the 
   assert.ok(change.confidence < 0.5 && decisions.confidence < 0.5, `${change.confidence} ${decisions.confidence}`);
   assert.ok([decisions.value, ...decisions.alternatives.map((a) => a.value)].includes(538));
 });
+
+test('a whole 表三 row glued into one number, before the flattening\'s empty last cell, is split under the checks', async () => {
+  const text = seedText(0).replace('一、本年新收政府信息公开申请数量 | 156 | 0 | 0 | 0 | 0 | 35 | 191 | ||', '一、本年新收政府信息公开申请数量 | 156000035191 ||');
+  assert.notEqual(text, seedText(0));
+  const report = await convertText(text);
+  assertExpected(report, expectedFor(seeds[0]), 'seed 000 with a glued row');
+  assert.equal(cell(report, 'applications.newReceived.total').evidence.source, 'markup');
+});

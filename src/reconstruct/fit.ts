@@ -101,7 +101,10 @@ export function fitRow(values: Token[], ncols: number, signed: (ci: number) => b
   }
   const numbers = v.filter((t) => t.kind === 'number');
   const digitCount = numbers.reduce((n, t) => n + t.number!.digits.replace(/[-.]/g, '').length, 0);
-  const hasBlank = v.some((t) => t.kind === 'blank');
+  // Empty cells after the last number are the flattening's row padding (`| 156000035191 ||`).
+  let end = v.length;
+  while (end > 0 && v[end - 1].kind === 'blank') end--;
+  const hasBlank = v.slice(0, end).some((t) => t.kind === 'blank');
   if (!hasBlank && numbers.length > 0 && digitCount >= ncols && numbers.some((t) => t.number!.digits.replace('-', '').length > 1)) {
     const glued = gluedReadings(numbers, ncols).filter((rd) => rd.slots.every((sl, ci) => sl.value === null || sl.value >= 0 || signed(ci)));
     if (glued.length > 0) return glued;
