@@ -67,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'convert') return await convertCommand(rest).finally(closeOcr);
     if (command === 'serve') return await serveCommand();
-    if (command === 'batch') return await (await import('../batch/command.js')).runBatch(rest).finally(closeOcr);
+    // batch converts in worker threads or through a service: no OCR engine runs on this thread.
+    if (command === 'batch') return await (await import('../batch/command.js')).runBatch(rest);
     console.error(USAGE);
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   } catch (err) {

@@ -13,7 +13,8 @@ let pdfjsPromise: Promise<PdfJs> | null = null;
 
 /**
  * pdf.js is loaded once, on first use (it is large), with its worker half: that runs on this thread
- * (`globalThis.pdfjsWorker`), so it is loaded here under the same guard instead of by pdf.js later.
+ * (the bundle registers itself as `globalThis.pdfjsWorker`), so it is loaded here under the same
+ * guard instead of by pdf.js later.
  * The legacy build's core-js replaces Array.prototype.push for the whole process with a JavaScript
  * polyfill (V8 misses an edge case past 2^32 elements), which made every push in the pipeline about 8 %
  * of its time: the native push is put back once both halves are loaded.
@@ -24,8 +25,7 @@ export function loadPdfJs(): Promise<PdfJs> {
     try {
       const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
       // @ts-expect-error the worker bundle ships without type declarations
-      const worker: unknown = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
-      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+      await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
       return pdfjs;
     } finally {
       Object.defineProperty(Array.prototype, 'push', { value: push, writable: true, configurable: true, enumerable: false });

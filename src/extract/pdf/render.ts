@@ -82,11 +82,11 @@ export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber
 const PLAUSIBLE_SHORT_SIDE = [200, 1300];
 const A4_SHORT_SIDE_PT = 595;
 
-/** Render resolution of a page for OCR, and the resolution the OCR heuristics should assume. */
-export function ocrResolution(widthPt: number, heightPt: number, dpi: number): { renderDpi: number; ocrDpi: number } {
+/** The resolution to render a page at so that it reads as `dpi` (the OCR heuristics assume `dpi`). */
+function renderResolution(widthPt: number, heightPt: number, dpi: number): number {
   const short = Math.min(widthPt, heightPt);
-  if (short >= PLAUSIBLE_SHORT_SIDE[0] && short <= PLAUSIBLE_SHORT_SIDE[1]) return { renderDpi: dpi, ocrDpi: dpi };
-  return { renderDpi: (dpi * A4_SHORT_SIDE_PT) / short, ocrDpi: dpi };
+  if (short >= PLAUSIBLE_SHORT_SIDE[0] && short <= PLAUSIBLE_SHORT_SIDE[1]) return dpi;
+  return (dpi * A4_SHORT_SIDE_PT) / short;
 }
 
 export interface OcrPagesResult {
@@ -129,9 +129,10 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
       let dpi: number;
       try {
         const size = (await doc.getPage(p)).getViewport({ scale: 1 });
-        const { renderDpi, ocrDpi } = ocrResolution(size.width, size.height, options.dpi ?? 300);
+        const target = options.dpi ?? 300;
+        const renderDpi = renderResolution(size.width, size.height, target);
         rendered = await renderPdfPage(doc, p, renderDpi, limits.maxPixels);
-        dpi = ocrDpi * (rendered.dpi / renderDpi); // lower when the pixel limit shrank the render
+        dpi = target * (rendered.dpi / renderDpi); // lower when the pixel limit shrank the render
       } catch (err) {
         throw pageError(err, p, opened?.missingEof ?? false);
       }
