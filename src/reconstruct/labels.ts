@@ -23,6 +23,8 @@ export function candidatesFor(rows: RowDef[]): LabelCandidate[] {
 
 /** Parentheticals: local guidance (规范性文件（含修订）), the form's own (部分公开（区分处理的…）). */
 const PARENS = /\([^()]*\)/g;
+/** Characters of parenthesised guidance that make a short label (规章, 其他) a row label. */
+const MIN_SHORT_LABEL_GUIDANCE = 6;
 /** A unit in parentheses (总计（件）) is a column header's, not guidance that keeps a row label. */
 const UNIT_PARENS = /^\((单位:?)?(件|个|条|项|人次|元|万元)\)$/;
 
@@ -31,11 +33,13 @@ export function labelScore(printed: string, label: string): number {
   if (printed === label) return 1;
   const pc = labelCore(printed);
   const lc = labelCore(label);
-  // Guidance a province adds in parentheses does not change the row (Hubei: 规章（含…）).
+  // Guidance a province adds in parentheses does not change the row (Hubei: 规章（含…）). A short
+  // label (其他, 总计) is also a column header: only long guidance after it marks the row.
   const added = pc.match(PARENS) ?? [];
   if (added.length && !added.some((p) => UNIT_PARENS.test(p))) {
     const bare = pc.replace(PARENS, '');
-    if (bare.length >= 2 && bare === lc.replace(PARENS, '') && bare !== pc) return 0.9;
+    const guidance = pc.length - bare.length - 2 * added.length;
+    if (bare.length >= 2 && bare === lc.replace(PARENS, '') && (bare.length > 3 || guidance >= MIN_SHORT_LABEL_GUIDANCE)) return 0.9;
   }
   // Short labels (其他, 总计) are also column headers: only their numbered form identifies the row.
   if (lc.length <= 3) return pc === lc && pc !== printed ? 0.9 : 0;
