@@ -37,15 +37,19 @@ function makeToken(text: string, origin: TokenOrigin, structured: boolean): Toke
   return { text, key: kind === 'label' ? matchKey(text) : '', kind, number, rowEnd: false, structured, origin };
 }
 
-/** A negative number glued to the cell before it (`2648-18538`: 2648 | −18 | 538). Not a year range. */
-const SIGNED_GLUE = /^(\d{1,6})-(\d{2,})$/;
+/**
+ * A negative number glued to the cell before it (`2648-18538`: 2648 | −18 | 538). Not a year range,
+ * not a phone number (0943-8212345: a count has no leading zero).
+ */
+const SIGNED_GLUE = /^([1-9]\d{0,5})-(\d{2,})$/;
+const DASH = /[-−–—﹣－]/;
 
 /**
  * A table cell's tokens: one, or two when a signed number is glued to the digits before it. The
  * second keeps its sign; fit.ts splits its digits further against the columns that may be negative.
  */
 function cellTokens(text: string, origin: TokenOrigin, structured: boolean): Token[] {
-  const m = SIGNED_GLUE.exec(foldNumeric(text));
+  const m = DASH.test(text) ? SIGNED_GLUE.exec(foldNumeric(text)) : null;
   if (!m || /^(19|20)\d{2}$/.test(m[1])) return [makeToken(text, origin, structured)];
   return [makeToken(m[1], origin, structured), makeToken(`-${m[2]}`, origin, structured)];
 }
