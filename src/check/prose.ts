@@ -4,7 +4,7 @@
  * the cell for review and never changes it.
  */
 import type { CanonicalTable, CheckResult, Section } from '../model/report.js';
-import { cleanPrinted, toSimplified } from '../normalize/text.js';
+import { proseText, toSimplified } from '../normalize/text.js';
 
 /** 收到/受理 … (政府信息公开|依申请公开) … N 件, within one clause. */
 const RECEIVED = /(?:收到|受理)[^，。,；;：:]{0,12}?(?:政府信息公开|依申请公开)[^，。,；;：:\d]{0,8}?(\d+)\s*(?:件|起|个|条)/;
@@ -14,8 +14,7 @@ export function proseChecks(sections: Section[], tables: CanonicalTable[]): Chec
   const overview = sections.find((s) => /总体情况|概述/.test(toSimplified(s.heading)));
   const cell = tables.find((t) => t.id === 'applications')?.cells.find((c) => c.key === KEY);
   if (!overview || !cell || cell.state !== 'number') return [];
-  // PDF lines break anywhere: the clause is matched with all white space removed.
-  const m = RECEIVED.exec(toSimplified(cleanPrinted(overview.text)).replace(/\s+/g, ''));
+  const m = RECEIVED.exec(proseText(overview.text));
   if (!m) return [];
   const stated = Number(m[1]);
   const holds = stated === cell.value;

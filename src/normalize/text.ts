@@ -38,6 +38,11 @@ export function cleanPrinted(s: string): string {
   return stripPinyin(nfkc(s)).replace(/\s+/g, ' ').trim();
 }
 
+/** Running prose as figures are read from it: simplified, all white space gone (PDF lines break anywhere). */
+export function proseText(s: string): string {
+  return toSimplified(stripPinyin(nfkc(s))).replace(/\s+/g, '');
+}
+
 /** Text in the form labels are compared in: simplified, no spaces, unified punctuation. */
 export function matchKey(s: string): string {
   let t = toSimplified(stripPinyin(nfkc(s)));

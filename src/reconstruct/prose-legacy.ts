@@ -6,7 +6,7 @@
  */
 import type { LayoutDocument } from '../layout/types.js';
 import type { CanonicalCell, CanonicalTable, CellKey } from '../model/report.js';
-import { cleanPrinted, toSimplified } from '../normalize/text.js';
+import { proseText } from '../normalize/text.js';
 import { legacyColumns, legacyProseFiller, legacyProseIndicators, legacyProseUnits, templates } from '../templates/forms.js';
 import type { CanonicalDraft, CellBasis } from './canonical.js';
 
@@ -35,7 +35,7 @@ function runningText(doc: LayoutDocument): { text: string; pageAt: (offset: numb
   for (const b of doc.blocks) {
     if (b.kind !== 'line') continue;
     starts.push({ offset: text.length, page: b.page });
-    text += toSimplified(cleanPrinted(b.text)).replace(/\s+/g, '');
+    text += proseText(b.text);
   }
   const pageAt = (offset: number) => {
     let page = starts[0]?.page ?? 1;
@@ -45,7 +45,7 @@ function runningText(doc: LayoutDocument): { text: string; pageAt: (offset: numb
   return { text, pageAt };
 }
 
-export function proseFigures(doc: LayoutDocument): ProseFigure[] {
+function proseFigures(doc: LayoutDocument): ProseFigure[] {
   const { text, pageAt } = runningText(doc);
   const found: ProseFigure[] = [];
   let clauseStart = 0;
