@@ -4,6 +4,7 @@
  * confidence. The checks' verdicts are applied afterwards (check/).
  */
 import type { Alternative, CanonicalCell, CanonicalTable, CellKey, Warning } from '../model/report.js';
+import { labelCore, matchKey } from '../normalize/text.js';
 import type { TableDef, TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../check/rules.js';
 import type { MappedRow, MappedTable } from './gov-tables.js';
@@ -152,7 +153,17 @@ function missingCell(table: TableDef, rowKey: string, label: string, col: TableD
   };
 }
 
-export function buildCanonical(mapped: MappedTable[], template: TemplateDef | null): CanonicalDraft {
+/**
+ * `headings`: the document's section headings. A table the form has and a heading titles
+ * (四、政府信息公开行政复议、行政诉讼情况) but that could not be read is not missing from the document:
+ * its cells stay `missing` with the basis `unread` (low confidence), and TABLE_NOT_READ says so.
+ */
+export function buildCanonical(mapped: MappedTable[], template: TemplateDef | null, headings: string[] = []): CanonicalDraft {
+  const headingCores = headings.map((h) => labelCore(matchKey(h)));
+  const titled = (title: string) => {
+    const core = labelCore(matchKey(title));
+    return headingCores.some((h) => h.includes(core));
+  };
   const warnings: Warning[] = [];
   const printed: PrintedTable[] = mapped.filter((t) => t.found).map((t) => ({
     id: t.def.id,
@@ -246,13 +257,21 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
         return cols.map((c) => missingCell(def, rk, rd.label, c));
       });
       tables.push({ id: def.id, title: def.title, found: false, page: null, genericTable: null, cells });
-      warnings.push({ code: 'TABLE_NOT_FOUND', message: `The ${template.id} form has ${def.title}, but the document does not print it.` });
+      if (!titled(def.title)) warnings.push({ code: 'TABLE_NOT_FOUND', message: `The ${template.id} form has ${def.title}, but the document does not print it.` });
     }
     const order = template.tables.map((d) => d.id);
     tables.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   }
   for (const t of tables) {
-    if (!t.found) for (const c of t.cells) basis.set(c.key, { labelScore: 1, placement: 1, readingShare: 1, note: 'exact' });
+    if (t.found) continue;
+    const unread = titled(t.title);
+    for (const c of t.cells) basis.set(c.key, { labelScore: 1, placement: 1, readingShare: 1, note: unread ? 'unread' : 'exact' });
+    if (unread) {
+      warnings.push({
+        code: 'TABLE_NOT_READ',
+        message: `The document has a section ${t.title}, but its table could not be read: its cells are missing and need checking against the document.`,
+      });
+    }
   }
   return { tables, basis, printed, warnings };
 }
