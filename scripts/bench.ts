@@ -82,9 +82,11 @@ function pdftotextBaseline(list: Input[]): string[] {
 }
 
 /**
- * A 200-page born-digital PDF (a sample's 4 pages repeated) in a fresh process, two ways: one font set,
- * as a long report has, and a compilation whose every 4 pages embed their own font subsets (23 MB).
- * Each is converted in-process (the CLI and local batch) and in a conversion worker (the service).
+ * A 201-page born-digital PDF (a sample's 3 pages repeated) in a fresh process, two ways: one font set,
+ * as a long report has, and a compilation whose every 3 pages embed their own font subsets (23 MB).
+ * Each is converted in-process (the `convert` command) and in a conversion worker (the service and
+ * `batch`); the worker's time includes starting the thread and loading the pipeline in it. Reads the
+ * built code: service() builds it first.
  */
 async function longPdf(): Promise<string[]> {
   const { PDFDocument } = await import('pdf-lib');

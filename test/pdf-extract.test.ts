@@ -195,8 +195,12 @@ test('dropping pdf.js font caches between pages changes nothing in the layout', 
   const t3 = grids(kept).find((g) => g.cells.some((c) => squash(c.text).includes('本年新收政府信息公开申请数量')));
   assert.ok(t3 && t3.cells.filter((c) => isNumber(c.text)).length > 100, '表三 with its numbers');
   assert.deepEqual(dropped, kept);
-  // pdf.js's core-js swaps Array.prototype.push for a slow polyfill (one whose toString still says
-  // [native code]); loadPdfJs puts the native one back.
+});
+
+test('after pdf.js has read a PDF, Array.prototype.push is still the native one', async () => {
+  // pdf.js's core-js swaps it for a slow polyfill (whose toString still says [native code]);
+  // loadPdfJs puts the native one back.
+  await extractPdf(new Uint8Array(readFileSync(path.join(repoRoot, 'samples/pdf/000_ac416d85e5af171b.chrome.pdf'))), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
   assert.equal(Array.prototype.push, nativePush);
 });
 

@@ -35,9 +35,11 @@ test('无 in a value cell is printed-empty: blank, and the row keeps its other v
 });
 
 test('guidance in parentheses after a row label (Hubei) leaves the row where it is', async () => {
+  const regulations = '规章(指省、市人民政府制定的规章,含修订,本年未制定的填0)';
   const text = seedText(0)
-    .replace('规章 | 0 | 0 | 0 |', '规章(指省、市人民政府制定的规章,含修订,本年未制定的填0) | 0 | 0 | 0 |')
+    .replace('规章 | 0 | 0 | 0 |', `${regulations} | 0 | 0 | 0 |`)
     .replace('规范性文件 | 11 | 11 | 11 |', '规范性文件（含修订） | 11 | 10 | 12 |');
+  assert.ok(text.includes(regulations) && text.includes('规范性文件（含修订）'), 'both rows were edited');
   const report = await convertText(text);
   assertExpected(report, expectedWith({ 'active.normativeDocuments.published': 10, 'active.normativeDocuments.totalPublished': 12 }), 'seed 000 with guidance');
   assert.equal(cell(report, 'active.normativeDocuments.made').rowLabel, '规范性文件（含修订）');
@@ -86,6 +88,18 @@ test('a table the document titles but that could not be read is missing at low c
   assert.deepEqual(report.warnings.filter((w) => w.code === 'TABLE_NOT_READ').map((w) => w.message), [
     'The document has a section 四、政府信息公开行政复议、行政诉讼情况, but its table could not be read: its cells are missing and need checking against the document.',
   ]);
+  // The same without depending on how well LibreOffice layouts read: seed 002 keeps 表四's heading
+  // and loses its header and values; without the heading the table is simply not found.
+  const [head, tail] = seedText(2).split('四、政府信息公开行政复议、行政诉讼情况');
+  const rest = tail.slice(tail.indexOf('#### 五、'));
+  const cut = `${head}四、政府信息公开行政复议、行政诉讼情况\n\n${rest}`;
+  assert.ok(!cut.includes('结果维持'), 'the 表四 header is gone');
+  const titled = await convertText(cut);
+  assert.ok(titled.tables.find((t) => t.id === 'reviewLitigation')!.cells.every((c) => c.state === 'missing' && c.confidence <= 0.2));
+  assert.equal(titled.warnings.filter((w) => w.code === 'TABLE_NOT_READ').length, 1);
+  const untitled = await convertText(`${head.replace(/#### $/, '')}${rest}`);
+  assert.ok(!untitled.warnings.some((w) => w.code === 'TABLE_NOT_READ'));
+  assert.ok(untitled.tables.find((t) => t.id === 'reviewLitigation')!.cells.every((c) => c.state === 'missing' && c.confidence > 0.5));
 });
 
 test('a negative number glued to its neighbours (2648-18538, templates.md): the digits before the sign stay whole, the rest is offered for review', async () => {
