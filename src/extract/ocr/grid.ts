@@ -31,10 +31,6 @@ export interface ImageTable {
   rule: number;
 }
 
-export interface GridParams {
-  dpi: number;
-}
-
 /** Rule segments along rows (horizontal = true) or columns of a binary mask. */
 export function findRules(mask: Uint8Array, width: number, height: number, horizontal: boolean, minLen: number, gap: number): RuleSeg[] {
   const n = horizontal ? height : width;

@@ -9,11 +9,6 @@ export function normalizeOcrText(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, ' ').trim();
 }
 
-/** True when the text, after repairing look-alike letters, is a number. */
-export function isNumberLike(text: string): boolean {
-  return repairNumber(text) !== null;
-}
-
 /**
  * The number a numeric cell most likely prints: look-alike letters become digits, stray spaces and
  * the dots or commas OCR puts at the ends go. Null when the text is not a number even then.

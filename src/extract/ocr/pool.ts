@@ -87,10 +87,6 @@ class EngineSet {
     }
   }
 
-  get started(): boolean {
-    return this.all.length > 0;
-  }
-
   /** The engine this set ran (kept after an idle stop). */
   describe(): { name: string; languages: string[] } | null {
     return this.desc;

@@ -103,9 +103,8 @@ function checkPixels(width: number, height: number, page: number, limits: Limits
   }
 }
 
-/** Resolution estimate: the file's density when plausible, else the short side taken as A4 width. */
-export function estimateDpi(width: number, height: number, density: number | null): number {
-  if (density) return density;
+/** Resolution estimate for a file that states no density: the short side taken as A4 width. */
+export function estimateDpi(width: number, height: number): number {
   const short = Math.min(width, height);
   const guess = short / 8.27;
   return Math.min(600, Math.max(72, guess));
@@ -147,7 +146,7 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
     const { width, height } = oriented.info;
     orientedSize = { width, height };
     g = { data: new Uint8Array(oriented.data.buffer, oriented.data.byteOffset, oriented.data.length), width, height };
-    const dpiIn = size.density ?? (isPageShaped(width, height) ? estimateDpi(width, height, null) : dpiFromText(g) ?? estimateDpi(width, height, null));
+    const dpiIn = size.density ?? (isPageShaped(width, height) ? estimateDpi(width, height) : dpiFromText(g) ?? estimateDpi(width, height));
     scale = Math.abs(dpiIn - TARGET_DPI) / TARGET_DPI > 0.2 ? TARGET_DPI / dpiIn : 1;
     dpi = scale === 1 ? dpiIn : TARGET_DPI;
     if (scale !== 1) {
@@ -279,13 +278,6 @@ export function splitTall(g: Gray, dpi: number): Gray[] {
     out.push({ data: g.data.slice(y0 * g.width, y1 * g.width), width: g.width, height: y1 - y0 });
   }
   return out;
-}
-
-/** Decodes and straightens one page (0-based index in the file). */
-export async function preparePage(bytes: Uint8Array, info: ImageInfo, index: number, options: PrepareOptions = {}): Promise<PreparedPage> {
-  const d = await decodePage(bytes, info, index);
-  const s = await straighten(d.image, d.dpi, options);
-  return { page: index + 1, image: s.image, dpi: d.dpi, scale: d.scale, rotation: s.rotation, skew: s.skew, original: d.original };
 }
 
 /**
