@@ -1,8 +1,11 @@
 /**
  * `npm run eval`: converts every labelled sample, scores every cell against its expected value,
- * and reports accuracy and calibration per route and degradation level. Writes docs/accuracy.md
- * and docs/reliability.svg. Exits 1 when a born-digital sample is not exact.
- * `--route text,html` limits the run to those routes; `--fit` refits the calibration on the train split.
+ * and reports accuracy and calibration per route and degradation level (the route a sample's manifest
+ * names: crawler exports are `text-crawled`, a group of their own, though the converter reads them as
+ * `text`). Writes docs/accuracy.md and docs/reliability.svg. Exits 1 when a born-digital sample is not exact.
+ * `--route text,html` limits the run to those routes (converter or manifest routes: `--route text`
+ * includes the crawler exports, `--route text-crawled` runs them alone); `--fit` refits the
+ * calibration on the train split.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +57,7 @@ const scored = (docs: DocResult[]): Scored[] => docs.flatMap((d) => d.cells.map(
 // `npm run eval -- --route text,html` limits the run to some routes (a quick look; docs are still written).
 const routeArg = process.argv.indexOf('--route');
 const routes = routeArg > 0 ? new Set(process.argv[routeArg + 1].split(',')) : null;
-const corpus = loadCorpus(root).filter((s) => !routes || routes.has(s.route));
+const corpus = loadCorpus(root).filter((s) => !routes || routes.has(s.route) || routes.has(s.group));
 const results: DocResult[] = [];
 for (const s of corpus) results.push(await run(s));
 
@@ -69,7 +72,7 @@ if (process.argv.includes('--fit')) {
 
 const groups = new Map<string, DocResult[]>();
 for (const r of results) {
-  const key = `${r.sample.route} · level ${r.sample.degradation}`;
+  const key = `${r.sample.group} · level ${r.sample.degradation}`;
   groups.set(key, [...(groups.get(key) ?? []), r]);
 }
 const header = [

@@ -1,4 +1,4 @@
-/** The labelled samples the evaluation runs over: the repo's samples and, when present, the real PDFs beside it. */
+/** The labelled samples the evaluation runs over: the repo's samples (crawler exports included) and, when present, the real PDFs beside it. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,7 +8,13 @@ export interface Sample {
   path: string;
   expected: string;
   seed: string;
+  /** The route the converter must take (what `report.source.route` says). */
   route: string;
+  /**
+   * What `npm run eval` reports the sample under: the manifest's route, which may name a family of
+   * inputs within one converter route (`text-crawled`: crawler exports, read by the `text` route).
+   */
+  group: string;
   variant: string;
   /** 0 for born-digital files and clean renderings; higher for degraded scans and perturbed text. */
   degradation: number;
@@ -25,6 +31,14 @@ export const TRAIN_SEEDS = new Set(['000_ac416d85e5af171b', '002_428db422c0ca7d7
 
 const BORN_DIGITAL = new Set(['text', 'html', 'docx', 'doc', 'pdf-text']);
 
+/**
+ * Manifest routes that are a group of their own in the evaluation, and the converter route they take.
+ * Crawler exports (samples/crawled/, scripts/make-crawled-samples.ts) are text: the real exports and
+ * the spaced ones at level 0 are born-digital (they must convert exactly); glued exports (level 1) and
+ * exports that lost a blank cell (level 2) are degraded text, like samples/perturbed/.
+ */
+const GROUP_ROUTES: Record<string, string> = { 'text-crawled': 'text' };
+
 function fromManifest(root: string, dir: string): Sample[] {
   const file = join(root, dir, 'manifest.json');
   if (!existsSync(file)) return [];
@@ -33,8 +47,9 @@ function fromManifest(root: string, dir: string): Sample[] {
   });
 }
 
-function sample(seed: string, path: string, expected: string, id: string, route: string, variant: string, degradation: number): Sample {
-  return { id, path, expected, seed, route, variant, degradation, bornDigital: BORN_DIGITAL.has(route) && degradation === 0, split: TRAIN_SEEDS.has(seed) ? 'train' : 'test' };
+function sample(seed: string, path: string, expected: string, id: string, group: string, variant: string, degradation: number): Sample {
+  const route = GROUP_ROUTES[group] ?? group;
+  return { id, path, expected, seed, route, group, variant, degradation, bornDigital: BORN_DIGITAL.has(route) && degradation === 0, split: TRAIN_SEEDS.has(seed) ? 'train' : 'test' };
 }
 
 export function loadCorpus(root: string): Sample[] {
@@ -48,6 +63,7 @@ export function loadCorpus(root: string): Sample[] {
   list.push(...fromManifest(root, 'samples/perturbed'));
   list.push(...fromManifest(root, 'samples/layout'));
   list.push(...fromManifest(root, 'samples/scans'));
+  list.push(...fromManifest(root, 'samples/crawled'));
   const real = join(root, '../shared/fixtures/real');
   for (const name of ['huaian-city-2024', 'huaian-hongze-2024']) {
     const path = join(real, `${name}.pdf`);
