@@ -3,9 +3,11 @@
  * rows, `pdftotext -layout` columns, or one cell per line; this finds the table regions and turns
  * them into grids, and keeps everything else as lines.
  */
-import type { LayoutBlock, LayoutCell, LayoutDocument, LayoutGrid, LayoutLine } from '../layout/types.js';
+import type { LayoutBlock, LayoutCell, LayoutDocument, LayoutGrid } from '../layout/types.js';
 import { isPageFooter, parseNumber } from '../normalize/number.js';
 import { decodeText } from './charset.js';
+import { splitCrawlHeader } from './crawl-header.js';
+import { atomize, flatLineBlocks, textLine as line } from './flat-text.js';
 
 type LineKind = 'blank' | 'separator' | 'rowEnd' | 'row' | 'cell' | 'prose';
 
@@ -28,7 +30,7 @@ function splitPipes(line: string): string[] {
 }
 
 function classify(raw: string): ClassifiedLine {
-  const text = raw.replace(/\u00a0/g, ' ').replace(/\s+$/, '');
+  const text = raw.replace(/\u00a0/g, ' ').replace(/[^\S\t]+$/, '');
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'blank', text: '', cells: [] };
   if (/^\|+$/.test(trimmed)) return { kind: 'rowEnd', text: trimmed, cells: [] };
@@ -40,7 +42,8 @@ function classify(raw: string): ClassifiedLine {
     if (filled.length === 1) return { kind: 'cell', text: filled[0], cells: [filled[0]] };
   }
   if (text.includes('\t')) {
-    const cells = text.replace(/^\s*\n?/, '').split('\t').map((c) => c.trim());
+    // Every tab is a column boundary: empty fields, trailing ones too, are the row's blank cells.
+    const cells = text.split('\t').map((c) => c.trim());
     if (cells.filter((c) => c !== '').length >= 2 || cells.length >= 3) return { kind: 'row', text: trimmed, cells };
   }
   if (/\S {2,}\S/.test(trimmed)) {
@@ -53,6 +56,13 @@ function classify(raw: string): ClassifiedLine {
     }
   }
   const isProse = trimmed.length > MAX_CELL_CHARS || /[。；]$/.test(trimmed) || SECTION_HEADING.test(trimmed);
+  if (!isProse) {
+    // A short line of cells separated by single spaces or glued (规章 0 0 0, 行政规范性文件303).
+    const atoms = atomize(trimmed);
+    if (atoms.length >= 2 && atoms.some((a) => a.kind === 'value') && atoms.some((a) => a.kind === 'label') && !atoms.some((a) => a.kind === 'prose')) {
+      return { kind: 'row', text: trimmed, cells: atoms.map((a) => a.text) };
+    }
+  }
   return { kind: isProse ? 'prose' : 'cell', text: trimmed, cells: [trimmed] };
 }
 
@@ -110,12 +120,9 @@ function buildGrid(lines: ClassifiedLine[]): LayoutGrid {
   };
 }
 
-function line(text: string, heading?: number): LayoutLine {
-  return { kind: 'line', text, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) };
-}
-
 export function layoutFromText(text: string): LayoutDocument {
-  const classified = text.split(/\r\n|\r|\n/).map(classify);
+  const { declared, body } = splitCrawlHeader(text.split(/\r\n|\r|\n/));
+  const classified = body.map(classify);
   const blocks: LayoutBlock[] = [];
   let region: ClassifiedLine[] = [];
   const closeRegion = () => {
@@ -132,13 +139,21 @@ export function layoutFromText(text: string): LayoutDocument {
   for (const l of classified) {
     if (l.kind === 'prose') {
       closeRegion();
-      blocks.push(line(l.text, SECTION_HEADING.test(l.text) ? 2 : undefined));
+      // A long line may be a whole page body flattened onto it, tables and all.
+      const flat = l.text.length > MAX_CELL_CHARS ? flatLineBlocks(l.text) : null;
+      if (flat) blocks.push(...flat);
+      else blocks.push(line(l.text, SECTION_HEADING.test(l.text) ? 2 : undefined));
     } else {
       region.push(l);
     }
   }
   closeRegion();
-  return { pages: [{ page: 1, width: null, height: null, source: 'markup' }], blocks, warnings: [] };
+  return {
+    pages: [{ page: 1, width: null, height: null, source: 'markup' }],
+    blocks,
+    warnings: [],
+    ...(declared ? { declared } : {}),
+  };
 }
 
 export function extractText(bytes: Uint8Array, declaredCharset?: string | null): LayoutDocument {

@@ -70,12 +70,21 @@ export interface LayoutPageInfo {
   source: TextSource;
 }
 
+/** What a file declares about the report beside its body (a crawler export's header fields). */
+export interface DeclaredMeta {
+  title?: string;
+  agency?: string;
+  /** ISO date, YYYY-MM-DD. */
+  publishedOn?: string;
+}
+
 /** A whole document after extraction: blocks in reading order. */
 export interface LayoutDocument {
   pages: LayoutPageInfo[];
   blocks: LayoutBlock[];
   /** Title from document metadata (<title>, PDF info), when present. */
   metaTitle?: string;
+  declared?: DeclaredMeta;
   warnings: LayoutWarning[];
   ocr?: { engine: string; languages: string[]; pages: number[] } | null;
   ocrMs?: number;

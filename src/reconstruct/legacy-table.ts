@@ -34,6 +34,8 @@ function findHeader(tokens: Token[]): LegacyHeader | null {
       const t = tokens[j];
       const text = matchKey(t.text);
       if (UNIT_HEADER.test(text)) { sawUnit = true; continue; }
+      // A header word spaced over two cells (计量 单位).
+      if (j + 1 < tokens.length && UNIT_HEADER.test(text + matchKey(tokens[j + 1].text))) { sawUnit = true; j++; continue; }
       if (CODE_HEADER.test(text)) { codeColumn = true; continue; }
       if (t.kind === 'blank') continue;
       const col = legacyColumns.find((c) => c.pattern.test(text));

@@ -59,12 +59,14 @@ function mostFrequent(values: string[]): string | null {
 }
 
 export function extractMetadata(doc: LayoutDocument): ReportMeta {
-  const title = findTitle(doc);
+  // A title the file declares (a crawler's 标题 field) is the page's own; a printed one comes next.
+  const declaredTitle = doc.declared?.title ? cleanPrinted(doc.declared.title) : null;
+  const title = declaredTitle && TITLE.test(toSimplified(declaredTitle)) ? declaredTitle : findTitle(doc);
   const text = documentText(doc);
   const simpleTitle = title ? toSimplified(title) : null;
 
   const pub = PUBLISHED.exec(text);
-  const publishedOn = pub ? `${pub[1]}-${pad(pub[2])}-${pad(pub[3])}` : null;
+  const publishedOn = doc.declared?.publishedOn ?? (pub ? `${pub[1]}-${pad(pub[2])}-${pad(pub[3])}` : null);
 
   let year: number | null = null;
   const ty = simpleTitle ? YEAR_IN_TITLE.exec(simpleTitle) : null;
@@ -80,6 +82,7 @@ export function extractMetadata(doc: LayoutDocument): ReportMeta {
     const prefix = simpleTitle.replace(/^关于/, '').split(YEAR_IN_TITLE)[0].trim();
     if (prefix.length >= 2 && !TITLE.test(prefix)) agency = prefix;
   }
+  if (!agency && doc.declared?.agency) agency = toSimplified(cleanPrinted(doc.declared.agency));
   if (!agency) agency = FIELD_AGENCY.exec(text)?.[1] ?? null;
   if (!agency) {
     const names = [...text.matchAll(ADMIN_NAME)].map((m) => m[0]).filter((n) => !NOT_A_NAME.test(n));

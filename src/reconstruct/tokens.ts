@@ -6,6 +6,7 @@
 import type { BBox, LayoutDocument, TextSource } from '../layout/types.js';
 import { foldNumeric, isBlankText, isPageFooter, parseNumber, type ParsedNumber } from '../normalize/number.js';
 import { matchKey } from '../normalize/text.js';
+import { segmentLabel } from './segment.js';
 
 export interface TokenOrigin {
   /** Index into the generic tables, or null for a line outside any table. */
@@ -47,8 +48,14 @@ const DASH = /[-−–—﹣－]/;
 /**
  * A table cell's tokens: one, or two when a signed number is glued to the digits before it. The
  * second keeps its sign; fit.ts splits its digits further against the columns that may be negative.
+ * In a stream (text whose cell boundaries are lost) a label glued from several of the form's words
+ * is one token per word.
  */
 function cellTokens(text: string, origin: TokenOrigin, structured: boolean): Token[] {
+  if (!structured && !parseNumber(text)) {
+    const pieces = segmentLabel(text);
+    if (pieces) return pieces.map((p) => makeToken(p, origin, structured));
+  }
   const m = DASH.test(text) ? SIGNED_GLUE.exec(foldNumeric(text)) : null;
   if (!m || /^(19|20)\d{2}$/.test(m[1])) return [makeToken(text, origin, structured)];
   return [makeToken(m[1], origin, structured), makeToken(`-${m[2]}`, origin, structured)];

@@ -322,7 +322,7 @@ export interface LegacyIndicatorDef {
 export const legacyIndicators: LegacyIndicatorDef[] = [
   { key: 'fees.waived', pattern: /收费.*减免|减免.*金额/ },
   { key: 'complaints.count', pattern: /申诉|举报/ },
-  { key: 'proactive.website', pattern: /政府网站/ },
+  { key: 'proactive.website', pattern: /政府网站|^网站公开/ },
   { key: 'proactive.gazette', pattern: /政府公报/ },
   { key: 'proactive.total', pattern: /主动公开(政府)?(信息|文件)(总)?数/ },
   // Channels count applications: 网上咨询数 (人次, 定西) is not 网上申请数.
@@ -373,7 +373,7 @@ export const legacyProseUnits = ['人次', '条', '件', '起', '篇', '项', '�
 /** Legacy value-column headers: which canonical column each printed header stands for. */
 export const legacyColumns: { key: 'thisYear' | 'cumulative'; label: string; pattern: RegExp }[] = [
   { key: 'cumulative', label: '历年累计', pattern: /历年累计|本年累计|累计/ },
-  { key: 'thisYear', label: '本年度', pattern: /^(本年度|\d{4}年?度?|本期(实际)?|统计数|本年)$/ },
+  { key: 'thisYear', label: '本年度', pattern: /^(本年度|\d{4}年?度?|本期(实际)?|统计数|本年|年末(统计)?数?)$/ },
 ];
 
 export const legacyUnits = ['人次', '万元', '条', '件', '个', '人', '次', '篇', '元', '项'];
@@ -430,6 +430,9 @@ export const templates: Record<TemplateDef['id'], TemplateDef> = { gov2021, gov2
 
 /** Labels that open 表四 and the order of its 15 printed numbers. */
 export const reviewLitigationHeader = { anchors: ['行政复议', '行政诉讼'], firstColumn: '结果维持' };
+
+/** Header cells the national forms print that name no row or column (表二's first column). */
+export const formHeaderWords = ['信息内容'];
 
 /** Section headings of the national forms (一 … 六), for the sections list. */
 export const sectionHeadingPattern = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S/;
