@@ -75,6 +75,8 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
     const trusted: (TrustedPage | null)[] = [];
     const fontCacheLimit = options.fontCacheLimit ?? FONT_CACHE_LIMIT;
     let cachedFonts = new Set<string>();
+    const watermarked: number[] = [];
+    let watermarkText = '';
     for (let p = 1; p <= n; p++) {
       let content;
       try {
@@ -86,6 +88,10 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
       if (cachedFonts.size > fontCacheLimit) {
         await doc.cleanup();
         cachedFonts = new Set();
+      }
+      if (content.watermark) {
+        watermarked.push(p);
+        watermarkText ||= content.watermark.text;
       }
       const verdict = judgePage(content);
       const info: LayoutPageInfo = { page: p, width: r2(content.width), height: r2(content.height), source: verdict.trusted ? 'text-layer' : 'ocr' };
@@ -100,6 +106,12 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
       trusted.push(layoutPage(content.page, content.height, content.items, content.hLines, content.vLines));
     }
 
+    if (watermarked.length) {
+      warnings.push({
+        code: 'PDF_WATERMARK',
+        message: `Text drawn at an angle to the page or too faint to be content (a watermark such as “${watermarkText}”) was left out on ${watermarked.length === 1 ? `page ${watermarked[0]}` : `${watermarked.length} pages`}.`,
+      });
+    }
     // Furniture (page numbers, running headers) over all trusted pages, then borderless tables and lines.
     const live = trusted.filter((t): t is TrustedPage => t !== null);
     const furniture = findFurniture(live.map((t) => ({ lines: t.freeLines, height: t.height })));

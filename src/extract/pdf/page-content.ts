@@ -3,6 +3,7 @@ import type { Matrix } from './geometry.js';
 import type { PdfDocument } from './load.js';
 import { scanPage, type FontInfo, type OpsTable } from './scan.js';
 import type { PageContent } from './types.js';
+import { dropWatermarks } from './watermark.js';
 
 /** AnnotationMode.DISABLE: annotation appearances (stamps, form fields) are not page text. */
 const ANNOTATIONS_DISABLED = 0;
@@ -29,17 +30,20 @@ export async function readPage(doc: PdfDocument, pageNo: number, OPS: OpsTable):
     const scan = scanPage(ops.fnArray, ops.argsArray, OPS, vt, fontOf);
     const width = viewport.width;
     const height = viewport.height;
+    // Watermarks (text at an angle to the page's, or faint) are furniture: gone before lines are built.
+    const own = dropWatermarks(scan.items, scan.fills);
     return {
       page: pageNo,
       width,
       height,
-      items: scan.items,
+      items: own.items,
       hLines: scan.hLines,
       vLines: scan.vLines,
       imageCoverage: scan.imageArea / Math.max(1, width * height),
       curveFills: scan.curveFills,
       invisibleGlyphs: scan.invisibleGlyphs,
       fontIds: [...fonts.keys()],
+      watermark: own.dropped,
     };
   } finally {
     page.cleanup();

@@ -10,7 +10,7 @@
 import { apply, IDENTITY, multiply, type Matrix } from './geometry.js';
 import { joinSegments, type RawSeg } from './rules.js';
 import { TextCollector } from './text-runs.js';
-import type { HLine, TextItem, VLine } from './types.js';
+import type { Fill, HLine, TextItem, VLine } from './types.js';
 
 export type OpsTable = Record<string, number>;
 
@@ -45,6 +45,13 @@ interface State {
   ctm: Matrix;
   strokeWhite: boolean;
   fillWhite: boolean;
+  /** Paint luminance (0 black … 1 white) and opacity (ExtGState ca / CA), for telling faint text. */
+  fillLum: number;
+  strokeLum: number;
+  fillAlpha: number;
+  strokeAlpha: number;
+  /** Opacity of the transparency groups being drawn (each is composited with the alpha current at its start). */
+  groupAlpha: number;
   font: FontInfo | null;
   fontSize: number;
   fontDirection: number;
@@ -70,6 +77,8 @@ export interface PageScan {
   curveFills: number;
   /** Glyphs drawn in an invisible rendering mode (the searchable layer a scanner's OCR puts over its image). */
   invisibleGlyphs: number;
+  /** Filled rectangles darker than paper (light text on them is not faint). */
+  fills: Fill[];
 }
 
 function isWhite(color: unknown): boolean {
@@ -78,6 +87,15 @@ function isWhite(color: unknown): boolean {
   const g = parseInt(color.slice(3, 5), 16);
   const b = parseInt(color.slice(5, 7), 16);
   return r >= 235 && g >= 235 && b >= 235;
+}
+
+/** Luminance (0 black … 1 white) of a pdf.js `#rrggbb` colour; anything else counts as black. */
+function luminance(color: unknown): number {
+  if (typeof color !== 'string' || !/^#[0-9a-f]{6}$/i.test(color)) return 0;
+  const r = parseInt(color.slice(1, 3), 16);
+  const g = parseInt(color.slice(3, 5), 16);
+  const b = parseInt(color.slice(5, 7), 16);
+  return (0.299 * r + 0.587 * g + 0.114 * b) / 255;
 }
 
 function toMatrix(m: unknown): Matrix | null {
@@ -96,10 +114,16 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
   let imageArea = 0;
   let curveFills = 0;
   let invisibleGlyphs = 0;
+  const fills: Fill[] = [];
   let st: State = {
     ctm: IDENTITY,
     strokeWhite: false,
     fillWhite: false,
+    fillLum: 0,
+    strokeLum: 0,
+    fillAlpha: 1,
+    strokeAlpha: 1,
+    groupAlpha: 1,
     font: null,
     fontSize: 0,
     fontDirection: 1,
@@ -162,6 +186,21 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
     const advLen = Math.hypot(advVec[0], advVec[1]) || 1;
     const dx = advVec[0] / advLen;
     const dy = advVec[1] / advLen;
+    // What the glyphs paint: fill (Tr 0, 2, 4, 6) and/or stroke (1, 2, 5, 6). The faintest paint that
+    // is drawn stands for the glyph; invisible modes (3, 7) are judged elsewhere and count as solid.
+    const mode = st.renderMode & 3;
+    const fills_ = mode === 0 || mode === 2;
+    const strokes = mode === 1 || mode === 2;
+    const ink = (lum: number, a: number) => (1 - lum) * a;
+    let lum = 0;
+    let alpha = 1;
+    if (fills_ && (!strokes || ink(st.fillLum, st.fillAlpha) >= ink(st.strokeLum, st.strokeAlpha))) {
+      lum = st.fillLum;
+      alpha = st.fillAlpha * st.groupAlpha;
+    } else if (strokes) {
+      lum = st.strokeLum;
+      alpha = st.strokeAlpha * st.groupAlpha;
+    }
     let x = 0;
     for (const g of glyphs) {
       if (typeof g === 'number') {
@@ -233,6 +272,8 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
         dx,
         dy,
         size,
+        lum,
+        alpha,
       });
     }
     if (vertical) st.y -= x;
@@ -265,20 +306,44 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
       case OPS.paintFormXObjectEnd:
         st = stack.pop() ?? st;
         break;
+      case OPS.beginGroup:
+        // A transparency group starts with opaque paint and is composited at the alpha current now.
+        stack.push(st);
+        st = { ...st, groupAlpha: st.groupAlpha * st.fillAlpha, fillAlpha: 1, strokeAlpha: 1 };
+        break;
+      case OPS.endGroup:
+        st = stack.pop() ?? st;
+        break;
       case OPS.setStrokeRGBColor:
         st.strokeWhite = isWhite(args?.[0]);
+        st.strokeLum = luminance(args?.[0]);
         break;
       case OPS.setFillRGBColor:
         st.fillWhite = isWhite(args?.[0]);
+        st.fillLum = luminance(args?.[0]);
         break;
       case OPS.setStrokeColorN:
       case OPS.setStrokeColorSpace:
         st.strokeWhite = false;
+        st.strokeLum = 0;
         break;
       case OPS.setFillColorN:
       case OPS.setFillColorSpace:
         st.fillWhite = false;
+        st.fillLum = 0;
         break;
+      case OPS.setGState: {
+        // pdf.js passes the ExtGState as [key, value] pairs; only the opacities matter here.
+        const entries = args?.[0];
+        if (Array.isArray(entries)) {
+          for (const e of entries) {
+            if (!Array.isArray(e) || typeof e[1] !== 'number' || !Number.isFinite(e[1])) continue;
+            if (e[0] === 'ca') st.fillAlpha = Math.min(1, Math.max(0, e[1]));
+            else if (e[0] === 'CA') st.strokeAlpha = Math.min(1, Math.max(0, e[1]));
+          }
+        }
+        break;
+      }
       // Text state.
       case OPS.beginText:
         st.textMatrix = IDENTITY;
@@ -402,6 +467,7 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
             const h = y1 - y0;
             if (h <= THIN && w > h) hs.push({ a: (y0 + y1) / 2, s0: x0, s1: x1 });
             else if (w <= THIN && h > w) vs.push({ a: (x0 + x1) / 2, s0: y0, s1: y1 });
+            else if (h > THIN && w > THIN && st.fillAlpha >= 0.5 && st.fillLum < 0.6 && fills.length < 2000) fills.push({ x0, y0, x1, y1, lum: st.fillLum });
           }
         }
         break;
@@ -424,5 +490,6 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
     imageArea,
     curveFills,
     invisibleGlyphs,
+    fills,
   };
 }

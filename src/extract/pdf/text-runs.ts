@@ -32,6 +32,9 @@ export interface GlyphBox {
   dy: number;
   /** Font height in page points. */
   size: number;
+  /** Paint luminance (0 black … 1 white) and opacity. */
+  lum: number;
+  alpha: number;
 }
 
 export class TextCollector {
@@ -57,11 +60,13 @@ export class TextCollector {
     if (r) {
       const sameDir = Math.abs(r.dx - g.dx) < 0.02 && Math.abs(r.dy - g.dy) < 0.02;
       const sameSize = Math.abs(r.size - g.size) <= 0.2 * Math.max(r.size, g.size);
+      // A run never mixes paints: a faint watermark glyph must not join the text it happens to continue.
+      const samePaint = Math.abs(r.lum! - g.lum) < 0.15 && Math.abs(r.alpha! - g.alpha) < 0.15;
       const ox = g.penX - r.endX;
       const oy = g.penY - r.endY;
       const along = ox * g.dx + oy * g.dy;
       const across = Math.abs(-ox * g.dy + oy * g.dx);
-      if (sameDir && sameSize && across < 0.2 * g.size && along > -0.3 * g.size && along < 0.15 * g.size) {
+      if (sameDir && sameSize && samePaint && across < 0.2 * g.size && along > -0.3 * g.size && along < 0.15 * g.size) {
         r.text += g.text;
         r.x0 = Math.min(r.x0, g.x0);
         r.y0 = Math.min(r.y0, g.y0);
@@ -73,7 +78,10 @@ export class TextCollector {
       }
       this.flush();
     }
-    this.run = { text: g.text, x0: g.x0, y0: g.y0, x1: g.x1, y1: g.y1, size: g.size, dx: g.dx, dy: g.dy, endX: g.endX, endY: g.endY };
+    this.run = {
+      text: g.text, x0: g.x0, y0: g.y0, x1: g.x1, y1: g.y1, size: g.size, dx: g.dx, dy: g.dy, endX: g.endX, endY: g.endY,
+      angle: directionDegrees(g.dx, g.dy), lum: g.lum, alpha: g.alpha,
+    };
   }
 
   flush(): void {
@@ -82,6 +90,12 @@ export class TextCollector {
     if (!r) return;
     const text = normalizeText(r.text).replace(/\s+/g, ' ').trim();
     if (!text) return;
-    this.items.push({ text, x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1, size: r.size });
+    this.items.push({ text, x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1, size: r.size, angle: r.angle, lum: r.lum, alpha: r.alpha });
   }
+}
+
+/** Degrees clockwise from left-to-right, in [0, 360), for a unit direction in top-left page points. */
+export function directionDegrees(dx: number, dy: number): number {
+  const d = (Math.atan2(dy, dx) * 180) / Math.PI;
+  return Math.round(((d % 360) + 360) % 360 * 100) / 100;
 }

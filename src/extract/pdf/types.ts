@@ -10,6 +10,20 @@ export interface TextItem {
   y1: number;
   /** Font height in points. */
   size: number;
+  /** Direction the text advances in, degrees clockwise from left-to-right on the page (text layer only). */
+  angle?: number;
+  /** Luminance of the paint (0 black … 1 white) and its opacity (ExtGState `ca` / `CA`), text layer only. */
+  lum?: number;
+  alpha?: number;
+}
+
+/** A filled rectangle that is not a rule: a shaded cell or a banner light text may stand on. */
+export interface Fill {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  lum: number;
 }
 
 /** A horizontal ruling line (after joining collinear pieces). */
@@ -42,6 +56,8 @@ export interface PageContent {
   invisibleGlyphs: number;
   /** The pdf.js ids of the fonts the page sets (each one parsed and cached by pdf.js). */
   fontIds: string[];
+  /** Text left out as page furniture: drawn at an angle to the page's text, or too faint to be read. */
+  watermark: { glyphs: number; text: string } | null;
 }
 
 /** A visual line of text: items that share a baseline band, left to right. */

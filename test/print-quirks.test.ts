@@ -1,0 +1,95 @@
+/**
+ * Print and scan quirks (issue 11): watermarks drawn as real text in a PDF, a red official seal over a
+ * colour scan's numbers, a photographed page, 〇 and O for zero in numeric cells, and the skewed JPEG
+ * scans of a 表四 and of a legacy 统计表. The samples are in samples/scans (scripts/ocr/make-print-variants.ts).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { compare, type CellOutcome, type Expected } from '../src/eval/expected.js';
+import { extractPdf } from '../src/extract/pdf/index.js';
+import { closeOcrPool } from '../src/extract/ocr/pool.js';
+import type { Report } from '../src/model/report.js';
+import { convert } from '../src/pipeline.js';
+import { samplesDir } from './support/fixtures.js';
+import { docWithPages, ruledTable, text } from './support/pdf.js';
+
+interface ScanEntry {
+  file: string;
+  seed: string;
+  expected: string;
+  route: string;
+  variant: string;
+  degradation: number;
+}
+
+const manifest = JSON.parse(readFileSync(join(samplesDir, 'scans', 'manifest.json'), 'utf8')) as ScanEntry[];
+const entry = (variant: string, seed?: string) => {
+  const e = manifest.find((m) => m.variant === variant && (!seed || m.seed === seed));
+  assert.ok(e, `samples/scans/manifest.json has a ${variant} sample`);
+  return e;
+};
+const expectedOf = (e: { expected: string }) => JSON.parse(readFileSync(join(samplesDir, e.expected), 'utf8')) as Expected;
+const describeCells = (cells: CellOutcome[]) => cells.map((c) => `${c.key}: expected ${c.expected}, got ${c.got} (${c.state}, conf ${c.confidence})`);
+const cellsOf = (r: Report) => r.tables.flatMap((t) => t.cells).map((c) => ({ key: c.key, state: c.state, value: c.value, confidence: c.confidence }));
+
+after(async () => {
+  await closeOcrPool();
+});
+
+describe('watermarks drawn as text in a PDF are page furniture', () => {
+  for (const variant of ['watermark-diagonal', 'watermark-faint']) {
+    test(`${variant}: every cell as in the clean PDF, and the watermark is reported`, async () => {
+      const e = entry(variant);
+      const marked = await convert(readFileSync(join(samplesDir, e.file)), { filename: 'marked.pdf' });
+      const clean = await convert(readFileSync(join(samplesDir, 'pdf', `${e.seed}.chrome.pdf`)), { filename: 'clean.pdf' });
+      assert.equal(marked.source.route, 'pdf-text');
+      const { cells, problems } = compare(marked, expectedOf(e));
+      assert.deepEqual(describeCells(cells.filter((c) => !c.right)), []);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(cellsOf(marked), cellsOf(clean));
+      const w = marked.warnings.find((x) => x.code === 'PDF_WATERMARK');
+      assert.ok(w, 'a PDF_WATERMARK warning');
+      assert.match(w.message, /仅供参考/);
+      assert.ok(!clean.warnings.some((x) => x.code === 'PDF_WATERMARK'), 'the clean PDF has none');
+    });
+  }
+
+  test('a watermark in the page content (rotated Tm, light grey, ca 0.2) is dropped; white-on-dark and vertical text stay', async () => {
+    const xs = [60, 220, 340, 460];
+    // The header row is shaded dark and printed in white; a vertical label runs down the first column.
+    const header = '0.2 0.2 0.2 rg 60 742 400 20 re f 1 1 1 rg\n' + text(64, 748, 'Item') + text(224, 748, 'Count') + text(344, 748, 'Total') + '0 0 0 rg\n';
+    const body = ruledTable(xs, 762, 20, [['', '', ''], ['alpha', '12', '34'], ['beta', '5', '6'], ['gamma', '7', '0']]);
+    const vertical = 'BT /F1 9 Tf 0 1 -1 0 40 670 Tm (SIDE) Tj ET\n';
+    const c = Math.SQRT1_2.toFixed(4);
+    const marks = [
+      // Diagonal, mid grey, opaque: over the body's numbers.
+      `BT 0.55 g /F1 28 Tf ${c} ${c} -${c} ${c} 200 640 Tm (DRAFT 2024) Tj ET\n`,
+      // Level, light grey: across the rows.
+      `BT 0.8 g /F1 14 Tf 1 0 0 1 250 705 Tm (DRAFT 99) Tj ET\n`,
+      // Level, black, 20 % opaque (ExtGState /GS1).
+      `q /GS1 gs BT 0 g /F1 14 Tf 1 0 0 1 250 685 Tm (COPY 7) Tj ET Q\n`,
+    ].join('');
+    const page = header + body + vertical + marks + text(60, 600, 'This page has enough text of its own to stand beside its watermark.');
+    const gs = '<< /Type /ExtGState /ca 0.2 /CA 0.2 >>';
+    const pdf = docWithPages([page], '', ['<< >>', gs], '/F1 3 0 R >> /ExtGState << /GS1 5 0 R');
+    const doc = await extractPdf(pdf, { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
+    const grid = doc.blocks.find((b) => b.kind === 'grid');
+    assert.ok(grid && grid.kind === 'grid');
+    const rows = new Map<number, string[]>();
+    for (const cell of grid.cells) rows.set(cell.row, [...(rows.get(cell.row) ?? []), cell.text]);
+    assert.deepEqual([...rows.values()], [['Item', 'Count', 'Total'], ['alpha', '12', '34'], ['beta', '5', '6'], ['gamma', '7', '0']]);
+    const lines = doc.blocks.filter((b) => b.kind === 'line').map((b) => (b.kind === 'line' ? b.text : ''));
+    assert.ok(lines.includes('SIDE'), `vertical text kept: ${JSON.stringify(lines)}`);
+    assert.ok(!lines.some((l) => /DRAFT|COPY/.test(l)), `watermark left out: ${JSON.stringify(lines)}`);
+    assert.ok(doc.warnings.some((w) => w.code === 'PDF_WATERMARK'));
+  });
+
+  test('a page printed all in light grey is read as it is (faint only beside darker text)', async () => {
+    const page = '0.75 g\n' + text(60, 700, 'Everything on this page is printed in a light grey ink.') + text(60, 680, 'It is still the page, not a watermark.');
+    const doc = await extractPdf(docWithPages([page], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
+    assert.deepEqual(doc.blocks.map((b) => (b.kind === 'line' ? b.text : '')), ['Everything on this page is printed in a light grey ink.', 'It is still the page, not a watermark.']);
+    assert.ok(!doc.warnings.some((w) => w.code === 'PDF_WATERMARK'));
+  });
+});
