@@ -19,7 +19,7 @@ test('the corpus holds every route there are samples for', (t) => {
 });
 
 test('every seed has an HTML rendering and a DOCX, and there is a GBK and a traditional copy', () => {
-  for (const seed of new Set(corpus.filter((s) => s.route === 'text').map((s) => s.seed))) {
+  for (const seed of new Set(corpus.filter((s) => s.variant === 'seed').map((s) => s.seed))) {
     assert.ok(corpus.some((s) => s.seed === seed && s.route === 'html' && s.variant === 'plain'), `${seed} has an HTML rendering`);
     assert.ok(corpus.some((s) => s.seed === seed && s.route === 'docx'), `${seed} has a DOCX`);
   }

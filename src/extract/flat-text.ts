@@ -149,17 +149,25 @@ export function textLine(text: string, heading?: number): LayoutLine {
   return { kind: 'line', text, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) };
 }
 
+/** Where a section heading may start inside prose: after a sentence, a colon or a bracket. */
+const HEADING_START = /(?<=^|[\s：:。；;！？）)])[一二三四五六七八九十]{1,2}、/g;
+
 /** Prose as lines: a line per sentence, and a section heading glued to its text cut onto its own. */
 function proseLines(text: string): LayoutLine[] {
   const out: LayoutLine[] = [];
   for (const sentence of text.split(/(?<=[。！？；;!?])\s*/)) {
-    let s = sentence.trim();
-    const head = SECTION_HEAD.exec(s);
-    if (head) {
+    let from = 0;
+    for (const m of sentence.matchAll(HEADING_START)) {
+      if (m.index < from) continue;
+      const head = SECTION_HEAD.exec(sentence.slice(m.index));
+      if (!head) continue;
+      const before = sentence.slice(from, m.index).trim();
+      if (before) out.push(textLine(before));
       out.push(textLine(head[0], 2));
-      s = s.slice(head[0].length).trim();
+      from = m.index + head[0].length;
     }
-    if (s) out.push(textLine(s));
+    const rest = sentence.slice(from).trim();
+    if (rest) out.push(textLine(rest));
   }
   return out;
 }
