@@ -21,6 +21,8 @@ interface LegacyHeader {
   columns: ColumnDef[];
   /** Each row starts with its indicator code, which is not a value. */
   codeColumn: boolean;
+  /** The table prints a unit column (计量单位). */
+  unitColumn: boolean;
 }
 
 function findHeader(tokens: Token[]): LegacyHeader | null {
@@ -48,7 +50,7 @@ function findHeader(tokens: Token[]): LegacyHeader | null {
         while (j < tokens.length && COLUMN_LETTER.test(tokens[j].key)) j++;
         for (let n = 1; j < tokens.length && tokens[j].kind === 'number' && tokens[j].number!.value === n; n++) j++;
       }
-      return { end: j, columns: columns.length ? columns : [{ key: 'thisYear', label: '本年度', unit: '' }], codeColumn };
+      return { end: j, columns: columns.length ? columns : [{ key: 'thisYear', label: '本年度', unit: '' }], codeColumn, unitColumn: sawUnit };
     }
   }
   return null;
@@ -70,7 +72,13 @@ export function mapLegacyTable(tokens: Token[], def: TableDef): MappedTable {
     if (t.kind !== 'label') { i++; continue; }
     let j = i + 1;
     let unit: string | null = null;
+    let label = t.text;
     if (j < tokens.length && tokens[j].kind === 'label' && legacyUnits.includes(tokens[j].key)) unit = tokens[j++].text.trim();
+    else if (header.unitColumn) {
+      // The unit glued to the label (主动公开文件数条): a crawler dropped the cell boundary.
+      const glued = legacyUnits.find((u) => label.trim().endsWith(u) && legacyKey(label.trim().slice(0, -u.length)));
+      if (glued) { unit = glued; label = label.trim().slice(0, -glued.length); }
+    }
     const values: Token[] = [];
     while (j < tokens.length && tokens[j].kind !== 'label' && values.length < header.columns.length + 2) {
       values.push(tokens[j]);
@@ -83,12 +91,12 @@ export function mapLegacyTable(tokens: Token[], def: TableDef): MappedTable {
       if (values.length > 0 || /^[一二三四五六七八九十]+、/.test(t.key)) { i = j; continue; }
       break;
     }
-    let key = legacyKey(t.text);
+    let key = legacyKey(label);
     if (!key || used.has(key)) key = `row.${rows.length + 1}`;
     used.add(key);
     rows.push({
       key,
-      label: cleanPrinted(t.text),
+      label: cleanPrinted(label),
       labelToken: t,
       labelScore: key.startsWith('row.') ? 0.8 : 1,
       columns: header.columns.map((c) => ({ ...c, unit: unit ?? '' })),

@@ -46,6 +46,11 @@ function charKeys(s: string): string[] {
 }
 
 let byFirst: Map<string, string[]> | null = null;
+let headers: Set<string> | null = null;
+
+function headerWords(): Set<string> {
+  return (headers ??= new Set(formHeaderWords.map((w) => charKeys(w).join(''))));
+}
 
 function words(): Map<string, string[]> {
   if (byFirst) return byFirst;
@@ -99,8 +104,10 @@ export function segmentLabel(text: string): string[] | null {
     else pieces.push({ start: i, end, known });
     i = end;
   }
-  // One form word in other text is a label of its own (其他形式申请数, 行政复议数, 规章（含…）).
-  if (pieces.filter((p) => p.known).length < MIN_KNOWN_PIECES) return null;
+  // One form word in other text is a label of its own (其他形式申请数, 行政复议数, 规章（含…）),
+  // unless it is a header word the text is glued after (历年累计主动公开文件数).
+  const opensWithHeader = pieces[0].known && headerWords().has(norm.slice(pieces[0].start, pieces[0].end));
+  if (pieces.length < 2 || (pieces.filter((p) => p.known).length < MIN_KNOWN_PIECES && !opensWithHeader)) return null;
   // Back to printed characters: a piece runs to where the next one starts.
   const starts = pieces.map((p) => origin[p.start]);
   return starts.map((s, k) => chars.slice(k === 0 ? 0 : s, k + 1 < starts.length ? starts[k + 1] : chars.length).join('').trim()).filter(Boolean);

@@ -431,8 +431,11 @@ export const templates: Record<TemplateDef['id'], TemplateDef> = { gov2021, gov2
 /** Labels that open 表四 and the order of its 15 printed numbers. */
 export const reviewLitigationHeader = { anchors: ['行政复议', '行政诉讼'], firstColumn: '结果维持' };
 
-/** Header cells the national forms print that name no row or column (表二's first column). */
-export const formHeaderWords = ['信息内容'];
+/**
+ * Header cells that name no row: 表二's first column, the legacy 附表's header. Text glued after
+ * one of them (历年累计主动公开文件数) is the first row's label.
+ */
+export const formHeaderWords = ['信息内容', '附表', '指标名称', '计量单位', '单位', '历年累计', '本年度'];
 
 /** Section headings of the national forms (一 … 六), for the sections list. */
 export const sectionHeadingPattern = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S/;
