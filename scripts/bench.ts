@@ -138,6 +138,39 @@ async function longPdf(): Promise<string[]> {
   }
 }
 
+/**
+ * Crawled text, the page body on one line: a real export (平潭 公安局 2022, every cell glued) with its
+ * prose repeated before the tables to 20 KB, and its whole body repeated to 1 MB (a worst case: the
+ * tables over and over). Splitting is bounded: neither may grow faster than its text.
+ */
+async function crawledText(): Promise<string[]> {
+  const text = readFileSync(join(root, 'samples/crawled/real/pingtan-gaj-2022.txt'), 'utf8');
+  const rule = text.indexOf('\n', text.indexOf('正文')) + 1;
+  const [header, body] = [text.slice(0, rule), text.slice(rule)];
+  const tables = body.indexOf('二、主动公开政府信息情况');
+  let prose = body.slice(0, tables);
+  while (Buffer.byteLength(header + prose + body.slice(tables)) < 20_000) prose += body.slice(0, tables);
+  let repeated = body;
+  while (Buffer.byteLength(repeated) < 1_000_000) repeated += ` ${body}`;
+  const files = [
+    { name: '20 KB, one line', bytes: Buffer.from(header + prose + body.slice(tables)), runs: ITERATIONS },
+    { name: '1 MB, one line', bytes: Buffer.from(header + repeated), runs: 5 },
+  ];
+  const rows = ['| input | bytes | median ms | max ms | template | cells |', '|---|---|---|---|---|---|'];
+  for (const f of files) {
+    const ms: number[] = [];
+    let report = await convert(f.bytes, { filename: 'crawled.txt' });
+    for (let i = 0; i < f.runs; i++) {
+      const t0 = performance.now();
+      report = await convert(f.bytes, { filename: 'crawled.txt' });
+      ms.push(performance.now() - t0);
+    }
+    const cells = report.tables.flatMap((t) => t.cells).filter((c) => c.state !== 'missing').length;
+    rows.push(`| ${f.name} | ${f.bytes.length} | ${fmt(pct(ms, 0.5))} | ${fmt(Math.max(...ms))} | ${report.report.template} | ${cells} |`);
+  }
+  return rows;
+}
+
 function rssOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
@@ -193,6 +226,7 @@ const sections = [
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
   `Each input converted ${ITERATIONS} times in-process after 3 warm-up runs; \`pdftotext -layout\` (poppler) timed on the same PDFs, 10 runs, process start included.`, '',
   '## Latency per route (in-process)', '', ...(await inProcess(list)), '',
+  '## Crawled text (in-process)', '', ...(await crawledText()), '',
   '## Service', '', ...(await service(list)), '',
   '## A long PDF', '', ...(await longPdf()), '',
   '## Baselines', '', ...pdftotextBaseline(list),
