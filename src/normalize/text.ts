@@ -89,3 +89,23 @@ export function similarity(a: string, b: string): number {
   for (const [g, n] of A) shared += Math.min(n, B.get(g) ?? 0);
   return (2 * shared) / (a.length - 1 + (b.length - 1));
 }
+
+/**
+ * Characters OCR engines read as their look-alikes (己 for 已, 末 for 未, 土 for 士 …), folded to one of
+ * each pair. Only for comparing a printed label with the form's (both sides folded); never for text
+ * that is kept or matched against patterns.
+ */
+const OCR_LOOKALIKES: [RegExp, string][] = [
+  [/[己巳]/g, '已'],
+  [/末/g, '未'],
+  [/土/g, '士'],
+  [/曰/g, '日'],
+  [/[千干]/g, '于'],
+  [/入/g, '人'],
+];
+
+export function ocrFold(s: string): string {
+  let t = s;
+  for (const [re, to] of OCR_LOOKALIKES) t = t.replace(re, to);
+  return t;
+}

@@ -1,13 +1,13 @@
 /**
  * Mapping the national forms (gov2021, gov2019) from the token stream: 表二 and 表三 by their row
- * labels, in printed order, and 表四 as the 15 numbers after its header.
+ * labels, in printed order, and 表四 by its groups' headers (review-litigation.ts).
  */
 import { matchKey } from '../normalize/text.js';
 import { parseNumber } from '../normalize/number.js';
 import type { ColumnDef, RowDef, TableDef, TemplateDef } from '../templates/forms.js';
-import { reviewLitigationHeader } from '../templates/forms.js';
 import { fitRow, type RowReading } from './fit.js';
 import { bestMatch, candidatesFor, isGroupLabel, type LabelCandidate } from './labels.js';
+import { mapReviewLitigation } from './review-litigation.js';
 import type { Token } from './tokens.js';
 
 export interface MappedRow {
@@ -205,57 +205,4 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
   const review = template.tables.find((t) => t.id === 'reviewLitigation');
   if (review) mapped.push(mapReviewLitigation(tokens, review));
   return mapped;
-}
-
-/** 表四: after the header (行政复议 … 结果维持 …), one row of 15 numbers, or three rows of five. */
-function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
-  const anchor = matchKey(reviewLitigationHeader.anchors[0]);
-  const first = matchKey(reviewLitigationHeader.firstColumn);
-  // `pdftotext -layout` breaks the header cells over lines: 结果 on one, 维持 on the next.
-  const firstBroken = first.slice(0, 2);
-  let start = -1;
-  // The header's first cell is 行政复议; a flattened page may glue the whole header into one line.
-  for (let i = tokens.length - 1; i >= 0 && start < 0; i--) {
-    const t = tokens[i];
-    if (t.kind !== 'label' || !(t.key === anchor || (t.key.startsWith(anchor) && t.key.includes(first)))) continue;
-    if (t.key.includes(first)) start = i;
-    for (let j = i + 1; j < Math.min(tokens.length, i + 40) && start < 0; j++) {
-      if (tokens[j].key.startsWith(first) || tokens[j].key === firstBroken) start = i;
-    }
-  }
-  if (start < 0) return { def, found: false, rows: [] };
-  const total = def.rows.length * def.columns.length;
-  // Header rows hold labels (and the blanks of their spans); the data row holds only values.
-  const values: Token[] = [];
-  let segment: Token[] = [];
-  const takeSegment = (): boolean => {
-    const hasLabel = segment.some((t) => t.kind === 'label');
-    const seg = segment;
-    segment = [];
-    if (hasLabel) return values.length === 0;
-    values.push(...seg);
-    return values.length < total;
-  };
-  for (let j = start + 1; j < tokens.length; j++) {
-    const t = tokens[j];
-    segment.push(t);
-    if (!t.structured || t.rowEnd) {
-      if (!takeSegment()) break;
-    }
-  }
-  if (segment.length) takeSegment();
-  const readings = fitRow(values, total);
-  const rows: MappedRow[] = def.rows.map((row, r) => ({
-    key: row.key,
-    joint: def.id,
-    label: row.label,
-    labelToken: null,
-    labelScore: 1,
-    columns: def.columns,
-    readings: readings.map((rd) => ({
-      slots: rd.slots.slice(r * def.columns.length, (r + 1) * def.columns.length),
-      note: rd.note,
-    })),
-  }));
-  return { def, found: true, rows };
 }

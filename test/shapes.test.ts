@@ -1,0 +1,205 @@
+/**
+ * Table shapes and exports (issue 11), built from the samples: 表四 printed as three or two tables,
+ * a row printed with its label and no values, guesses capped under one half, and the pipe-table
+ * exports of Markdown converters and OCR services (group labels as rows of their own, ASCII
+ * punctuation, a header repeated after a page break, labels misread).
+ * Run: node --import tsx --test test/shapes.test.ts
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { calibrate, rawConfidence } from '../src/check/confidence.js';
+import type { Expected } from '../src/eval/expected.js';
+import type { CanonicalCell, Report } from '../src/model/report.js';
+import { convert } from '../src/pipeline.js';
+import { assertExpected } from './support/assert-expected.js';
+import { expectedFor, sample, seeds } from './support/fixtures.js';
+
+const [S000, , S002, S003, S004] = seeds;
+const seedText = (seed: string) => sample(`seeds/${seed}.txt`).toString('utf8');
+const html = (seed: string) => sample(`html/${seed}.html`).toString('utf8');
+const convertAs = (text: string, filename: string) => convert(Buffer.from(text, 'utf8'), { filename });
+const cellsOf = (r: Report): CanonicalCell[] => r.tables.flatMap((t) => t.cells);
+const cell = (r: Report, key: string): CanonicalCell => cellsOf(r).find((c) => c.key === key)!;
+const rowCells = (r: Report, prefix: string) => cellsOf(r).filter((c) => c.key.startsWith(prefix));
+
+function expectedWith(seed: string, changes: Record<string, number | null>): Expected {
+  const e = expectedFor(seed);
+  return { ...e, cells: { ...e.cells, ...changes } };
+}
+
+/** Every printed cell of the report is placed with confidence: none is a guess. */
+function assertNoGuess(r: Report, what: string, least = 0.5): void {
+  const low = cellsOf(r).filter((c) => c.state !== 'missing' && c.confidence < least).map((c) => `${c.key} ${c.confidence}`);
+  assert.deepEqual(low, [], `${what}: cells under ${least}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A converter's pipe-table export of an HTML sample (the samples carry the official form's merged
+// cells): every table as rows of cells, everything else as lines.
+
+interface ExportStyle {
+  /** A label merged down over rows (rowspan) printed empty below its first row, or as a row of its own above its members. */
+  groups?: 'merged' | 'heading';
+  /** Chinese punctuation of the labels printed in ASCII: 、 → ,  （） → ()  ． → .  ，→ ,  ：→ : */
+  ascii?: boolean;
+  /** The table's header rows printed again before the data row whose label starts so (a page break). */
+  repeatHeaderBefore?: string;
+  /** Label misreadings of an OCR service: [printed, read]. */
+  misread?: [string, string][];
+  /** Pipe rows (Markdown), tab-separated rows, or one cell per line (empty cells lost). */
+  flatten?: 'pipe' | 'tsv' | 'lines';
+}
+
+interface HtmlCell { text: string; rowSpan: number; colSpan: number }
+interface GridCell { text: string; origin: boolean; group: boolean }
+
+const decode = (s: string) =>
+  s.replace(/<br\s*\/?>/g, '').replace(/<[^>]+>/g, '').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').trim();
+const isNumber = (s: string) => /^-?\d[\d.]*$/.test(s);
+
+function parseTable(table: string): HtmlCell[][] {
+  return [...table.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) =>
+    [...tr[1].matchAll(/<td([^>]*)>([\s\S]*?)<\/td>/g)].map((td) => ({
+      text: decode(td[2]),
+      rowSpan: Number(/rowspan="(\d+)"/.exec(td[1])?.[1] ?? 1),
+      colSpan: Number(/colspan="(\d+)"/.exec(td[1])?.[1] ?? 1),
+    })));
+}
+
+function exportRows(rows: HtmlCell[][], style: ExportStyle): string[][] {
+  const grid: GridCell[][] = [];
+  rows.forEach((row, r) => {
+    grid[r] ??= [];
+    const dataRow = row.some((x) => isNumber(x.text));
+    let c = 0;
+    for (const cell of row) {
+      while (grid[r][c]) c++;
+      for (let dr = 0; dr < cell.rowSpan; dr++) {
+        for (let dc = 0; dc < cell.colSpan; dc++) {
+          const origin = dr === 0 && dc === 0;
+          (grid[r + dr] ??= [])[c + dc] = { text: origin ? cell.text : '', origin, group: cell.rowSpan > 1 && dataRow && !isNumber(cell.text) };
+        }
+      }
+      c += cell.colSpan;
+    }
+  });
+  const width = Math.max(...grid.map((r) => r.length));
+  const firstData = grid.findIndex((row) => row.some((x) => x && isNumber(x.text)));
+  const out: string[][] = [];
+  grid.forEach((row, r) => {
+    const cells = Array.from({ length: width }, (_, c) => row[c] ?? { text: '', origin: false, group: false });
+    const isData = firstData >= 0 && r >= firstData;
+    if (style.repeatHeaderBefore && isData && r > firstData && cells.some((x) => x.origin && x.text.startsWith(style.repeatHeaderBefore!))) {
+      out.push(...out.slice(0, firstData).map((h) => [...h]));
+    }
+    if (style.groups === 'heading' && isData) {
+      // The value cells are the ones after the last label; a group label gets a row of its own.
+      let firstValue = cells.length;
+      while (firstValue > 0 && (cells[firstValue - 1].text === '' || isNumber(cells[firstValue - 1].text))) firstValue--;
+      while (firstValue < cells.length && cells[firstValue].text === '' && !cells[firstValue].origin) firstValue++;
+      const labels = cells.slice(0, firstValue).filter((x) => x.origin && x.text !== '');
+      const values = cells.slice(firstValue).map((x) => x.text);
+      for (const g of labels.filter((x) => x.group)) out.push([g.text, ...values.map(() => '')]);
+      const own = labels.filter((x) => !x.group);
+      if (own.length || values.some((v) => v !== '')) out.push([...own.map((x) => x.text), ...values]);
+      return;
+    }
+    out.push(cells.map((x) => x.text));
+  });
+  return out;
+}
+
+function exportLabel(s: string, style: ExportStyle): string {
+  if (isNumber(s)) return s;
+  let t = s;
+  for (const [from, to] of style.misread ?? []) t = t.split(from).join(to);
+  if (style.ascii) t = t.replace(/、/g, ',').replace(/（/g, '(').replace(/）/g, ')').replace(/．/g, '.').replace(/，/g, ',').replace(/：/g, ':');
+  return t;
+}
+
+function pipeExport(page: string, style: ExportStyle = {}): string {
+  const body = page.replace(/<head>[\s\S]*?<\/head>/, '').replace(/<script[\s\S]*?<\/script>/g, '');
+  const lines: string[] = [];
+  for (const part of body.split(/(<table[\s\S]*?<\/table>)/)) {
+    if (part.startsWith('<table')) {
+      lines.push('');
+      exportRows(parseTable(part), style).forEach((row, i) => {
+        const cells = row.map((c) => exportLabel(c, style));
+        if (style.flatten === 'tsv') lines.push(cells.join('\t'));
+        else if (style.flatten === 'lines') lines.push(...cells.filter((c) => c !== ''));
+        else {
+          lines.push(`| ${cells.join(' | ')} |`);
+          if (i === 0) lines.push(`|${cells.map(() => '---').join('|')}|`);
+        }
+      });
+      lines.push('');
+    } else {
+      for (const block of part.split(/<\/(?:p|h\d|div|li)>|<br\s*\/?>/)) {
+        const t = decode(block);
+        if (t) lines.push(t);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. 表四 printed as three tables of five columns, or as two (行政复议 | 行政诉讼 with its sub-groups).
+
+const REVIEW_TABLE = /<table[^>]*>(?:(?!<\/table>)[\s\S])*?行政复议(?:(?!<\/table>)[\s\S])*?<\/table>/;
+const td = (s: string | number, span = 1) => (span > 1 ? `<td colspan="${span}">${s}</td>` : `<td>${s}</td>`);
+const tr = (cells: string[]) => `<tr>${cells.join('')}</tr>`;
+const COLUMNS = ['结果维持', '结果纠正', '其他结果', '尚未审结', '总计'];
+
+/** The sample's 表四 replaced by the same 15 values in another shape. */
+function reshapeReview(page: string, shape: 'three' | 'three-captions' | 'two' | 'row-labels', misread: [string, string][] = []): string {
+  const table = REVIEW_TABLE.exec(page)![0];
+  const rows = parseTable(table);
+  const values = rows[rows.length - 1].map((c) => c.text);
+  assert.equal(values.length, 15, 'the sample prints 表四 as one row of 15');
+  const v = (g: number) => values.slice(g * 5, g * 5 + 5).map((x) => td(x));
+  const head = COLUMNS.map((c) => td(c));
+  const name = (s: string) => misread.reduce((t, [a, b]) => t.split(a).join(b), s);
+  const groups = [name('行政复议'), name('行政诉讼（未经复议直接起诉）'), name('行政诉讼（复议后起诉）')];
+  const t = (body: string[]) => `<table border="1">${body.join('')}</table>`;
+  let shaped: string;
+  if (shape === 'three') shaped = groups.map((g, i) => t([tr([td(g, 5)]), tr(head), tr(v(i))])).join('\n');
+  else if (shape === 'three-captions') shaped = groups.map((g, i) => `<p>${g}</p>\n${t([tr(head), tr(v(i))])}`).join('\n');
+  else if (shape === 'row-labels') shaped = t([tr([td(''), ...head]), ...groups.map((g, i) => tr([td(g), ...v(i)]))]);
+  else {
+    shaped = [
+      t([tr([td(groups[0], 5)]), tr(head), tr(v(0))]),
+      t([tr([td(name('行政诉讼'), 10)]), tr([td(name('未经复议直接起诉'), 5), td(name('复议后起诉'), 5)]), tr([...head, ...head]), tr([...v(1), ...v(2)])]),
+    ].join('\n');
+  }
+  return page.replace(table, shaped);
+}
+
+for (const shape of ['three', 'three-captions', 'two', 'row-labels'] as const) {
+  test(`表四 printed as ${shape === 'two' ? 'two tables' : shape === 'row-labels' ? 'three rows under their group names' : 'three tables'}${shape === 'three-captions' ? ' under captions' : ''}: every value under its own group, in HTML, Markdown and one cell per line`, async () => {
+    const page = reshapeReview(html(S000), shape);
+    assert.notEqual(page, html(S000));
+    const expected = expectedFor(S000);
+    const inputs: [string, string][] = [
+      [page, 'review.html'],
+      [pipeExport(page), 'review.md'],
+      [pipeExport(page, { flatten: 'tsv' }), 'review.txt'],
+      [pipeExport(page, { flatten: 'lines' }), 'review.txt'],
+    ];
+    for (const [input, filename] of inputs) {
+      const report = await convertAs(input, filename);
+      assertExpected(report, expected, `${shape} as ${filename}`);
+      assertNoGuess(report, `${shape} as ${filename}`, 0.9);
+    }
+  });
+}
+
+test('表四 as three tables with its group names misread (末经复议直接起诉, 复议後起诉) still reads each group', async () => {
+  const page = reshapeReview(html(S000), 'three', [['未经', '末经'], ['复议后', '复议後']]);
+  assert.ok(page.includes('末经复议直接起诉'));
+  for (const [input, filename] of [[page, 'review.html'], [pipeExport(page), 'review.md']]) {
+    const report = await convertAs(input, filename);
+    assertExpected(report, expectedFor(S000), `misread groups as ${filename}`);
+    assertNoGuess(report, `misread groups as ${filename}`, 0.9);
+  }
+});
