@@ -203,3 +203,39 @@ test('表四 as three tables with its group names misread (末经复议直接起
     assertNoGuess(report, `misread groups as ${filename}`, 0.9);
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// 2. A row printed with its label and no values is blank (printed empty), not missing.
+
+const OTHER_COLUMNS = ['naturalPerson', 'commercial', 'research', 'socialWelfare', 'legalService', 'otherOrg', 'total'];
+const otherBlank = Object.fromEntries(OTHER_COLUMNS.map((c) => [`applications.other.${c}`, null]));
+
+test('the 2019 form\'s （六）其他处理 printed with empty cells, or as its label alone, is blank in every format', async () => {
+  const seedRow = '(六)其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||';
+  assert.ok(seedText(S000).includes(seedRow));
+  const htmlRow = /<tr><td colspan="2"[^>]*>（六）其他处理<\/td>(?:<td[^>]*>0<\/td>){7}<\/tr>/;
+  assert.ok(htmlRow.test(html(S000)));
+  const emptyHtml = html(S000).replace(htmlRow, `<tr><td colspan="2">（六）其他处理</td>${'<td></td>'.repeat(7)}</tr>`);
+  const inputs: [string, string, string][] = [
+    ['pipe row with empty cells', seedText(S000).replace(seedRow, '(六)其他处理 | | | | | | | | ||'), 'other.txt'],
+    ['pipe row with its label alone', seedText(S000).replace(seedRow, '(六)其他处理'), 'other.txt'],
+    ['HTML row of empty cells', emptyHtml, 'other.html'],
+    ['Markdown export', pipeExport(emptyHtml), 'other.md'],
+    ['one cell per line', pipeExport(emptyHtml, { flatten: 'lines' }), 'other.txt'],
+  ];
+  for (const [what, input, filename] of inputs) {
+    const report = await convertAs(input, filename);
+    assert.equal(report.report.template, 'gov2019', what);
+    assertExpected(report, expectedWith(S000, otherBlank), what);
+    const other = rowCells(report, 'applications.other.');
+    assert.deepEqual(other.map((c) => [c.key, c.state]), OTHER_COLUMNS.map((c) => [`applications.other.${c}`, 'blank']), what);
+    assert.ok(other.every((c) => c.confidence >= 0.9), `${what}: ${other.map((c) => c.confidence).join(' ')}`);
+  }
+});
+
+test('（六）其他处理 heading its three sub-rows (the 2021 form) is a group: no row of its own, the sub-rows in place', async () => {
+  const report = await convertAs(pipeExport(html(S003), { groups: 'heading' }), 'heading.md');
+  assertExpected(report, expectedFor(S003), 'seed 003 with group rows');
+  assert.equal(rowCells(report, 'applications.other.').filter((c) => c.row === 'other').length, 0);
+  assert.equal(cell(report, 'applications.other.noCorrection.naturalPerson').value, 1);
+});

@@ -20,8 +20,11 @@ export interface Slot {
 /** A way to read a row; several remain when glued digits split more than one way. */
 export interface RowReading {
   slots: Slot[];
-  /** Why the placement is uncertain, for warnings. */
-  note?: 'overflow' | 'aligned-right' | 'short-row' | 'glued';
+  /**
+   * Why the placement is uncertain, for warnings; `empty` for a row printed with its label and no
+   * value at all (every cell printed empty, nothing to place).
+   */
+  note?: 'overflow' | 'aligned-right' | 'short-row' | 'glued' | 'empty';
 }
 
 const MAX_SPLITS = 5000;
@@ -96,6 +99,11 @@ export function fitRow(values: Token[], ncols: number, signed: (ci: number) => b
   while (v.length > ncols && v[v.length - 1].kind === 'blank') v = v.slice(0, -1);
   while (v.length > ncols && v[0].kind === 'blank') v = v.slice(1);
   if (v.length === ncols) return [{ slots: v.map((t) => slotOf(t, 1)) }];
+  if (v.length < ncols && v.every((t) => t.kind === 'blank')) {
+    // Fewer cells than columns and none holds a value: the row is printed empty, whichever cells it has.
+    const empty: Slot = { token: null, value: null, text: '', unit: null, placement: 1 };
+    return [{ slots: Array.from({ length: ncols }, (_, ci) => (v[ci] ? slotOf(v[ci], 1) : { ...empty })), note: 'empty' }];
+  }
   if (v.length > ncols) {
     return [{ slots: v.slice(0, ncols).map((t) => slotOf(t, 0.4)), note: 'overflow' }];
   }
@@ -109,7 +117,6 @@ export function fitRow(values: Token[], ncols: number, signed: (ci: number) => b
     const glued = gluedReadings(numbers, ncols).filter((rd) => rd.slots.every((sl, ci) => sl.value === null || sl.value >= 0 || signed(ci)));
     if (glued.length > 0) return glued;
   }
-  if (v.length === 0) return [{ slots: [], note: 'short-row' }];
   const missing = ncols - v.length;
   const structured = v.every((t) => t.structured);
   if (structured) {

@@ -180,11 +180,15 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
 
     const { cursor, candidate, score } = hit;
     const row = candidate.row;
-    const isSingleOther = cursor.def.alternativeRows?.single === row.key;
-    if (isSingleOther && values.every((v) => v.kind === 'blank') && j < tokens.length && isRowLabel(tokens[j])) {
-      // （六）其他处理 heading its three sub-rows: a group, not a row of its own.
-      i = j;
-      continue;
+    const alt = cursor.def.alternativeRows;
+    if (alt?.single === row.key && values.every((v) => v.kind === 'blank') && j < tokens.length) {
+      // （六）其他处理 heading its three sub-rows is a group, not a row of its own. Printed with empty
+      // cells and no sub-rows after it (the 2019 form's one row), it is a row printed empty.
+      const next = tokens[j].kind === 'label' ? find(tokens[j]).hit : null;
+      if (next && next.cursor === cursor && alt.split.includes(next.candidate.row.key)) {
+        i = j;
+        continue;
+      }
     }
     const columns = columnsOf(cursor.def, row);
     const money = columns.find((c) => c.money);
