@@ -239,3 +239,60 @@ test('（六）其他处理 heading its three sub-rows (the 2021 form) is a grou
   assert.equal(rowCells(report, 'applications.other.').filter((c) => c.row === 'other').length, 0);
   assert.equal(cell(report, 'applications.other.noCorrection.naturalPerson').value, 1);
 });
+
+// ---------------------------------------------------------------------------------------------
+// 3. A cell placed by a guess, or not found at all, never scores 0.5 or more.
+
+test('a row with fewer values than columns is placed by a guess: every cell of it under 0.5, in a pipe table and one cell per line', async () => {
+  // The row loses a cell and its padding (a row that keeps its padding is a row whose last cell is empty).
+  const row = '2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||';
+  assert.ok(seedText(S000).includes(row));
+  const pipe = await convertAs(seedText(S000).replace(row, '2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 |'), 'short.txt');
+  const cells = rowCells(pipe, 'applications.notProcessed.duplicate.');
+  assert.equal(cells.length, 7);
+  assert.ok(cells.every((c) => c.confidence < 0.5), cells.map((c) => `${c.col} ${c.confidence}`).join(' '));
+  assert.ok(pipe.warnings.some((w) => w.code === 'ROW_TOO_FEW_VALUES'));
+  // One cell per line loses empty cells: seed 002's （一）予以公开 prints six empty cells and a 0.
+  const lines = await convertAs(pipeExport(html(S002), { flatten: 'lines' }), 'lines.txt');
+  const granted = rowCells(lines, 'applications.granted.');
+  assert.ok(granted.every((c) => c.confidence < 0.5), granted.map((c) => `${c.col} ${c.value} ${c.confidence}`).join(' '));
+  // The other rows are whole and stay sure.
+  assert.ok(cellsOf(lines).filter((c) => !c.key.startsWith('applications.granted.')).every((c) => c.confidence >= 0.9));
+});
+
+test('a row with more values than columns is placed by a guess: under 0.5', async () => {
+  const row = '行政强制 | 2 | 0 | 2 |';
+  assert.ok(seedText(S000).includes(row));
+  const report = await convertAs(seedText(S000).replace(row, '行政强制 | 2 | 0 | 2 | 7 |'), 'overflow.txt');
+  const cells = rowCells(report, 'active.coercion.');
+  assert.deepEqual(cells.map((c) => c.value), [2, 0, 2]);
+  assert.ok(cells.every((c) => c.confidence < 0.5), cells.map((c) => c.confidence).join(' '));
+});
+
+test('a table the form requires that the document lacks (表四 of a gov2021 report) is missing under 0.5', async () => {
+  const text = seedText(S003);
+  const cut = text.slice(0, text.indexOf('四、政府信息公开行政复议、行政诉讼情况')) + text.slice(text.indexOf('五、存在的问题及改进情况'));
+  assert.ok(!cut.includes('结果维持'));
+  const report = await convertAs(cut, 'no-review.txt');
+  assert.equal(report.report.template, 'gov2021');
+  const review = report.tables.find((t) => t.id === 'reviewLitigation')!;
+  assert.equal(review.found, false);
+  assert.equal(review.cells.length, 15);
+  assert.ok(review.cells.every((c) => c.state === 'missing' && c.confidence < 0.5), review.cells.map((c) => c.confidence).join(' '));
+  assert.ok(report.warnings.some((w) => w.code === 'TABLE_NOT_FOUND'));
+});
+
+test('calibration cannot lift a capped cell: a guess, a missing cell', () => {
+  const sure = { fittedOn: 'test', groups: { 'markup|short-row|held': Array.from({ length: 10 }, (_, i) => ({ n: i === 9 ? 1000 : 0, right: i === 9 ? 1000 : 0 })) } };
+  assert.equal(calibrate({ p: 0.99, group: 'markup|short-row|held' }, sure), 0.9999);
+  assert.ok(calibrate({ p: 0.99, group: 'markup|short-row|held', cap: 0.45 }, sure) < 0.5);
+  const missing: CanonicalCell = {
+    key: 'reviewLitigation.review.total', row: 'review', col: 'total', rowLabel: '行政复议', colLabel: '总计', value: null, unit: '件',
+    text: '', state: 'missing', confidence: 0, evidence: { page: null, bbox: null, source: 'markup', genericCell: null }, flags: [], alternatives: [],
+  };
+  for (const found of [true, false]) {
+    const raw = rawConfidence(missing, undefined, [], found);
+    const table = { fittedOn: 'test', groups: { [raw.group]: Array.from({ length: 10 }, () => ({ n: 1000, right: 1000 })) } };
+    assert.ok(calibrate(raw, table) < 0.5, `${raw.group}: ${calibrate(raw, table)}`);
+  }
+});

@@ -5,6 +5,11 @@
  * text layer, where the document itself is usually what is inconsistent). The raw estimate is then
  * calibrated by histogram binning per evidence group, fitted on the training documents
  * (`npm run eval -- --fit` writes calibration.json).
+ *
+ * Two kinds of cell are capped under one half after calibration, whatever their group's record: a
+ * cell placed by a guess (its column inferred from a count of values, or its row from a label the
+ * form's structure does not confirm), and a cell the converter could not find (state `missing`). A
+ * guess that happens to be right often in the training documents is still a guess.
  */
 import type { CanonicalCell, CheckResult } from '../model/report.js';
 import type { CellBasis } from '../reconstruct/canonical.js';
@@ -24,6 +29,10 @@ export interface ConfidenceModel {
   missingRow: number;
   /** …and of a cell of a table the document titles but that could not be read. */
   unreadTable: number;
+  /** Most a cell placed by a guess may score, after calibration. */
+  guessCap: number;
+  /** Most a cell the converter could not find (`missing`) may score, after calibration. */
+  missingCap: number;
 }
 
 export const defaultModel: ConfidenceModel = {
@@ -34,6 +43,8 @@ export const defaultModel: ConfidenceModel = {
   missingTable: 0.9,
   missingRow: 0.5,
   unreadTable: 0.2,
+  guessCap: 0.45,
+  missingCap: 0.45,
 };
 
 /** Histogram-binning calibration: per evidence group, 10 bins of raw confidence with counts. */
@@ -46,6 +57,8 @@ export interface RawConfidence {
   p: number;
   /** Evidence group the calibration is fitted per: source | placement | checks. */
   group: string;
+  /** Most the calibrated confidence may be (a guess, a cell not found): calibration cannot lift it. */
+  cap?: number;
 }
 
 const BINS = 10;
@@ -58,8 +71,8 @@ const round = (n: number) => Math.round(n * 10000) / 10000;
 
 export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined, checks: CheckResult[], tableFound: boolean, model = defaultModel): RawConfidence {
   if (cell.state === 'missing') {
-    if (basis?.note === 'unread') return { p: model.unreadTable, group: 'missing|unread' };
-    return { p: tableFound ? model.missingRow : model.missingTable, group: `missing|${tableFound ? 'row' : 'table'}` };
+    if (basis?.note === 'unread') return { p: model.unreadTable, group: 'missing|unread', cap: model.missingCap };
+    return { p: tableFound ? model.missingRow : model.missingTable, group: `missing|${tableFound ? 'row' : 'table'}`, cap: model.missingCap };
   }
   const src = cell.evidence.source;
   let p = src === 'ocr' ? cell.evidence.ocrConfidence ?? 0.5 : model.sourceBase[src];
@@ -70,10 +83,13 @@ export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined,
   }
   let held = 0;
   let failed = 0;
+  let ownRowFailed = false;
+  const rowPrefix = cell.key.slice(0, cell.key.length - cell.col.length);
   for (const c of checks) {
     if (!c.cells.includes(cell.key)) continue;
     if (c.holds) { if (!c.soft) held++; continue; }
     if (!c.soft) failed++;
+    if (!c.soft && c.cells.every((k) => k.startsWith(rowPrefix))) ownRowFailed = true;
     p *= c.soft ? model.failedSoftCheck : src === 'ocr' ? model.failedCheck.ocr : model.failedCheck.reliable;
   }
   // A holding check confirms a reading whose place is known; it cannot tell a 0 from a shifted blank.
@@ -81,14 +97,17 @@ export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined,
     p = 1 - (1 - p) * Math.pow(model.heldCheckBoost, Math.min(held, 2));
   }
   const checkState = failed ? 'failed' : held ? 'held' : 'none';
-  return { p: clamp(p), group: `${src}|${note}|${checkState}` };
+  // Glued digits cut to the row's count of columns are a guess where the row's own check (its total)
+  // fails, or where checks fail and none holds: nothing confirms the cut.
+  const guess = basis?.guess || (note === 'glued' && (ownRowFailed || (failed > 0 && held === 0)));
+  return { p: clamp(p), group: `${src}|${note}|${checkState}`, ...(guess ? { cap: model.guessCap } : {}) };
 }
 
 export function calibrate(raw: RawConfidence, table: Calibration = calibration): number {
   const bins = table.groups[raw.group];
   const bin = bins?.[Math.min(BINS - 1, Math.floor(raw.p * BINS))];
-  if (!bin || bin.n === 0) return round(raw.p);
-  return round(clamp((bin.right + SHRINK * raw.p) / (bin.n + SHRINK)));
+  const p = !bin || bin.n === 0 ? raw.p : clamp((bin.right + SHRINK * raw.p) / (bin.n + SHRINK));
+  return round(raw.cap === undefined ? p : Math.min(raw.cap, p));
 }
 
 /** Fits the calibration table from cells whose rightness is known (the training split). */

@@ -26,7 +26,15 @@ export interface CellBasis {
   note: 'exact' | 'unread' | NonNullable<RowReading['note']>;
   /** Share of the check-consistent readings that agree with the chosen value (1 when unambiguous). */
   readingShare: number;
+  /**
+   * The cell was placed by a guess: its columns inferred from a count of values (a row with fewer or
+   * more values than columns), or its row from a label the form's structure does not confirm.
+   */
+  guess?: boolean;
 }
+
+/** Placements that infer a cell's column from how many values the row has. */
+const GUESSED_PLACEMENT = new Set<CellBasis['note']>(['overflow', 'short-row', 'aligned-right']);
 
 export interface CanonicalDraft {
   tables: CanonicalTable[];
@@ -241,7 +249,9 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
           flags: [],
           alternatives,
         });
-        basis.set(key, { labelScore: row.labelScore, placement: slot?.placement ?? 0.3, readingShare: share, note: reading.note ?? 'exact' });
+        const note = reading.note ?? 'exact';
+        const guess = !!row.guess || GUESSED_PLACEMENT.has(note);
+        basis.set(key, { labelScore: row.labelScore, placement: slot?.placement ?? 0.3, readingShare: share, note, ...(guess ? { guess } : {}) });
       });
     }
     tables.push({ id: def.id, title: def.title, found: t.found, page: firstPage, genericTable: firstTable, cells });
@@ -257,7 +267,6 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
         return cols.map((c) => missingCell(def, rk, rd.label, c));
       });
       tables.push({ id: def.id, title: def.title, found: false, page: null, genericTable: null, cells });
-      if (!titled(def.title)) warnings.push({ code: 'TABLE_NOT_FOUND', message: `The ${template.id} form has ${def.title}, but the document does not print it.` });
     }
     const order = template.tables.map((d) => d.id);
     tables.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
@@ -271,6 +280,9 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
         code: 'TABLE_NOT_READ',
         message: `The document has a section ${t.title}, but its table could not be read: its cells are missing and need checking against the document.`,
       });
+    } else if (template && t.cells.length) {
+      // Whether the mapping looked for it and found nothing, or never looked: the form has it, the document does not.
+      warnings.push({ code: 'TABLE_NOT_FOUND', message: `The ${template.id} form has ${t.title}, but the document does not print it.` });
     }
   }
   return { tables, basis, printed, warnings };

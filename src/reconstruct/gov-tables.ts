@@ -21,6 +21,11 @@ export interface MappedRow {
   joint?: string;
   /** Unit named by the column header (采购总金额（单位：万元）), for money columns. */
   headerUnit?: string | null;
+  /**
+   * The row was placed by a guess: its label matched only tolerantly and the form's structure does
+   * not confirm it (it is not the row the form prints next, or its values do not fill its columns).
+   */
+  guess?: boolean;
 }
 
 export interface MappedTable {
