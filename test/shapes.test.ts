@@ -269,6 +269,22 @@ test('a row with more values than columns is placed by a guess: under 0.5', asyn
   assert.ok(cells.every((c) => c.confidence < 0.5), cells.map((c) => c.confidence).join(' '));
 });
 
+test('a label matched only tolerantly where the form\'s order does not confirm it is a guess', async () => {
+  // 1.信访举报投诉类申请 lost, 2.重复申请 misread: nothing says the row after 3.补正后… is 2.重复申请.
+  const text = seedText(S000)
+    .replace(/\(五\)不予处理 \| 1\.信访举报投诉类申请 \|[ |0-9]*\n2\.重复申请/, '(五)不予处理 | | | | | | | | ||\n2.重夏申请');
+  assert.ok(text.includes('2.重夏申请') && !text.includes('信访举报'));
+  const report = await convertAs(text, 'tolerant.txt');
+  const duplicate = rowCells(report, 'applications.notProcessed.duplicate.');
+  assert.deepEqual(duplicate.map((c) => c.value), [0, 0, 0, 0, 0, 0, 0]);
+  assert.ok(duplicate.every((c) => c.confidence < 0.5), duplicate.map((c) => c.confidence).join(' '));
+  assert.ok(rowCells(report, 'applications.notProcessed.complaint.').every((c) => c.state === 'missing' && c.confidence < 0.5));
+  // Where the order confirms it (the row before is there), the same misread label is placed with confidence.
+  const confirmed = await convertAs(seedText(S000).replace('2.重复申请', '2.重夏申请'), 'confirmed.txt');
+  assertExpected(confirmed, expectedFor(S000), 'misread label in its place');
+  assert.ok(rowCells(confirmed, 'applications.notProcessed.duplicate.').every((c) => c.confidence >= 0.9));
+});
+
 test('a table the form requires that the document lacks (表四 of a gov2021 report) is missing under 0.5', async () => {
   const text = seedText(S003);
   const cut = text.slice(0, text.indexOf('四、政府信息公开行政复议、行政诉讼情况')) + text.slice(text.indexOf('五、存在的问题及改进情况'));
@@ -295,4 +311,70 @@ test('calibration cannot lift a capped cell: a guess, a missing cell', () => {
     const table = { fittedOn: 'test', groups: { [raw.group]: Array.from({ length: 10 }, () => ({ n: 1000, right: 1000 })) } };
     assert.ok(calibrate(raw, table) < 0.5, `${raw.group}: ${calibrate(raw, table)}`);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. Markdown, converter and OCR-service pipe-table exports.
+
+/** Misreadings seen in OCR services' exports: look-alike characters and a dropped character. */
+const OCR_MISREADS: [string, string][] = [
+  ['已', '己'], // 5.要求行政机关确认或重新出具己获取信息
+  ['未', '末'], // 尚末审结, 逾期末按收费…
+  ['需要', '需'], // 2.没有现成信息需另行制作
+  ['重复申请', '重夏申请'],
+  ['第三方', '第三万'],
+  ['属于国家秘密', '属于国家秘'],
+  ['行政处罚', '行政处'],
+];
+
+const EXPORT_STYLES: [string, ExportStyle][] = [
+  ['group labels as rows of their own', { groups: 'heading' }],
+  ['ASCII punctuation', { ascii: true }],
+  ['the header repeated after a page break', { repeatHeaderBefore: '（四）' }],
+  ['all three, tab-separated', { groups: 'heading', ascii: true, repeatHeaderBefore: '（四）', flatten: 'tsv' }],
+  ['all three, one cell per line', { groups: 'heading', ascii: true, repeatHeaderBefore: '（四）', flatten: 'lines' }],
+];
+
+for (const seed of [S000, S002, S003, S004]) {
+  for (const [what, style] of EXPORT_STYLES) {
+    // One cell per line loses empty cells; seed 002 prints some (its own test is above).
+    if (style.flatten === 'lines' && seed === S002) continue;
+    test(`seed ${seed} exported with ${what}: the expected cells, each placed with confidence`, async () => {
+      const text = pipeExport(html(seed), style);
+      if (style.ascii) assert.ok(!/[、（）]/.test(text.slice(text.indexOf('三、收到和处理') + 8, text.indexOf('四、政府信息公开行政复议'))), 'the labels are ASCII');
+      if (style.groups === 'heading') assert.ok(/^\| ?[（(]三[)）]不予公开 \|[ |]*$|^[（(]三[)）]不予公开$|^[（(]三[)）]不予公开\t/m.test(text), 'a group label has a row of its own');
+      const report = await convertAs(text, 'export.md');
+      assertExpected(report, expectedFor(seed), `${seed} with ${what}`);
+      assertNoGuess(report, `${seed} with ${what}`, 0.9);
+    });
+  }
+  test(`seed ${seed} exported by an OCR service that misreads labels: matched tolerantly, confirmed by the form's order`, async () => {
+    const text = pipeExport(html(seed), { misread: OCR_MISREADS });
+    assert.ok(text.includes('重夏申请') && text.includes('第三万'));
+    const report = await convertAs(text, 'ocr.md');
+    assertExpected(report, expectedFor(seed), `${seed} with misread labels`);
+    assertNoGuess(report, `${seed} with misread labels`);
+  });
+}
+
+test('a tolerant match does not take another row\'s label: 1. worded like row 2. stays off row 2', async () => {
+  // （六）'s first sub-row printed with the second's words: it is row 1 by its numbering, and row 2's
+  // own label follows. Row 2 keeps its own values; row 1 is not found rather than stolen.
+  const text = pipeExport(html(S003), { misread: [['1.申请人无正当理由逾期不补正', '1.申请人逾期未按收费']] });
+  assert.ok(text.includes('1.申请人逾期未按收费、'));
+  const report = await convertAs(text, 'steal.md');
+  const unpaid = rowCells(report, 'applications.other.unpaidFee.');
+  assert.deepEqual(unpaid.map((c) => c.value), [0, 0, 0, 0, 0, 0, 0]);
+  const expected = expectedFor(S003).cells;
+  const wrong = cellsOf(report).filter((c) => c.key in expected && (c.value !== expected[c.key] || c.state === 'missing'));
+  assert.ok(wrong.length > 0 && wrong.every((c) => c.confidence < 0.5), wrong.map((c) => `${c.key} ${c.value} ${c.confidence}`).join(' '));
+});
+
+test('the ASCII numbering of exports (1、 1, 一. 一,) is the form\'s', async () => {
+  const text = pipeExport(html(S003), { ascii: true })
+    .replace(/\| 一、/g, '| 一,').replace(/\| 二、/g, '| 二.').replace(/\| 1\./g, '| 1、').replace(/\| 2\./g, '| 2,');
+  assert.ok(text.includes('| 一,本年新收') && text.includes('| 2,没有现成信息'));
+  const report = await convertAs(text, 'numbering.md');
+  assertExpected(report, expectedFor(S003), 'ASCII numbering');
+  assertNoGuess(report, 'ASCII numbering', 0.9);
 });

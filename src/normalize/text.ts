@@ -55,8 +55,11 @@ export function matchKey(s: string): string {
     .replace(/[。]/g, ',')
     .replace(/[；;]/g, ';')
     .replace(/[：:]/g, ':')
-    .replace(/^(\d+)[、.．]/, '$1.')
-    .replace(/^([一二三四五六七八九十]+)[.．、]/, '$1、');
+    // Numbering as the form prints it (1. 一、), whatever converters made of it (1、 1, 一. 一,).
+    .replace(/^(\d+)[、.．,]/, '$1.')
+    .replace(/^([一二三四五六七八九十]+)[.．、,]/, '$1、')
+    // Inside a label, ASCII exports print 、 as a comma (逾期不补正,行政机关…).
+    .replace(/(?<!^[一二三四五六七八九十]+)、/g, ',');
   return t;
 }
 
@@ -66,7 +69,7 @@ export function labelCore(key: string): string {
     .replace(/^其中[:]?/, '')
     .replace(/^[一二三四五六七八九十]+、/, '')
     .replace(/^\([一二三四五六七八九十]+\)/, '')
-    .replace(/^\d+[.、)]/, '')
+    .replace(/^\d+[.、),]/, '')
     .replace(/^\(\d+\)/, '');
 }
 
@@ -108,4 +111,21 @@ export function ocrFold(s: string): string {
   let t = s;
   for (const [re, to] of OCR_LOOKALIKES) t = t.replace(re, to);
   return t;
+}
+
+/** Levenshtein distance between two strings, or `max + 1` as soon as it exceeds `max`. */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
 }

@@ -6,7 +6,7 @@ import { matchKey } from '../normalize/text.js';
 import { parseNumber } from '../normalize/number.js';
 import type { ColumnDef, RowDef, TableDef, TemplateDef } from '../templates/forms.js';
 import { fitRow, type RowReading } from './fit.js';
-import { bestMatch, candidatesFor, isGroupLabel, type LabelCandidate } from './labels.js';
+import { bestMatch, candidatesFor, isGroupLabel, TOLERANT_MATCH, type LabelCandidate } from './labels.js';
 import { mapReviewLitigation } from './review-litigation.js';
 import type { Token } from './tokens.js';
 
@@ -73,8 +73,15 @@ function withoutGroupPrefix(key: string, groupKeys: string[]): string | null {
   return k === key ? null : k;
 }
 
-function match(cursors: TableCursor[], key: string): { cursor: TableCursor; candidate: LabelCandidate; score: number } | null {
-  let best: { cursor: TableCursor; candidate: LabelCandidate; score: number } | null = null;
+type Hit = { cursor: TableCursor; candidate: LabelCandidate; score: number };
+
+/**
+ * The best open row for a printed label. A tolerant match (a label read with errors) must not take
+ * another row's label: it is refused where any row of the form, open or already read, matches the
+ * label as well.
+ */
+function match(cursors: TableCursor[], key: string): Hit | null {
+  let best: Hit | null = null;
   for (const cursor of cursors) {
     const open = cursor.candidates.filter((c) => c.order > cursor.lastOrder);
     const m = bestMatch(key, open);
@@ -82,7 +89,22 @@ function match(cursors: TableCursor[], key: string): { cursor: TableCursor; cand
       best = { cursor, candidate: m.candidate, score: m.score };
     }
   }
+  if (best && best.score < TOLERANT_MATCH) {
+    const rivals = cursors.flatMap((c) => c.candidates).filter((c) => c !== best!.candidate);
+    const rival = bestMatch(key, rivals);
+    if (rival && rival.score >= best.score) return null;
+  }
   return best;
+}
+
+/**
+ * Whether the form's order confirms a row: it is the row printed next after the last one read
+ * (rows of the other form of （六） in between are not expected).
+ */
+function nextInOrder(cursor: TableCursor, candidate: LabelCandidate): boolean {
+  const alt = cursor.def.alternativeRows;
+  const optional = new Set(alt ? [alt.single, ...alt.split] : []);
+  return cursor.candidates.every((c) => c.order <= cursor.lastOrder || c.order >= candidate.order || optional.has(c.row.key));
 }
 
 /** The unit a money column's header names (单位：万元), looked for among the tokens just before a row. */
@@ -107,13 +129,13 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
   // Labels are looked up from the main walk and again while a row collects its values. Cursors
   // only move forward, so a label that matches no open row now never will: misses are remembered.
   const misses = new Set<Token>();
-  const find = (t: Token): { hit: ReturnType<typeof match>; glued: Token | null } => {
+  const find = (t: Token): { hit: Hit | null; glued: Token | null } => {
     if (misses.has(t)) return { hit: null, glued: null };
     const result = lookup(t);
     if (!result.hit) misses.add(t);
     return result;
   };
-  const lookup = (t: Token): { hit: ReturnType<typeof match>; glued: Token | null } => {
+  const lookup = (t: Token): { hit: Hit | null; glued: Token | null } => {
     const matchBare = (key: string) => {
       const bare = withoutGroupPrefix(key, groupKeys);
       return match(cursors, key) ?? (bare ? match(cursors, bare) : null);
@@ -197,14 +219,19 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
     }
     const columns = columnsOf(cursor.def, row);
     const money = columns.find((c) => c.money);
+    const readings = fitRow(values, columns.length, (ci) => !!columns[ci].signed);
+    // A label read with errors is placed by the form's structure: the row printed next, its columns filled.
+    const fits = readings.every((rd) => rd.note === undefined || rd.note === 'glued' || rd.note === 'empty');
+    const guess = score < TOLERANT_MATCH && !(nextInOrder(cursor, candidate) && fits);
     cursor.rows.push({
       key: row.key,
       label: t.text,
       labelToken: t,
       labelScore: score,
       columns,
-      readings: fitRow(values, columns.length, (ci) => !!columns[ci].signed),
+      readings,
       headerUnit: money ? headerUnitBefore(tokens, i, money) : undefined,
+      ...(guess ? { guess } : {}),
     });
     cursor.lastOrder = candidate.order;
     i = j;

@@ -1,5 +1,5 @@
 /** Matching printed labels to the template's rows: exact, without numbering, wrapped, or near. */
-import { labelCore, matchKey, similarity } from '../normalize/text.js';
+import { editDistance, labelCore, matchKey, ocrFold, similarity } from '../normalize/text.js';
 import type { RowDef } from '../templates/forms.js';
 
 export interface LabelCandidate {
@@ -48,8 +48,36 @@ export function labelScore(printed: string, label: string): number {
   // twelve characters of a long one: 申请人无正当理由逾期不补正、行 / 政机关不再处理…).
   if (lc.startsWith(pc) && pc.length >= Math.max(4, Math.min(lc.length * 0.5, 12))) return 0.85;
   if (pc.startsWith(lc) && lc.length >= pc.length * 0.7) return 0.85;
-  const s = similarity(pc, lc);
-  return s >= 0.72 ? s * 0.9 : 0;
+  // A label read with errors keeps its numbering: 1. is not row 2. however alike the words.
+  const pn = numbering(printed, pc);
+  const ln = numbering(label, lc);
+  if (pn && ln && pn !== ln) return 0;
+  return tolerantScore(pc, lc);
+}
+
+/** The numbering a label key starts with (1. （三） 一、), as labelCore strips it. */
+function numbering(key: string, core: string): string {
+  return key.slice(0, key.length - core.length).replace(/^其中:?/, '');
+}
+
+/**
+ * Scores under this are tolerant matches: the label was read with errors (OCR look-alikes, a character
+ * dropped or misread, another wording). The row is then only as sure as the form's structure makes it:
+ * gov-tables.ts accepts such a match where the row order confirms it, and otherwise marks it a guess.
+ */
+export const TOLERANT_MATCH = 0.85;
+
+/** Tolerant tiers, all under TOLERANT_MATCH: look-alike characters, one or two edits, shared bigrams. */
+function tolerantScore(pc: string, lc: string): number {
+  const pf = ocrFold(pc);
+  const lf = ocrFold(lc);
+  if (pf === lf) return 0.84;
+  // One character dropped, added or misread in a label of four or more; two in a long one.
+  const d = editDistance(pf, lf, 2);
+  if (d === 1 && lf.length >= 4) return 0.8;
+  if (d === 2 && lf.length >= 8) return 0.75;
+  const s = similarity(pf, lf);
+  return s >= 0.72 ? Math.min(0.84, s * 0.9) : 0;
 }
 
 export function bestMatch(printedKey: string, candidates: LabelCandidate[]): LabelMatch | null {
