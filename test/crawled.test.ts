@@ -81,6 +81,9 @@ test('the region finder: glued cells are atoms, prose figures stay prose', () =>
   assert.deepEqual(kinds('现行有效件数规章000行政规范性文件303第二十条'), ['l:现行有效件数规章', 'v:000', 'l:行政规范性文件', 'v:303', 'l:第二十条']);
   // The numbering of the next row stays with its label: 0000000 + 2.其他….
   assert.deepEqual(kinds('1.属于国家秘密00000002.其他法律行政法规禁止公开'), ['l:1.属于国家秘密', 'v:0000000', 'l:2.其他法律行政法规禁止公开']);
+  // A label that ends in a closing quote keeps its values; a figure inside quotes is prose.
+  assert.deepEqual(kinds('3.危及“三安全一稳定”00000004.保护'), ['l:3.危及“三安全一稳定”', 'v:0000000', 'l:4.保护']);
+  assert.deepEqual(kinds('通过“12345”便民服务平台'), ['l:通过“12345”便民服务平台']);
   // Dates, times, phone numbers, measure words and ordinals are prose.
   assert.deepEqual(kinds('时间：2014-03-28 00:00 电话：0591—24315110 公开信息179条，全文电子化达100%。'), [
     'l:时间：2014-03-28', 'l:00:00', 'l:电话：0591—24315110', 'p:公开信息179条，', 'p:全文电子化达100%。',
@@ -115,6 +118,8 @@ test('glued labels are cut at the form\'s words, and one form word in other text
   assert.equal(segmentLabel('（二）部分公开（区分处理的，只计这一情形，不计其他情形）'), null);
   assert.equal(segmentLabel('6．其他形式申请数'), null);
   assert.equal(segmentLabel('行政复议数'), null);
+  // Form words with other text between them are a province's own label, not glue.
+  assert.equal(segmentLabel('其他主动公开文件（部门规范性文件等）'), null);
 });
 
 test('glued digit runs of real rows split one way when the columns allow only one', () => {

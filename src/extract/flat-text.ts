@@ -19,9 +19,9 @@ export interface Atom {
 /** A number a table prints: digits, decimals, thousands separators, a glued negative (2648-18538). */
 const NUMBER = /^[-−]?[0-9０-９]+(?:[,，][0-9]{3})*(?:[.．][0-9０-９]+)?/;
 /** What follows a number in a sentence, never in a table cell: a measure word, a date, a bracket. */
-const PROSE_AFTER = /^[“”"'‘’」』年月日时时分秒号條条件項项个個次人家位份篇期场場批元万萬亿億%％‰倍天周届屆层層户戶名所座页頁起宗例余餘多〕】\]）)》>:：\/A-Za-z]/;
+const PROSE_AFTER = /^[”’」』年月日时時分秒号條条件項项个個次人家位份篇期场場批元万萬亿億%％‰倍天周届屆层層户戶名所座页頁起宗例余餘多〕】\]）)》>:：\/A-Za-z]/;
 /** What precedes a number in a sentence: an ordinal, an opening bracket, a Latin word. */
-const PROSE_BEFORE = /[“”"'‘’「『第〔【\[（(《<A-Za-z@.．:：\/+＋#]$/;
+const PROSE_BEFORE = /[“‘「『第〔【\[（(《<A-Za-z@.．:：\/+＋#]$/;
 /** Digits, then a negative number glued on: not a year, a phone number (leading 0) or a date. */
 const SIGNED_GLUE = /^([1-9][0-9]{0,5})[-−]([0-9]{2,})(?![-/:0-9])/;
 /** A row's numbering (1. 2、 3．) glued to the values before it: its digit belongs to the label. */

@@ -105,9 +105,12 @@ export function segmentLabel(text: string): string[] | null {
     i = end;
   }
   // One form word in other text is a label of its own (其他形式申请数, 行政复议数, 规章（含…）),
-  // unless it is a header word the text is glued after (历年累计主动公开文件数).
+  // unless it is a header word the text is glued after (历年累计主动公开文件数). Glue leaves text the
+  // forms do not print at an edge only (a note before the header, the first row after a header
+  // word): form words with other text between them are a local label (其他主动公开文件（部门规范性文件等）).
   const opensWithHeader = pieces[0].known && headerWords().has(norm.slice(pieces[0].start, pieces[0].end));
   if (pieces.length < 2 || (pieces.filter((p) => p.known).length < MIN_KNOWN_PIECES && !opensWithHeader)) return null;
+  if (pieces.slice(1, -1).some((p) => !p.known)) return null;
   // Back to printed characters: a piece runs to where the next one starts.
   const starts = pieces.map((p) => origin[p.start]);
   return starts.map((s, k) => chars.slice(k === 0 ? 0 : s, k + 1 < starts.length ? starts[k + 1] : chars.length).join('').trim()).filter(Boolean);
