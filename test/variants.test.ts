@@ -125,3 +125,40 @@ test('a whole 表三 row glued into one number, before the flattening\'s empty l
   assertExpected(report, expectedFor(seeds[0]), 'seed 000 with a glued row');
   assert.equal(cell(report, 'applications.newReceived.total').evidence.source, 'markup');
 });
+
+/**
+ * A spreadsheet's tab-separated export of the HTML page (pandas, a "save as TSV"): every merged cell's
+ * text filled into each column and row it spans, every row as wide as the sheet, empty cells as
+ * empty fields. `blank` prints the zeros as empty cells too (a page that leaves them blank).
+ */
+async function spreadsheetTsv(seed: string, blank = false): Promise<string> {
+  const { extractHtml } = await import('../src/extract/html.js');
+  const { defaultLimits } = await import('../src/intake/limits.js');
+  const doc = extractHtml(sample(`html/${seed}.html`), null, defaultLimits);
+  const width = Math.max(...doc.blocks.map((b) => (b.kind === 'grid' ? b.cols : 0))) + 2;
+  const lines: string[] = [];
+  for (const b of doc.blocks) {
+    if (b.kind === 'line') { lines.push(b.text); continue; }
+    const rows = Array.from({ length: b.rows }, () => Array<string>(width).fill(''));
+    for (const c of b.cells) {
+      const text = blank && /^0+$/.test(c.text.trim()) ? '' : c.text.replace(/\s+/g, ' ');
+      for (let r = c.row; r < c.row + c.rowSpan; r++) for (let k = c.col; k < c.col + c.colSpan; k++) rows[r][k] = text;
+    }
+    lines.push(...rows.map((r) => r.join('\t')));
+  }
+  return lines.join('\n');
+}
+
+test('a spreadsheet TSV export: a row label filled into every column it spans is one label, the tabs decide the columns', async () => {
+  const text = await spreadsheetTsv(seeds[3]);
+  assert.match(text, /一、本年新收政府信息公开申请数量\t一、本年新收政府信息公开申请数量\t/);
+  assertExpected(await convertText(text), expectedFor(seeds[3]), 'seed 003 as a spreadsheet TSV');
+});
+
+test('a spreadsheet TSV export whose zeros are empty cells: a table of empty fields is still a table, its cells blank', async () => {
+  const expected = expectedFor(seeds[2]);
+  const blanked = Object.fromEntries(Object.entries(expected.cells).map(([k, v]) => [k, v === 0 ? null : v]));
+  const report = await convertText(await spreadsheetTsv(seeds[2], true));
+  assertExpected(report, { ...expected, cells: blanked, texts: {} }, 'seed 002 as a spreadsheet TSV with its zeros blank');
+  assert.equal(cell(report, 'applications.newReceived.total').state, 'blank');
+});

@@ -129,7 +129,9 @@ export function layoutFromText(text: string): LayoutDocument {
     // Blank lines inside a region are dropped; a region needs numbers to be a table.
     const content = region.filter((l) => l.kind !== 'blank');
     const tableLike = content.filter((l) => l.kind !== 'separator' && l.kind !== 'rowEnd');
-    if (tableLike.length >= 2 && numericCount(tableLike) >= 3) {
+    // …or, printed all empty, rows delimited into several cells (a tab or pipe table of blanks).
+    const delimited = tableLike.filter((l) => l.kind === 'row' && l.cells.length >= 3).length;
+    if (tableLike.length >= 2 && (numericCount(tableLike) >= 3 || delimited >= 3)) {
       blocks.push(buildGrid(content));
     } else {
       for (const l of tableLike) blocks.push(line(l.text));

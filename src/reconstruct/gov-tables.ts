@@ -194,6 +194,12 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
     let rowClosed = t.rowEnd && t.structured && values.length > 0;
     while (j < tokens.length && !rowClosed) {
       const v = tokens[j];
+      // The label again in the same row: a merged cell filled into every column it spans (a
+      // spreadsheet's or pandas' flattening), not the next row.
+      if (v.kind === 'label' && v.key === t.key && values.length === 0 && v.origin.table === t.origin.table && v.origin.row === t.origin.row) {
+        j++;
+        continue;
+      }
       if (v.kind === 'label') {
         if (isRowLabel(v) || values.length > 0) break;
         if (!isGroupLabel(v.key, allRows) && ++skipped > MAX_SKIPPED_LABELS) break;
