@@ -67,8 +67,15 @@ function numbering(key: string, core: string): string {
  */
 export const TOLERANT_MATCH = 0.85;
 
+/** Share of character pairs two labels must have in common (Dice) to be the same one misread. */
+const SHARED_BIGRAMS = 0.72;
+
 /** Tolerant tiers, all under TOLERANT_MATCH: look-alike characters, one or two edits, shared bigrams. */
 function tolerantScore(pc: string, lc: string): number {
+  // Look-alikes fold one character to one, so lengths decide first what no tier can reach: two
+  // edits at most, and bigrams shared by at most the shorter string (a sentence is no row label).
+  const [short, long] = pc.length < lc.length ? [pc.length, lc.length] : [lc.length, pc.length];
+  if (long - short > 2 && (2 * (short - 1)) / (short + long - 2) < SHARED_BIGRAMS) return 0;
   const pf = ocrFold(pc);
   const lf = ocrFold(lc);
   if (pf === lf) return 0.84;
@@ -77,7 +84,7 @@ function tolerantScore(pc: string, lc: string): number {
   if (d === 1 && lf.length >= 4) return 0.8;
   if (d === 2 && lf.length >= 8) return 0.75;
   const s = similarity(pf, lf);
-  return s >= 0.72 ? Math.min(0.84, s * 0.9) : 0;
+  return s >= SHARED_BIGRAMS ? Math.min(0.84, s * 0.9) : 0;
 }
 
 export function bestMatch(printedKey: string, candidates: LabelCandidate[]): LabelMatch | null {
