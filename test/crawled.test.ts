@@ -132,3 +132,19 @@ test('glued digit runs of real rows split one way when the columns allow only on
   // 111111 over three columns has ten readings (11|11|11, 1|1|1111 …): the checks must choose.
   assert.equal(values('111111', 3).length, 10);
 });
+
+test('a glued run that splits too many ways gives up: its cells missing under 0.5, with a warning, in bounded time', async () => {
+  const text = realText('pingtan-gaj-2022').toString('utf8')
+    .replace('一、本年新收政府信息公开申请数量1000001', '一、本年新收政府信息公开申请数量1234567891234567891234567');
+  const report = await convert(Buffer.from(text), { filename: 'glued.txt' });
+  assert.deepEqual(schemaErrors(report), []);
+  assert.ok(report.warnings.some((w) => w.code === 'SPLIT_GAVE_UP' && w.message.includes('一、本年新收')));
+  const row = report.tables.flatMap((t) => t.cells).filter((c) => c.key.startsWith('applications.newReceived.'));
+  assert.equal(row.length, 7);
+  for (const c of row) {
+    assert.equal(c.state, 'missing');
+    assert.ok(c.confidence < 0.5, `${c.key} at ${c.confidence}`);
+  }
+  // The rest of the report is read as before.
+  assert.equal(report.tables.flatMap((t) => t.cells).find((c) => c.key === 'applications.total.total')?.value, 2);
+});

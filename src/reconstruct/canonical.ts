@@ -8,7 +8,7 @@ import { labelCore, matchKey } from '../normalize/text.js';
 import type { TableDef, TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../check/rules.js';
 import type { MappedRow, MappedTable } from './gov-tables.js';
-import type { RowReading, Slot } from './fit.js';
+import { MAX_SPLITS, type RowReading, type Slot } from './fit.js';
 
 /** Above this many combinations of ambiguous rows, they are chosen one at a time. */
 const MAX_COMBINATIONS = 4096;
@@ -205,6 +205,13 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
       }
       const unit = unitOf.get(row)!;
       const reading = row.readings[unit.choice];
+      if (reading.note === 'split-gave-up') {
+        warnings.push({
+          code: 'SPLIT_GAVE_UP',
+          message: `${def.title}: row ${row.label.trim()} prints its digits glued (${row.readings[0].slots[0]?.token?.text ?? ''}) in more than ${MAX_SPLITS} possible ways; its cells are left missing.`,
+          page: row.labelToken?.origin.page,
+        });
+      }
       if (reading.note === 'overflow' || reading.note === 'short-row' || reading.note === 'aligned-right') {
         warnings.push({
           code: reading.note === 'overflow' ? 'ROW_TOO_MANY_VALUES' : 'ROW_TOO_FEW_VALUES',
@@ -237,7 +244,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
           value,
           ...unitInfo,
           text: slot?.text ?? '',
-          state: value === null ? 'blank' : 'number',
+          state: reading.note === 'split-gave-up' ? 'missing' : value === null ? 'blank' : 'number',
           confidence: 0,
           evidence: {
             page: origin?.page ?? null,

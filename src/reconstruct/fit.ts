@@ -24,10 +24,14 @@ export interface RowReading {
    * Why the placement is uncertain, for warnings; `empty` for a row printed with its label and no
    * value at all (every cell printed empty, nothing to place).
    */
-  note?: 'overflow' | 'aligned-right' | 'short-row' | 'glued' | 'empty';
+  note?: 'overflow' | 'aligned-right' | 'short-row' | 'glued' | 'empty' | 'split-gave-up';
 }
 
-const MAX_SPLITS = 5000;
+/**
+ * Most ways a row's glued digits are split before giving up: the count grows combinatorially with
+ * the digits (25 digits over 7 columns: 134 596 ways), and so would the time.
+ */
+export const MAX_SPLITS = 5000;
 
 function slotOf(t: Token, placement: number): Slot {
   return {
@@ -114,7 +118,13 @@ export function fitRow(values: Token[], ncols: number, signed: (ci: number) => b
   while (end > 0 && v[end - 1].kind === 'blank') end--;
   const hasBlank = v.slice(0, end).some((t) => t.kind === 'blank');
   if (!hasBlank && numbers.length > 0 && digitCount >= ncols && numbers.some((t) => t.number!.digits.replace('-', '').length > 1)) {
-    const glued = gluedReadings(numbers, ncols).filter((rd) => rd.slots.every((sl, ci) => sl.value === null || sl.value >= 0 || signed(ci)));
+    const all = gluedReadings(numbers, ncols);
+    if (all.length >= MAX_SPLITS) {
+      // Too many ways to tell apart: no value is placed rather than one of thousands guessed.
+      const none: Slot = { token: numbers[0], value: null, text: '', unit: null, placement: 0, unplaced: true };
+      return [{ slots: Array.from({ length: ncols }, () => ({ ...none })), note: 'split-gave-up' }];
+    }
+    const glued = all.filter((rd) => rd.slots.every((sl, ci) => sl.value === null || sl.value >= 0 || signed(ci)));
     if (glued.length > 0) return glued;
   }
   const missing = ncols - v.length;
