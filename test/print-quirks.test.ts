@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { compare, type CellOutcome, type Expected } from '../src/eval/expected.js';
+import { numericLines, repairNumber } from '../src/extract/ocr/numbers.js';
 import { extractPdf } from '../src/extract/pdf/index.js';
 import { closeOcrPool } from '../src/extract/ocr/pool.js';
 import type { Report } from '../src/model/report.js';
@@ -91,5 +92,32 @@ describe('watermarks drawn as text in a PDF are page furniture', () => {
     const doc = await extractPdf(docWithPages([page], '', ['<< >>']), { maxPages: 10, maxPixels: 1e8 }, { ocr: false });
     assert.deepEqual(doc.blocks.map((b) => (b.kind === 'line' ? b.text : '')), ['Everything on this page is printed in a light grey ink.', 'It is still the page, not a watermark.']);
     assert.ok(!doc.warnings.some((w) => w.code === 'PDF_WATERMARK'));
+  });
+});
+
+describe('〇 and O read in a numeric cell are 0', () => {
+  test('look-alikes of zero are repaired; text that is no number is not', () => {
+    for (const z of ['〇', '○', 'O', 'o', 'Ο', 'О']) assert.equal(repairNumber(z), '0', z);
+    assert.equal(repairNumber('1〇'), '10');
+    assert.equal(repairNumber('2O5'), '205');
+    assert.equal(repairNumber('二〇二三年'), null);
+    assert.equal(repairNumber('Other'), null);
+  });
+
+  test('a cell is numeric by its row as well as its column: 表四 has one value row under header cells', () => {
+    const header = ['结果维持', '结果纠正', '其他结果', '尚未审结', '总计'];
+    const cells = [
+      ...header.map((text, col) => ({ row: 0, col, text })),
+      ...['0', '0', '〇', 'O', '〇'].map((text, col) => ({ row: 1, col, text })),
+    ];
+    const { rows, cols } = numericLines(cells);
+    assert.deepEqual([...rows], [1]);
+    // Each column holds one header and one value: no column is numeric on its own.
+    assert.deepEqual([...cols], []);
+    // A legacy table's last row continued alone on the next page: label, unit, two values.
+    const tail = numericLines([{ row: 0, col: 0, text: '行政诉讼数' }, { row: 0, col: 1, text: '件' }, { row: 0, col: 2, text: '0' }, { row: 0, col: 3, text: '〇' }]);
+    assert.deepEqual([...tail.rows], [0]);
+    // A header row is no numeric row even when a cell reads like one.
+    assert.deepEqual([...numericLines([{ row: 0, col: 0, text: '指标名称' }, { row: 0, col: 1, text: '单位' }, { row: 0, col: 2, text: '2018' }, { row: 0, col: 3, text: '历年累计' }]).rows], []);
   });
 });

@@ -30,7 +30,7 @@ export interface ScanEntry {
   file: string;
   seed: string;
   expected: string;
-  route: 'image-ocr' | 'pdf-ocr';
+  route: 'image-ocr' | 'pdf-ocr' | 'pdf-text';
   variant: ScanVariant;
   degradation: 0 | 1 | 2;
   /** Rendered from the traditional-character HTML mirror. */
@@ -303,9 +303,13 @@ async function main(): Promise<void> {
         }
       }
     }
-    manifest.sort((a, b) => a.file.localeCompare(b.file));
-    writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    console.log(`manifest: ${manifest.length} entries`);
+    // The manifest is shared with make-print-variants.ts: its entries (other variants) are kept.
+    const path = join(outDir, 'manifest.json');
+    const ours = new Set<string>(PLAN.map((p) => p.variant));
+    const others = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ScanEntry[]).filter((e) => !ours.has(e.variant as ScanVariant)) : [];
+    const all = [...others, ...manifest].sort((a, b) => a.file.localeCompare(b.file));
+    writeFileSync(path, JSON.stringify(all, null, 2) + '\n');
+    console.log(`manifest: ${all.length} entries (${manifest.length} from this script)`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

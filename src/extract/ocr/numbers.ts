@@ -1,6 +1,13 @@
 /** What a numeric cell may hold, and the repairs OCR needs there (only where the cell is numeric). */
 
-const LOOKALIKE: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', '〇': '0', l: '1', I: '1', '|': '1', i: '1', '丨': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', g: '9' };
+/**
+ * Letters and signs OCR reads for digits. Zero comes back as the CJK 〇 (a lone 0 among Chinese text
+ * is read as a character), a circle, or a Latin, Greek or Cyrillic O.
+ */
+const LOOKALIKE: Record<string, string> = {
+  O: '0', o: '0', D: '0', Q: '0', '〇': '0', '○': '0', '◯': '0', 'Ο': '0', 'ο': '0', 'О': '0', 'о': '0',
+  l: '1', I: '1', '|': '1', i: '1', '丨': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', g: '9',
+};
 
 /** A cell that reads as a plain number (optionally signed, with separators or a decimal part). */
 export const NUMBER_RE = /^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-−]?\d+(\.\d+)?$/;
@@ -26,4 +33,40 @@ export function repairNumber(text: string): string | null {
 /** A cell that prints only a placeholder for "none" (a dash, 无, /). */
 export function isPlaceholder(text: string): boolean {
   return /^[-—–/／无\\\s]+$/.test(normalizeOcrText(text));
+}
+
+/** A cell's reading as the grid holds it, for deciding which cells are numeric. */
+export interface GridReading {
+  row: number;
+  col: number;
+  text: string;
+}
+
+/** The cell reads as a number (after repair) or as a placeholder for none. */
+export function readsAsNumber(text: string): boolean {
+  return repairNumber(text) !== null || isPlaceholder(text);
+}
+
+/**
+ * The rows and columns of a grid that hold numbers: most of their non-empty cells read as numbers
+ * (look-alikes repaired), and at least two do. Either is evidence that a cell there is a value, not a
+ * label: a column of 表三 has one label and many values, but 表四 prints one row of values under header
+ * cells (its columns hold one value each), and a table continued over a page break may bring a
+ * single row of values to the next page.
+ */
+export function numericLines(cells: readonly GridReading[]): { rows: Set<number>; cols: Set<number> } {
+  const tally = (key: (c: GridReading) => number) => {
+    const out = new Set<number>();
+    const by = new Map<number, { n: number; nums: number }>();
+    for (const c of cells) {
+      if (c.text === '') continue;
+      const t = by.get(key(c)) ?? { n: 0, nums: 0 };
+      t.n++;
+      if (readsAsNumber(c.text)) t.nums++;
+      by.set(key(c), t);
+    }
+    for (const [k, t] of by) if (t.nums >= Math.max(2, t.n * 0.5)) out.add(k);
+    return out;
+  };
+  return { rows: tally((c) => c.row), cols: tally((c) => c.col) };
 }

@@ -7,7 +7,7 @@ import type { BBox, LayoutCell, LayoutGrid, LayoutLine, LayoutWarning } from '..
 import type { GridDraft } from '../pdf/types.js';
 import { findTables } from './grid.js';
 import { findLinePieces } from './lines.js';
-import { repairNumber } from './numbers.js';
+import { numericLines, repairNumber } from './numbers.js';
 import { findAlignedTables } from '../pdf/borderless.js';
 import { groupLines } from '../pdf/text-lines.js';
 import type { TextItem, VisualLine } from '../pdf/types.js';
@@ -124,6 +124,8 @@ export async function ocrPage(p: PreparedPage, pool: OcrPool, options: OcrPageOp
   const ptBox = (b: BBox | [number, number, number, number]): BBox => [r2(b[0] * fromPoints), r2(b[1] * fromPoints), r2(b[2] * fromPoints), r2(b[3] * fromPoints)];
   for (const a of aligned) {
     const its = a.lines.flatMap((l) => l.items);
+    // Look-alikes are repaired in numeric cells only: a label keeps its characters.
+    const numeric = numericLines(a.cells);
     const cells: LayoutCell[] = a.cells.map((c) => {
       const bb = c.bbox!;
       const inside = its.filter((it) => {
@@ -132,8 +134,9 @@ export async function ocrPage(p: PreparedPage, pool: OcrPool, options: OcrPageOp
         return cx >= bb[0] - 1 && cx <= bb[2] + 1 && cy >= bb[1] - 1 && cy <= bb[3] + 1;
       });
       const conf = inside.length ? Math.min(...inside.map((it) => confOf.get(it) ?? 0.5)) : 0.9;
-      const numeric = repairNumber(c.text);
-      return { ...c, text: numeric ?? c.text, bbox: ptBox(bb), page: p.page, confidence: Math.round(conf * 1000) / 1000 };
+      const isValue = numeric.rows.has(c.row) || numeric.cols.has(c.col) || /\d/.test(c.text);
+      const repaired = isValue ? repairNumber(c.text) : null;
+      return { ...c, text: repaired ?? c.text, bbox: ptBox(bb), page: p.page, confidence: Math.round(conf * 1000) / 1000 };
     });
     const grid: LayoutGrid = { kind: 'grid', page: p.page, bbox: ptBox(a.bbox), rows: a.ys.length - 1, cols: a.xs.length - 1, cells, source: 'ocr', structure: 'aligned', continuedFrom: null };
     positioned.push({ top: a.bbox[1] / toPoints, left: a.bbox[0] / toPoints, h: 0, block: { grid, xs: a.xs.map(r2), lastXs: a.xs.map(r2), lastPage: p.page } });

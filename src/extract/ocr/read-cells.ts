@@ -9,7 +9,7 @@ import type { Recognition } from './engine.js';
 import type { ImageTable } from './grid.js';
 import { cellBox } from './grid.js';
 import { findLines } from './lines.js';
-import { isPlaceholder, normalizeOcrText, repairNumber } from './numbers.js';
+import { isPlaceholder, normalizeOcrText, numericLines, repairNumber } from './numbers.js';
 import { padForRecognition } from './paddle.js';
 import type { EngineName, OcrPool } from './pool.js';
 import { cropGray, padGray, resizeGray, toCrop, type Box, type Gray } from './raster.js';
@@ -185,17 +185,14 @@ export async function readTable(raster: PageRaster, table: ImageTable, pool: Ocr
     const mean = read.length ? read.reduce((s, r) => s + r.mean, 0) / read.length : 0.98;
     return { ...c, box, lines, text, min, mean };
   });
-  // Numeric columns: most non-empty body cells of the column read as numbers.
-  const numericCol = new Map<number, boolean>();
-  for (let col = 0; col < table.xs.length - 1; col++) {
-    const inCol = first.filter((c) => c.col === col && c.text !== '');
-    const nums = inCol.filter((c) => repairNumber(c.text) !== null || isPlaceholder(c.text)).length;
-    numericCol.set(col, inCol.length > 0 && nums >= Math.max(2, inCol.length * 0.5));
-  }
+  // Numeric rows and columns: most non-empty cells there read as numbers (look-alikes repaired). A
+  // cell that looks like a number is read as one where its row or column is numeric, or where it
+  // holds a digit; elsewhere (a header cell 〇 or I) it keeps its characters.
+  const numeric = numericLines(first);
   return Promise.all(
     first.map(async (c) => {
       const looksNumeric = repairNumber(c.text) !== null || (c.text.length <= 3 && !/[\u3400-\u9fff]/.test(c.text));
-      const numericCell = c.lines.length > 0 && !isPlaceholder(c.text) && looksNumeric && (numericCol.get(c.col) === true || /\d/.test(c.text) || c.text === '');
+      const numericCell = c.lines.length > 0 && !isPlaceholder(c.text) && looksNumeric && (numeric.cols.has(c.col) || numeric.rows.has(c.row) || /\d/.test(c.text) || c.text === '');
       if (!numericCell) {
         return { row: c.row, col: c.col, rowSpan: c.rowSpan, colSpan: c.colSpan, text: c.text, confidence: round(c.text ? c.mean : c.min), box: c.box, lines: c.lines, numeric: false };
       }
