@@ -4,15 +4,13 @@
  * → the `xxgk/report@1` model. The service, the CLI and the batch command all call `convert`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { applyChecks } from './check/apply.js';
-import { proseChecks } from './check/prose.js';
-import { calibrate, rawConfidence, type RawConfidence } from './check/confidence.js';
+import { DEFAULT_REVIEW_THRESHOLD, runChecks } from './check/index.js';
+import type { RawConfidence } from './check/confidence.js';
 import { extract } from './extract/index.js';
 import { ConvertError } from './intake/errors.js';
 import { defaultLimits, type Limits } from './intake/limits.js';
 import { sniff } from './intake/sniff.js';
 import { MODEL_ID, type Report } from './model/report.js';
-import { summarise, DEFAULT_REVIEW_THRESHOLD } from './output/summary.js';
 import { reconstruct } from './reconstruct/index.js';
 
 export interface ConvertOptions {
@@ -39,16 +37,10 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
   options.onProgress?.(layout.pages.length, layout.pages.length);
   const rec = reconstruct(layout);
 
-  const checks = [...applyChecks(rec.tables, rec.template, rec.printed), ...proseChecks(rec.sections, rec.tables)];
-  const raw = new Map<string, RawConfidence>();
-  for (const t of rec.tables) {
-    for (const c of t.cells) {
-      const r = rawConfidence(c, rec.basis.get(c.key), checks, t.found);
-      raw.set(c.key, r);
-      c.confidence = calibrate(r);
-    }
-  }
-  options.explain?.(raw);
+  const { checks, summary } = runChecks({
+    tables: rec.tables, template: rec.report.template, sections: rec.sections,
+    threshold: options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD, basis: rec.basis, explain: options.explain,
+  });
   return {
     model: MODEL_ID,
     id: options.id ?? randomUUID(),
@@ -66,7 +58,7 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
     checks,
     genericTables: rec.genericTables,
     sections: rec.sections,
-    summary: summarise(rec.tables, checks, options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD),
+    summary,
     warnings: [...layout.warnings, ...rec.warnings],
     timings: { totalMs: Math.round(performance.now() - started), ocrMs: layout.ocrMs ?? 0 },
   };

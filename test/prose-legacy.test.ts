@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Expected } from '../src/eval/expected.js';
-import { DEFAULT_REVIEW_THRESHOLD } from '../src/output/summary.js';
+import { DEFAULT_REVIEW_THRESHOLD } from '../src/check/summary.js';
 import { convert } from '../src/pipeline.js';
 import { assertExpected } from './support/assert-expected.js';
 import { samplesDir } from './support/fixtures.js';

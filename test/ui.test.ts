@@ -215,7 +215,8 @@ describe('correction UI', { skip: noChromium ? `${CHROMIUM} is not installed: th
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-csv').click()]);
     const csv = readFileSync((await csvDownload.path())!, 'utf8').split(/\r?\n/);
-    assert.equal(csv[0], 'key,row,col,value,state,confidence,source');
+    // The dataset's CSV writer: a BOM first, so Excel reads the Chinese labels as UTF-8.
+    assert.equal(csv[0], '\uFEFFkey,row,col,value,state,confidence,source');
     assert.ok(csv.includes(`${NATURAL},newReceived,naturalPerson,156,number,1,manual`), csv.slice(0, 40).join('\n'));
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-json').click()]);
     const exported = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8'));

@@ -47,8 +47,7 @@ async function child(files: string[]): Promise<void> {
   const { closeOcrPool } = await import('../../src/extract/ocr/pool.js');
   const { defaultLimits } = await import('../../src/intake/limits.js');
   const { reconstruct } = await import('../../src/reconstruct/index.js');
-  const { applyChecks } = await import('../../src/check/apply.js');
-  const { rawConfidence, calibrate } = await import('../../src/check/confidence.js');
+  const { runChecks, DEFAULT_REVIEW_THRESHOLD } = await import('../../src/check/index.js');
   const { compare } = await import('../../src/eval/expected.js');
   const { getOcrPool } = await import('../../src/extract/ocr/pool.js');
   // Cold start: the first reading of a blank crop loads the engine's model and language data.
@@ -71,8 +70,7 @@ async function child(files: string[]): Promise<void> {
     const layout = await extractImage(bytes, defaultLimits, { onPage: (p) => (p.grids > 0 ? table : text).push(p.ms / 1000) });
     const seconds = (performance.now() - t0) / 1000;
     const rec = reconstruct(layout);
-    const checks = applyChecks(rec.tables, rec.template, rec.printed);
-    for (const t of rec.tables) for (const c of t.cells) c.confidence = calibrate(rawConfidence(c, rec.basis.get(c.key), checks, t.found));
+    const { checks } = runChecks({ tables: rec.tables, template: rec.report.template, sections: rec.sections, threshold: DEFAULT_REVIEW_THRESHOLD, basis: rec.basis });
     const cmp = compare({ report: rec.report, tables: rec.tables, checks } as never, JSON.parse(readFileSync(join(scans, e.expected), 'utf8')));
     const numeric = cmp.cells.filter((c) => typeof c.expected === 'number');
     out.push({

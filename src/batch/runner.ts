@@ -21,7 +21,7 @@ import {
   type DatasetValue,
   type FailureRow,
 } from '../output/dataset.js';
-import { DEFAULT_REVIEW_THRESHOLD } from '../output/summary.js';
+import { DEFAULT_REVIEW_THRESHOLD } from '../check/summary.js';
 import { xlsx } from '../output/xlsx.js';
 import { WorkerPool } from '../jobs/pool.js';
 import { Progress, type ProgressSink } from './progress.js';

@@ -3,9 +3,9 @@
  * suggested value where changing one cell would make every failing check hold. Printed values are
  * never changed.
  */
-import type { CanonicalCell, CanonicalTable, CellKey, CheckResult } from '../model/report.js';
+import { checkFlag, type CanonicalCell, type CanonicalTable, type CellKey, type CheckResult } from '../model/report.js';
 import type { TemplateDef } from '../templates/forms.js';
-import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from './rules.js';
+import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
 
 /** Value of `key` that makes `check` hold with every other cell as read, or null. */
 function valueThatHolds(check: ConcreteCheck, key: CellKey, values: Map<CellKey, CellValue>): number | null {
@@ -27,7 +27,7 @@ export function applyChecks(tables: CanonicalTable[], template: TemplateDef | nu
     if (!r) continue;
     results.push(r);
     if (!r.holds) {
-      for (const k of r.cells) cells.get(k)?.flags.push(`check:${r.id}`);
+      for (const k of r.cells) cells.get(k)?.flags.push(checkFlag(r.id));
       if (!c.soft) failing.push(c);
     }
   }
@@ -54,6 +54,7 @@ export function applyChecks(tables: CanonicalTable[], template: TemplateDef | nu
       // Split among the single-cell fixes that explain the failure equally well.
       confidence: Math.round((cell.evidence.source === 'ocr' ? 0.8 : 0.4) / fixes.length * 1000) / 1000,
       why: `makes ${ids.join(', ')} hold`,
+      source: 'check',
     });
   }
   return results;

@@ -3,7 +3,7 @@
  * 事项16件), the two are compared. Soft: a report's prose may count differently; a mismatch flags
  * the cell for review and never changes it.
  */
-import type { CanonicalTable, CheckResult, Section } from '../model/report.js';
+import { checkFlag, type CanonicalTable, type CheckResult, type Section } from '../model/report.js';
 import { proseText, toSimplified } from '../normalize/text.js';
 
 /** 收到/受理 … (政府信息公开|依申请公开) … N 件, within one clause. */
@@ -18,6 +18,6 @@ export function proseChecks(sections: Section[], tables: CanonicalTable[]): Chec
   if (!m) return [];
   const stated = Number(m[1]);
   const holds = stated === cell.value;
-  if (!holds) cell.flags.push(`check:prose.${KEY}`);
+  if (!holds) cell.flags.push(checkFlag(`prose.${KEY}`));
   return [{ id: `prose.${KEY}`, rule: `一、总体情况 states ${m[0]}`, holds, lhs: stated, rhs: cell.value!, cells: [KEY], soft: true }];
 }

@@ -24,7 +24,17 @@ export interface Alternative {
   value: number | null;
   confidence: number;
   why: string;
+  /**
+   * What offers it: another `split` of glued digits (reconstruction), or a value that makes failing
+   * `check`s hold (the check stage, which derives these again whenever it runs).
+   */
+  source: 'split' | 'check';
 }
+
+/** A cell's flag: a check it is in failed (`check:<check id>`), set by the check stage. */
+export type CheckFlag = `check:${string}`;
+
+export const checkFlag = (checkId: string): CheckFlag => `check:${checkId}`;
 
 export interface CanonicalCell {
   key: CellKey;
@@ -39,7 +49,7 @@ export interface CanonicalCell {
   state: CellState;
   confidence: number;
   evidence: Evidence;
-  flags: string[];
+  flags: CheckFlag[];
   alternatives: Alternative[];
 }
 

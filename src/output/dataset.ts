@@ -13,7 +13,7 @@
  */
 import type { CanonicalCell, Report } from '../model/report.js';
 import { legacyIndicators, legacySums, templates, type TemplateDef } from '../templates/forms.js';
-import { DEFAULT_REVIEW_THRESHOLD } from './summary.js';
+import { DEFAULT_REVIEW_THRESHOLD } from '../check/summary.js';
 
 export type DatasetValue = string | number | null;
 

@@ -6,7 +6,7 @@
 import type { Alternative, CanonicalCell, CanonicalTable, CellKey, Warning } from '../model/report.js';
 import { labelCore, matchKey } from '../normalize/text.js';
 import type { TableDef, TemplateDef } from '../templates/forms.js';
-import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../check/rules.js';
+import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
 import type { MappedRow, MappedTable } from './gov-tables.js';
 import { MAX_SPLITS, type RowReading, type Slot } from './fit.js';
 
@@ -39,7 +39,6 @@ const GUESSED_PLACEMENT = new Set<CellBasis['note']>(['overflow', 'short-row', '
 export interface CanonicalDraft {
   tables: CanonicalTable[];
   basis: Map<CellKey, CellBasis>;
-  printed: PrintedTable[];
   warnings: Warning[];
 }
 
@@ -230,7 +229,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
         const alternatives: Alternative[] = [];
         for (const v of new Set(tiedValues.filter((v) => v !== value))) {
           const n = tiedValues.filter((x) => x === v).length;
-          alternatives.push({ value: v, confidence: round(n / tiedValues.length * 0.9), why: 'another split of glued digits that fits the checks as well' });
+          alternatives.push({ value: v, confidence: round(n / tiedValues.length * 0.9), why: 'another split of glued digits that fits the checks as well', source: 'split' });
         }
         const unitInfo = col.money
           ? slot?.unit ? { unit: slot.unit, unitSource: 'cell' as const }
@@ -292,7 +291,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
       warnings.push({ code: 'TABLE_NOT_FOUND', message: `The ${template.id} form has ${t.title}, but the document does not print it.` });
     }
   }
-  return { tables, basis, printed, warnings };
+  return { tables, basis, warnings };
 }
 
 function round(n: number): number {

@@ -99,7 +99,6 @@ export function proseLegacyDraft(doc: LayoutDocument): CanonicalDraft | null {
   return {
     tables: [table],
     basis,
-    printed: [{ id: def.id, rows: [...new Set(figures.map((f) => f.key))], cols: [...new Set(figures.map((f) => f.col))] }],
     warnings: [{
       code: 'PROSE_ONLY',
       message: `No statistical table was found; ${cells.length} figures were read from the prose onto the legacy indicators. Review them against the text.`,

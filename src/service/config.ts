@@ -1,7 +1,7 @@
 /** Service configuration from the environment, with the defaults the README documents. */
 import { availableParallelism } from 'node:os';
 import { limitsFromEnv, type Limits } from '../intake/limits.js';
-import { DEFAULT_REVIEW_THRESHOLD } from '../output/summary.js';
+import { DEFAULT_REVIEW_THRESHOLD } from '../check/summary.js';
 
 export interface ApiKey {
   /** Who the key belongs to: kept with corrections, shown in logs. */

@@ -9,7 +9,7 @@ import { FileStore } from '../store/files.js';
 import { JobStore } from '../store/jobs.js';
 import { ResultStore, type StoredResult } from '../store/results.js';
 import { CorrectionStore } from '../store/corrections.js';
-import { applyCorrections } from './corrected.js';
+import { applyCorrections } from '../check/index.js';
 import type { ServiceConfig } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startWebhooks } from './webhooks.js';
@@ -58,7 +58,8 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   return {
     config, db, files, jobs, results, corrections, queue, metrics, log,
     reportOf(resultId, stored = results.get(resultId)!) {
-      return applyCorrections(stored.report, corrections.list(resultId), config.reviewThreshold);
+      const changes = corrections.list(resultId).map((c) => ({ key: c.key, value: c.newValue }));
+      return applyCorrections(stored.report, changes, config.reviewThreshold);
     },
     visibleResult(req, res) {
       const stored = results.get(String(req.params.id));

@@ -34,7 +34,7 @@ export interface FormLayout {
   order: CellKey[];
 }
 
-export function templateOf(report: Report): TemplateDef | null {
+function templateOf(report: Report): TemplateDef | null {
   return report.report.template === 'unknown' ? null : templates[report.report.template] ?? null;
 }
 

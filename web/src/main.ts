@@ -2,7 +2,7 @@
 import './styles.css';
 import type { CellKey, CheckResult, Report } from '../../src/model/report.js';
 import { MODEL_ID } from '../../src/model/report.js';
-import { DEFAULT_REVIEW_THRESHOLD } from '../../src/output/summary.js';
+import { DEFAULT_REVIEW_THRESHOLD } from '../../src/check/summary.js';
 import { api, apiKey, ApiError, setApiKey, type Correction } from './api.js';
 import { byId, download, fill, formatTime, h, pct } from './dom.js';
 import { PageView } from './page.js';

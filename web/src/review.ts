@@ -1,11 +1,11 @@
 /**
- * The review state of one report: local edits and acceptances, the checks recomputed live from the
- * template (src/check/rules.ts), and the review queue in document order.
+ * The review state of one report: local edits and acceptances, the checks recomputed live by the
+ * service's own check stage (src/check/index.ts), and the review queue in document order.
  */
-import type { CanonicalCell, CellKey, CheckResult, Report } from '../../src/model/report.js';
-import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../../src/check/rules.js';
-import { summarise } from '../../src/output/summary.js';
-import { buildLayout, templateOf, type FormLayout } from './layout.js';
+import type { CanonicalCell, CellKey, CellState, CheckResult, Report } from '../../src/model/report.js';
+import { applyCorrections } from '../../src/check/index.js';
+import { toCsv as csv } from '../../src/output/csv.js';
+import { buildLayout, type FormLayout } from './layout.js';
 
 export type CellClass = 'good' | 'ok' | 'low' | 'failed';
 
@@ -18,7 +18,6 @@ export class Review {
   readonly edits = new Map<CellKey, number | null>();
   /** Cells the reviewer accepted (Enter) or corrected. */
   readonly reviewed = new Set<CellKey>();
-  readonly checks: ConcreteCheck[];
   results: CheckResult[] = [];
   /** Failing checks by cell. */
   failingByCell = new Map<CellKey, CheckResult[]>();
@@ -35,13 +34,6 @@ export class Review {
     for (const t of report.tables) for (const c of t.cells) this.cells.set(c.key, c);
     this.layout = buildLayout(report);
     this.layout.order.forEach((k, i) => this.position.set(k, i));
-    // The checks of the form, expanded to the cells the document prints (as the service does).
-    const printed: PrintedTable[] = report.tables.filter((t) => t.found).map((t) => {
-      const cells = t.cells.filter((c) => c.state !== 'missing');
-      return { id: t.id, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))] };
-    });
-    const present = new Set([...this.cells.values()].filter((c) => c.state !== 'missing').map((c) => c.key));
-    this.checks = expandChecks(templateOf(report), printed, present);
     this.recheck();
   }
 
@@ -50,7 +42,7 @@ export class Review {
   }
 
   /** The value a cell has now: the local edit, or as loaded. */
-  valueOf(key: CellKey): CellValue {
+  valueOf(key: CellKey): { state: CellState; value: number | null } {
     const cell = this.cells.get(key)!;
     if (this.edits.has(key)) {
       const v = this.edits.get(key)!;
@@ -77,10 +69,9 @@ export class Review {
     this.reviewed.add(key);
   }
 
+  /** The checks (the form's and the prose cross-check) over the values as they stand now. */
   recheck(): void {
-    const values = new Map<CellKey, CellValue>();
-    for (const [k, c] of this.cells) if (c.state !== 'missing') values.set(k, this.valueOf(k));
-    this.results = this.checks.map((c) => evaluate(c, values)).filter((r): r is CheckResult => r !== null);
+    this.results = this.corrected().checks;
     this.failingByCell = new Map();
     for (const r of this.results) {
       if (r.holds) continue;
@@ -118,8 +109,7 @@ export class Review {
       const cell = this.cells.get(k)!;
       if (cell.state === 'missing') return false;
       if (cell.confidence < this.threshold && cell.evidence.source !== 'manual') return true;
-      if (this.failingByCell.has(k)) return true;
-      return cell.flags.some((f) => !f.startsWith('check:'));
+      return this.failingByCell.has(k);
     });
   }
 
@@ -154,27 +144,10 @@ export class Review {
     return out;
   }
 
-  /** The report with the local edits applied the way the service applies saved corrections. */
+  /** The report with the local edits applied, by the service's own corrections path. */
   corrected(): Report {
-    const copy = structuredClone(this.report) as Report;
-    const checkFlag = (f: string) => f.startsWith('check:');
-    for (const t of copy.tables) {
-      for (const c of t.cells) {
-        if (this.edits.has(c.key)) {
-          const v = this.edits.get(c.key)!;
-          c.value = v;
-          c.state = v === null ? 'blank' : 'number';
-          c.text = v === null ? '' : String(v);
-          c.confidence = 1;
-          c.evidence = { ...c.evidence, source: 'manual' };
-          c.alternatives = [];
-        }
-        c.flags = [...c.flags.filter((f) => !checkFlag(f)), ...(this.failingByCell.get(c.key) ?? []).map((r) => `check:${r.id}`)];
-      }
-    }
-    copy.checks = this.results.map((r) => ({ ...r, cells: [...r.cells] }));
-    copy.summary = summarise(copy.tables, copy.checks, this.threshold);
-    return copy;
+    const changes = [...this.edits].map(([key, value]) => ({ key, value }));
+    return applyCorrections(structuredClone(this.report), changes, this.threshold);
   }
 }
 
@@ -191,15 +164,9 @@ export function parseValue(raw: string): number | null | 'invalid' {
   return Number.isFinite(n) ? n : 'invalid';
 }
 
-/** CSV of the cells: key,row,col,value,state,confidence,source. */
+/** CSV of the cells (key,row,col,value,state,confidence,source), written as the batch dataset is: BOM, CRLF. */
 export function toCsv(report: Report): string {
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = ['key,row,col,value,state,confidence,source'];
-  for (const t of report.tables) {
-    for (const c of t.cells) lines.push([c.key, c.row, c.col, c.value, c.state, c.confidence, c.evidence.source].map(esc).join(','));
-  }
-  return lines.join('\r\n') + '\r\n';
+  const header = ['key', 'row', 'col', 'value', 'state', 'confidence', 'source'];
+  const rows = report.tables.flatMap((t) => t.cells.map((c) => [c.key, c.row, c.col, c.value, c.state, c.confidence, c.evidence.source]));
+  return csv([header, ...rows]);
 }

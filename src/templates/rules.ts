@@ -1,6 +1,6 @@
 /** The arithmetic checks (勾稽关系) of each form, expanded to the cells a document prints, and evaluated. */
 import type { CellKey, CellState, CheckResult } from '../model/report.js';
-import { legacySums, type CheckDef, type TemplateDef } from '../templates/forms.js';
+import { legacySums, type CheckDef, type TemplateDef } from './forms.js';
 
 export interface ConcreteCheck {
   id: string;

@@ -1,0 +1,97 @@
+/**
+ * The check stage, one for every caller (the pipeline, corrections saved through the service, the
+ * review UI, the scripts): the form's arithmetic and the prose cross-check over the cells as they
+ * stand, flags and suggested values on the cells they concern, each cell's confidence, the summary.
+ * Everything it derives it derives again on every run, so running it after a change is always right.
+ */
+import type { CanonicalTable, CellKey, CheckResult, Report, Section, TemplateId } from '../model/report.js';
+import type { CellBasis } from '../reconstruct/canonical.js';
+import { templates } from '../templates/forms.js';
+import type { PrintedTable } from '../templates/rules.js';
+import { applyChecks } from './apply.js';
+import { calibrate, rawConfidence, type RawConfidence } from './confidence.js';
+import { proseChecks } from './prose.js';
+import { summarise } from './summary.js';
+
+export { DEFAULT_REVIEW_THRESHOLD } from './summary.js';
+
+export interface CheckInput {
+  tables: CanonicalTable[];
+  template: TemplateId;
+  sections: Section[];
+  /** Cells under this confidence count as needing review in the summary. */
+  threshold: number;
+  /**
+   * How reconstruction placed each cell, on a fresh conversion: confidences are computed from it.
+   * Without it (re-checking after corrections) the confidences stand as they are.
+   */
+  basis?: Map<CellKey, CellBasis>;
+  /** Receives each cell's raw confidence and evidence group (the evaluation fits calibration on it). */
+  explain?: (raw: Map<CellKey, RawConfidence>) => void;
+}
+
+export interface CheckOutput {
+  checks: CheckResult[];
+  summary: Report['summary'];
+}
+
+/** The tables' printed rows and columns, which the form's checks are expanded over. */
+function printedTables(tables: CanonicalTable[]): PrintedTable[] {
+  return tables.filter((t) => t.found).map((t) => {
+    const cells = t.cells.filter((c) => c.state !== 'missing');
+    return { id: t.id, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))] };
+  });
+}
+
+/** Runs the check stage over `tables` (their flags, check alternatives and, with `basis`, confidences are set). */
+export function runChecks(input: CheckInput): CheckOutput {
+  const { tables, basis } = input;
+  for (const t of tables) {
+    for (const c of t.cells) {
+      c.flags = [];
+      c.alternatives = c.alternatives.filter((a) => a.source !== 'check');
+    }
+  }
+  const template = input.template === 'unknown' ? null : templates[input.template];
+  const checks = [...applyChecks(tables, template, printedTables(tables)), ...proseChecks(input.sections, tables)];
+  if (basis) {
+    const raw = new Map<CellKey, RawConfidence>();
+    for (const t of tables) {
+      for (const c of t.cells) {
+        const r = rawConfidence(c, basis.get(c.key), checks, t.found);
+        raw.set(c.key, r);
+        c.confidence = calibrate(r);
+      }
+    }
+    input.explain?.(raw);
+  }
+  return { checks, summary: summarise(tables, checks, input.threshold) };
+}
+
+/** A reviewer's value for a cell: a number, or null for printed-empty. */
+export interface CellChange {
+  key: CellKey;
+  value: number | null;
+}
+
+/**
+ * Applies corrections to a report and runs the check stage again: a corrected cell is certain and
+ * says so (`manual`), and the checks, flags, suggestions and summary follow the new values.
+ */
+export function applyCorrections(report: Report, changes: CellChange[], threshold: number): Report {
+  const cells = new Map(report.tables.flatMap((t) => t.cells.map((c) => [c.key, c] as const)));
+  for (const { key, value } of changes) {
+    const cell = cells.get(key);
+    if (!cell) continue;
+    cell.value = value;
+    cell.state = value === null ? 'blank' : 'number';
+    cell.text = value === null ? '' : String(value);
+    cell.confidence = 1;
+    cell.evidence = { ...cell.evidence, source: 'manual' };
+    cell.alternatives = [];
+  }
+  const { checks, summary } = runChecks({ tables: report.tables, template: report.report.template, sections: report.sections, threshold });
+  report.checks = checks;
+  report.summary = summary;
+  return report;
+}
