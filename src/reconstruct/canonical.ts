@@ -3,7 +3,7 @@
  * checks, one cell per expected key (printed, blank or missing), with evidence and placement
  * confidence. The checks' verdicts are applied afterwards (check/).
  */
-import type { Alternative, CanonicalCell, CanonicalTable, CellKey, Warning } from '../model/report.js';
+import type { Alternative, CanonicalCell, CanonicalTable, CellKey, TableId, Warning } from '../model/report.js';
 import { labelCore, matchKey } from '../normalize/text.js';
 import type { TableDef, TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
@@ -42,9 +42,13 @@ export interface CanonicalDraft {
   warnings: Warning[];
 }
 
-interface Unit {
+/**
+ * Rows whose readings are chosen together: one row, or the rows printed as one line (表四's 15
+ * numbers). `choice` is the reading taken; `tied`, every reading the checks like as well.
+ */
+interface RowGroup {
   rows: MappedRow[];
-  table: string;
+  table: TableId;
   choice: number;
   tied: number[];
 }
@@ -54,7 +58,7 @@ function slotValue(s: Slot | undefined): CellValue {
   return s.value === null ? { state: 'blank', value: null } : { state: 'number', value: s.value };
 }
 
-function unitCells(u: Unit, k: number): [CellKey, CellValue][] {
+function groupCells(u: RowGroup, k: number): [CellKey, CellValue][] {
   return u.rows.flatMap((r) => r.columns.map((c, ci) => [cellKey(u.table, r.key, c.key), slotValue(r.readings[k]?.slots[ci])] as [CellKey, CellValue]));
 }
 
@@ -62,44 +66,44 @@ function unitCells(u: Unit, k: number): [CellKey, CellValue][] {
  * Picks, for every row with several readings (glued digits), the one that makes most checks hold;
  * `tied` keeps every reading that is as good, which is what the cell's confidence is shared among.
  */
-function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, printed: PrintedTable[]): Unit[] {
-  const units: Unit[] = [];
+function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, printed: PrintedTable[]): RowGroup[] {
+  const groups: RowGroup[] = [];
   for (const t of mapped) {
-    const joint = new Map<string, Unit>();
+    const joint = new Map<string, RowGroup>();
     for (const r of t.rows) {
       if (r.joint) {
         const u = joint.get(r.joint) ?? { rows: [], table: t.def.id, choice: 0, tied: [0] };
         u.rows.push(r);
-        if (!joint.has(r.joint)) { joint.set(r.joint, u); units.push(u); }
+        if (!joint.has(r.joint)) { joint.set(r.joint, u); groups.push(u); }
       } else {
-        units.push({ rows: [r], table: t.def.id, choice: 0, tied: [0] });
+        groups.push({ rows: [r], table: t.def.id, choice: 0, tied: [0] });
       }
     }
   }
-  const ambiguous = units.filter((u) => u.rows[0].readings.length > 1);
-  if (!ambiguous.length) return units;
+  const ambiguous = groups.filter((u) => u.rows[0].readings.length > 1);
+  if (!ambiguous.length) return groups;
   const values = new Map<CellKey, CellValue>();
-  for (const u of units) for (const [k, v] of unitCells(u, 0)) values.set(k, v);
+  for (const u of groups) for (const [k, v] of groupCells(u, 0)) values.set(k, v);
   const checks = expandChecks(template, printed, new Set(values.keys()));
   const holding = (list: ConcreteCheck[]) => list.reduce((n, c) => n + (evaluate(c, values)?.holds ? 1 : 0), 0);
 
   // First each unit on its own: keep the readings its own checks (a row total) like best.
   const candidates = ambiguous.map((u) => {
-    const keys = new Set(unitCells(u, 0).map(([k]) => k));
+    const keys = new Set(groupCells(u, 0).map(([k]) => k));
     const own = checks.filter((c) => [...c.lhs, ...c.rhs].every((k) => keys.has(k)));
     const scores = u.rows[0].readings.map((_, k) => {
-      for (const [key, v] of unitCells(u, k)) values.set(key, v);
+      for (const [key, v] of groupCells(u, k)) values.set(key, v);
       return holding(own);
     });
     const best = Math.max(...scores);
     const kept = scores.flatMap((sc, k) => (sc === best ? [k] : []));
-    for (const [key, v] of unitCells(u, kept[0])) values.set(key, v);
+    for (const [key, v] of groupCells(u, kept[0])) values.set(key, v);
     return kept;
   });
 
-  // Then the units together, against the checks between rows (column sums, balances): every
+  // Then the groups together, against the checks between rows (column sums, balances): every
   // combination when there are few, else one unit at a time.
-  const touching = checks.filter((c) => ambiguous.some((u) => unitCells(u, 0).some(([k]) => c.lhs.includes(k) || c.rhs.includes(k))));
+  const touching = checks.filter((c) => ambiguous.some((u) => groupCells(u, 0).some(([k]) => c.lhs.includes(k) || c.rhs.includes(k))));
   const combinations = candidates.reduce((n, c) => n * c.length, 1);
   const best: number[][] = candidates.map(() => []);
   if (combinations <= MAX_COMBINATIONS) {
@@ -114,7 +118,7 @@ function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, pri
       }
       for (const k of candidates[i]) {
         pick[i] = k;
-        for (const [key, v] of unitCells(ambiguous[i], k)) values.set(key, v);
+        for (const [key, v] of groupCells(ambiguous[i], k)) values.set(key, v);
         walk(i + 1);
       }
     };
@@ -123,12 +127,12 @@ function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, pri
     for (let pass = 0; pass < 2; pass++) {
       ambiguous.forEach((u, i) => {
         const scores = candidates[i].map((k) => {
-          for (const [key, v] of unitCells(u, k)) values.set(key, v);
+          for (const [key, v] of groupCells(u, k)) values.set(key, v);
           return holding(touching);
         });
         const top = Math.max(...scores);
         best[i] = candidates[i].filter((_, j) => scores[j] === top);
-        for (const [key, v] of unitCells(u, best[i][0])) values.set(key, v);
+        for (const [key, v] of groupCells(u, best[i][0])) values.set(key, v);
       });
     }
   }
@@ -136,7 +140,7 @@ function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, pri
     u.tied = best[i];
     u.choice = best[i][0];
   });
-  return units;
+  return groups;
 }
 
 /** Rows the template expects in a found table, given which form of （六） the document prints. */
@@ -177,9 +181,9 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
     rows: t.rows.map((r) => r.key),
     cols: [...new Set(t.rows.flatMap((r) => r.columns.map((c) => c.key)))],
   }));
-  const units = chooseReadings(mapped, template, printed);
-  const unitOf = new Map<MappedRow, Unit>();
-  for (const u of units) for (const r of u.rows) unitOf.set(r, u);
+  const groups = chooseReadings(mapped, template, printed);
+  const groupOf = new Map<MappedRow, RowGroup>();
+  for (const u of groups) for (const r of u.rows) groupOf.set(r, u);
   const basis = new Map<CellKey, CellBasis>();
   const tables: CanonicalTable[] = [];
 
@@ -202,8 +206,8 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
         if (t.found) warnings.push({ code: 'ROW_NOT_FOUND', message: `${def.title}: row ${rowDef?.label ?? rowKey} was not found.` });
         continue;
       }
-      const unit = unitOf.get(row)!;
-      const reading = row.readings[unit.choice];
+      const group = groupOf.get(row)!;
+      const reading = row.readings[group.choice];
       if (reading.note === 'split-gave-up') {
         warnings.push({
           code: 'SPLIT_GAVE_UP',
@@ -224,7 +228,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
         const origin = slot?.token?.origin ?? row.labelToken?.origin ?? null;
         if (origin && firstPage === null) { firstPage = origin.page; firstTable = origin.table; }
         const value = slot?.value ?? null;
-        const tiedValues = unit.tied.map((k) => row.readings[k].slots[ci]?.value ?? null);
+        const tiedValues = group.tied.map((k) => row.readings[k].slots[ci]?.value ?? null);
         const share = tiedValues.filter((v) => v === value).length / tiedValues.length;
         const alternatives: Alternative[] = [];
         for (const v of new Set(tiedValues.filter((v) => v !== value))) {

@@ -13,8 +13,6 @@ export interface Slot {
   unit: string | null;
   /** How sure the placement is, before any check: 1 when the row had exactly its columns. */
   placement: number;
-  /** The slot exists in the document but no value could be placed in it. */
-  unplaced?: boolean;
 }
 
 /** A way to read a row; several remain when glued digits split more than one way. */
@@ -121,7 +119,7 @@ export function fitRow(values: Token[], ncols: number, signed: (ci: number) => b
     const all = gluedReadings(numbers, ncols);
     if (all.length >= MAX_SPLITS) {
       // Too many ways to tell apart: no value is placed rather than one of thousands guessed.
-      const none: Slot = { token: numbers[0], value: null, text: '', unit: null, placement: 0, unplaced: true };
+      const none: Slot = { token: numbers[0], value: null, text: '', unit: null, placement: 0 };
       return [{ slots: Array.from({ length: ncols }, () => ({ ...none })), note: 'split-gave-up' }];
     }
     const glued = all.filter((rd) => rd.slots.every((sl, ci) => sl.value === null || sl.value >= 0 || signed(ci)));
@@ -137,7 +135,7 @@ export function fitRow(values: Token[], ncols: number, signed: (ci: number) => b
     return [{ slots: [...pad, ...v.map((t) => slotOf(t, 0.7))], note: 'aligned-right' }];
   }
   const tail: Slot[] = Array.from({ length: missing }, () => ({
-    token: null, value: null, text: '', unit: null, placement: 0.3, unplaced: true,
+    token: null, value: null, text: '', unit: null, placement: 0.3,
   }));
   return [{ slots: [...v.map((t) => slotOf(t, 0.4)), ...tail], note: 'short-row' }];
 }
