@@ -89,7 +89,7 @@ test('labelScore: a label read with errors matches under the tolerant line, neve
   const k = matchKey;
   const misread = labelScore(k('2.没有现成信息需要另行制怍'), k('2.没有现成信息需要另行制作'));
   assert.ok(misread > 0 && misread < TOLERANT_MATCH, String(misread));
-  assert.equal(labelScore(k('3.没有现成信息需要另行制作'), k('2.没有现成信息需要另行制作')), 0);
+  assert.equal(labelScore(k('3.没有现成信息需要另行制怍'), k('2.没有现成信息需要另行制作')), 0);
   // A sentence is no row label, however many of its words it shares.
   assert.equal(labelScore(k('本年度没有现成信息需要另行制作的政府信息公开申请，我局均已答复。'), k('2.没有现成信息需要另行制作')), 0);
 });
