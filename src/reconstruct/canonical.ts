@@ -7,7 +7,7 @@ import type { Alternative, CanonicalCell, CanonicalTable, CellKey, TableId, Warn
 import { labelCore, matchKey } from '../normalize/text.js';
 import type { TableDef, TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
-import type { MappedRow, MappedTable } from './gov-tables.js';
+import type { MappedRow, MappedTable } from './mapped.js';
 import { MAX_SPLITS, type RowReading, type Slot } from './fit.js';
 
 /** Above this many combinations of ambiguous rows, they are chosen one at a time. */

@@ -5,34 +5,11 @@
 import { matchKey } from '../normalize/text.js';
 import { parseNumber } from '../normalize/number.js';
 import type { ColumnDef, RowDef, TableDef, TemplateDef } from '../templates/forms.js';
-import { fitRow, type RowReading } from './fit.js';
+import { fitRow } from './fit.js';
 import { bestMatch, candidatesFor, isGroupLabel, TOLERANT_MATCH, type LabelCandidate } from './labels.js';
 import { mapReviewLitigation } from './review-litigation.js';
+import type { MappedRow, MappedTable } from './mapped.js';
 import type { Token } from './tokens.js';
-
-export interface MappedRow {
-  key: string;
-  label: string;
-  labelToken: Token | null;
-  labelScore: number;
-  columns: ColumnDef[];
-  readings: RowReading[];
-  /** Rows read together from one printed line (表四): their readings are chosen as one. */
-  joint?: string;
-  /** Unit named by the column header (采购总金额（单位：万元）), for money columns. */
-  headerUnit?: string | null;
-  /**
-   * The row was placed by a guess: its label matched only tolerantly and the form's structure does
-   * not confirm it (it is not the row the form prints next, or its values do not fill its columns).
-   */
-  guess?: boolean;
-}
-
-export interface MappedTable {
-  def: TableDef;
-  found: boolean;
-  rows: MappedRow[];
-}
 
 const LABEL_THRESHOLD = 0.7;
 const MAX_SKIPPED_LABELS = 4;

@@ -6,7 +6,7 @@ import { matchKey, cleanPrinted, labelCore } from '../normalize/text.js';
 import type { ColumnDef, TableDef } from '../templates/forms.js';
 import { legacyColumns, legacyIndicators, legacyUnits } from '../templates/forms.js';
 import { fitRow } from './fit.js';
-import type { MappedRow, MappedTable } from './gov-tables.js';
+import type { MappedRow, MappedTable } from './mapped.js';
 import type { Token } from './tokens.js';
 
 const INDICATOR_HEADER = /^(统计)?指(标)?(名称)?$/;

@@ -9,7 +9,7 @@ import { matchKey, ocrFold } from '../normalize/text.js';
 import type { TableDef } from '../templates/forms.js';
 import { reviewLitigationHeader } from '../templates/forms.js';
 import { fitRow, type RowReading } from './fit.js';
-import type { MappedRow, MappedTable } from './gov-tables.js';
+import type { MappedRow, MappedTable } from './mapped.js';
 import type { Token } from './tokens.js';
 
 /** How far after the 行政复议 header cell its first column header (结果维持) must come. */

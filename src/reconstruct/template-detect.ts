@@ -5,7 +5,8 @@
 import type { TemplateId } from '../model/report.js';
 import { matchKey } from '../normalize/text.js';
 import { templates, type TemplateDef } from '../templates/forms.js';
-import { mapGovTables, type MappedTable } from './gov-tables.js';
+import { mapGovTables } from './gov-tables.js';
+import type { MappedTable } from './mapped.js';
 import { mapLegacyTable } from './legacy-table.js';
 import type { Token } from './tokens.js';
 
