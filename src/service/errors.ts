@@ -1,10 +1,7 @@
 /** Every error leaves the service as `{ error: { code, message } }` with a status that fits; never a stack trace. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorBody } from '../api/wire.js';
 import { ConvertError } from '../intake/errors.js';
-
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
 
 export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };

@@ -1,32 +1,15 @@
 /** The service API, same origin, with the optional API key kept in localStorage. */
-import type { CellKey, Report } from '../../src/model/report.js';
-import type { Correction } from '../../src/store/corrections.js';
-import type { ResultSummary } from '../../src/store/results.js';
+import {
+  PAGE_SCALE_HEADER,
+  type CorrectionChange, type CorrectionHistory, type CorrectionsPut, type CorrectionsSaved, type ErrorBody, type JobEnvelope, type ResultList,
+} from '../../src/api/wire.js';
+import type { Report } from '../../src/model/report.js';
 
 const KEY_STORAGE = 'xxgk.apiKey';
 
-// The service's own types: what its routes send.
-export type { ResultSummary } from '../../src/store/results.js';
-export type { Correction } from '../../src/store/corrections.js';
-
-export interface CorrectionList {
-  resultId: string;
-  version: number;
-  corrections: Correction[];
-}
-
-export interface JobView {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  filename?: string;
-  progress: { pagesDone: number; pagesTotal: number | null };
-  resultId: string | null;
-  error: { code: string; message: string } | null;
-}
-
 export interface PageImage {
   url: string;
-  /** Image pixels per bbox unit (X-Page-Scale). */
+  /** Image pixels per bbox unit (PAGE_SCALE_HEADER). */
   scale: number;
   width: number;
   height: number;
@@ -66,7 +49,7 @@ async function fail(res: Response): Promise<never> {
   let code = `HTTP_${res.status}`;
   let message = `${res.status} ${res.statusText}`;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    const body = (await res.json()) as Partial<ErrorBody> | null;
     if (body?.error?.code) code = body.error.code;
     if (body?.error?.message) message = body.error.message;
   } catch {
@@ -93,17 +76,19 @@ async function json<T>(method: string, path: string, body?: unknown): Promise<T>
 }
 
 export const api = {
-  results: () => json<{ results: ResultSummary[] }>('GET', '/v1/results').then((r) => r.results),
+  results: () => json<ResultList>('GET', '/v1/results').then((r) => r.results),
   report: (id: string) => json<Report>('GET', `/v1/results/${encodeURIComponent(id)}`),
-  corrections: (id: string) => json<CorrectionList>('GET', `/v1/results/${encodeURIComponent(id)}/corrections`),
-  save: (id: string, baseVersion: number, changes: { key: CellKey; value: number | null }[]) =>
-    json<{ resultId: string; version: number; saved: number; report: Report }>('PUT', `/v1/results/${encodeURIComponent(id)}/corrections`, { baseVersion, changes }),
+  corrections: (id: string) => json<CorrectionHistory>('GET', `/v1/results/${encodeURIComponent(id)}/corrections`),
+  save: (id: string, baseVersion: number, changes: CorrectionChange[]) => {
+    const body: CorrectionsPut = { baseVersion, changes };
+    return json<CorrectionsSaved>('PUT', `/v1/results/${encodeURIComponent(id)}/corrections`, body);
+  },
   submit: (file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return json<{ job: JobView }>('POST', '/v1/jobs', form).then((r) => r.job);
+    return json<JobEnvelope>('POST', '/v1/jobs', form).then((r) => r.job);
   },
-  job: (id: string) => json<{ job: JobView }>('GET', `/v1/jobs/${encodeURIComponent(id)}`).then((r) => r.job),
+  job: (id: string) => json<JobEnvelope>('GET', `/v1/jobs/${encodeURIComponent(id)}`).then((r) => r.job),
 
   /** A page image as an object URL, or null when the result has no page images (markup sources). */
   async page(id: string, n: number): Promise<PageImage | null> {
@@ -116,7 +101,7 @@ export const api = {
     if (res.status === 404 || res.status === 501) return null;
     if (!res.ok) return fail(res);
     if (!(res.headers.get('Content-Type') ?? '').startsWith('image/')) return null;
-    const scale = Number(res.headers.get('X-Page-Scale') ?? '1');
+    const scale = Number(res.headers.get(PAGE_SCALE_HEADER) ?? '1');
     const blob = await res.blob();
     const url = URL.createObjectURL(blob);
     const img = new Image();

@@ -1,8 +1,8 @@
 /** The list of stored results: sortable by any column, searchable. */
-import type { ResultSummary } from './api.js';
+import type { ResultEntry } from '../../src/api/wire.js';
 import { fill, formatTime, h, pct } from './dom.js';
 
-type Col = keyof Pick<ResultSummary, 'agency' | 'year' | 'template' | 'confidence' | 'checksFailed' | 'lowConfidence' | 'filename' | 'created'>;
+type Col = keyof Pick<ResultEntry, 'agency' | 'year' | 'template' | 'confidence' | 'checksFailed' | 'lowConfidence' | 'filename' | 'created'>;
 
 const COLUMNS: { key: Col; label: string; numeric?: boolean }[] = [
   { key: 'agency', label: '机关' },
@@ -20,13 +20,13 @@ export const TEMPLATE_NAMES: Record<string, string> = {
 };
 
 export class ResultList {
-  private items: ResultSummary[] = [];
+  private items: ResultEntry[] = [];
   private sort: { key: Col; dir: 1 | -1 } = { key: 'created', dir: -1 };
   private query = '';
 
   constructor(private readonly root: HTMLElement) {}
 
-  set(items: ResultSummary[]): void {
+  set(items: ResultEntry[]): void {
     this.items = items;
     this.render();
   }
@@ -36,12 +36,12 @@ export class ResultList {
     this.render();
   }
 
-  private rows(): ResultSummary[] {
+  private rows(): ResultEntry[] {
     const q = this.query;
     const words = q.split(/\s+/).filter(Boolean);
-    const hay = (r: ResultSummary) => [r.agency ?? '', r.year ?? '', r.template, TEMPLATE_NAMES[r.template] ?? '', r.filename, r.id].join(' ').toLowerCase();
+    const hay = (r: ResultEntry) => [r.agency ?? '', r.year ?? '', r.template, TEMPLATE_NAMES[r.template] ?? '', r.filename, r.id].join(' ').toLowerCase();
     const { key, dir } = this.sort;
-    const val = (r: ResultSummary) => r[key];
+    const val = (r: ResultEntry) => r[key];
     return this.items
       .filter((r) => words.every((w) => hay(r).includes(w)))
       .sort((a, b) => {

@@ -2,6 +2,7 @@
  * The review state of one report: local edits and acceptances, the checks recomputed live by the
  * service's own check stage (src/check/index.ts), and the review queue in document order.
  */
+import type { CorrectionChange } from '../../src/api/wire.js';
 import type { CanonicalCell, CellKey, CellState, CheckResult, Report } from '../../src/model/report.js';
 import { applyCorrections } from '../../src/check/index.js';
 import { toCsv as csv } from '../../src/output/csv.js';
@@ -132,8 +133,8 @@ export class Review {
   }
 
   /** The changes to save: corrections, and acceptances recorded as the value confirmed. */
-  changes(includeAccepted: boolean): { key: CellKey; value: number | null }[] {
-    const out: { key: CellKey; value: number | null }[] = [];
+  changes(includeAccepted: boolean): CorrectionChange[] {
+    const out: CorrectionChange[] = [];
     for (const k of this.layout.order) {
       const cell = this.cells.get(k)!;
       if (this.edits.has(k)) out.push({ key: k, value: this.edits.get(k)! });

@@ -3,15 +3,22 @@
  * saved since), GET lists every change with who, when, old and new.
  */
 import express, { Router, type Response } from 'express';
+import type { CorrectionChange, CorrectionEntry, CorrectionHistory, CorrectionsPut, CorrectionsSaved } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { CellState } from '../../model/report.js';
+import type { Correction } from '../../store/corrections.js';
 import type { Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
 import { errorBody } from '../errors.js';
 
 const MAX_CHANGES = 1000;
 
-interface ChangeBody { key?: unknown; value?: unknown }
+/** What a client sent, before it is checked. */
+type Unchecked<T> = { [K in keyof T]?: unknown };
+
+const entry = (c: Correction): CorrectionEntry => ({
+  key: c.key, oldValue: c.oldValue, newValue: c.newValue, oldState: c.oldState, newState: c.newState, who: c.who, at: c.at, version: c.version,
+});
 
 export function correctionsRouter(ctx: ServiceContext): Router {
   const router = Router();
@@ -19,13 +26,15 @@ export function correctionsRouter(ctx: ServiceContext): Router {
 
   router.get('/v1/results/:id/corrections', (req, res) => {
     const s = ctx.visibleResult(req, res);
-    if (s) res.json({ resultId: String(req.params.id), version: s.version, corrections: ctx.corrections.list(String(req.params.id)) });
+    if (!s) return;
+    const body: CorrectionHistory = { resultId: String(req.params.id), version: s.version, corrections: ctx.corrections.list(String(req.params.id)).map(entry) };
+    res.json(body);
   });
 
   router.put('/v1/results/:id/corrections', express.json({ limit: '1mb' }), (req, res) => {
     const s = ctx.visibleResult(req, res);
     if (!s) return;
-    const body = req.body as { baseVersion?: unknown; changes?: unknown };
+    const body = req.body as Unchecked<CorrectionsPut>;
     if (!Number.isInteger(body?.baseVersion)) throw new ConvertError('BAD_CORRECTION', 422, 'baseVersion (the version you loaded, from GET …/corrections) must be an integer.');
     if (!Array.isArray(body.changes) || body.changes.length === 0 || body.changes.length > MAX_CHANGES) {
       throw new ConvertError('BAD_CORRECTION', 422, `changes must be a list of 1 to ${MAX_CHANGES} { key, value } objects.`);
@@ -33,7 +42,7 @@ export function correctionsRouter(ctx: ServiceContext): Router {
     const current = ctx.reportOf(String(req.params.id), s);
     const cells = new Map(current.tables.flatMap((t) => t.cells.map((c) => [c.key, c] as const)));
     const seen = new Set<string>();
-    const changes = (body.changes as ChangeBody[]).map((ch) => {
+    const changes = (body.changes as Unchecked<CorrectionChange>[]).map((ch) => {
       const key = typeof ch?.key === 'string' ? ch.key : '';
       const cell = cells.get(key);
       if (!cell) throw new ConvertError('BAD_CORRECTION', 422, `No cell ${JSON.stringify(ch?.key)} in this result.`);
@@ -53,7 +62,8 @@ export function correctionsRouter(ctx: ServiceContext): Router {
       res.status(409).json(errorBody('CONFLICT', `This result was saved by ${latest?.who ?? 'someone'} at ${latest?.at ?? 'an earlier time'} since you loaded version ${body.baseVersion}; reload it (now version ${ctx.results.get(String(req.params.id))!.version}) and apply your changes again.`));
       return;
     }
-    res.json({ resultId: String(req.params.id), version, saved: changes.length, report: ctx.reportOf(String(req.params.id)) });
+    const saved: CorrectionsSaved = { resultId: String(req.params.id), version, saved: changes.length, report: ctx.reportOf(String(req.params.id)) };
+    res.json(saved);
   });
 
   return router;

@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import type { JobEnvelope, JobView } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
 import { sniff } from '../../intake/sniff.js';
 import type { Job } from '../../store/jobs.js';
@@ -18,7 +19,7 @@ import { checkCallbackUrl } from '../webhooks.js';
 const OPTIONS_KEY = 'v1';
 const MAX_WAIT_SECONDS = 300;
 
-export function jobView(job: Job) {
+function jobView(job: Job): JobView {
   return {
     id: job.id,
     status: job.status,
@@ -66,7 +67,8 @@ export function jobsRouter(ctx: ServiceContext): Router {
     return job;
   }
 
-  const accepted = (res: Response, job: Job) => res.status(202).location(`/v1/jobs/${job.id}`).json({ job: jobView(job) });
+  const envelope = (job: Job): JobEnvelope => ({ job: jobView(job) });
+  const accepted = (res: Response, job: Job) => res.status(202).location(`/v1/jobs/${job.id}`).json(envelope(job));
 
   router.post('/v1/jobs', async (req, res) => {
     accepted(res, await submit(req, res));
@@ -89,7 +91,7 @@ export function jobsRouter(ctx: ServiceContext): Router {
 
   router.get('/v1/jobs/:id', (req, res) => {
     const job = ownJob(req, res);
-    if (job) res.json({ job: jobView(job) });
+    if (job) res.json(envelope(job));
   });
 
   router.get('/v1/jobs/:id/result', (req, res) => {
@@ -103,7 +105,7 @@ export function jobsRouter(ctx: ServiceContext): Router {
 
   router.delete('/v1/jobs/:id', (req, res) => {
     const job = ownJob(req, res);
-    if (job) res.json({ job: jobView(ctx.queue.cancel(job.id)!) });
+    if (job) res.json(envelope(ctx.queue.cancel(job.id)!));
   });
 
   return router;

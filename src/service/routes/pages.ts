@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import sharp from 'sharp';
+import { PAGE_SCALE_HEADER } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { ServiceContext } from '../context.js';
 
@@ -54,7 +55,7 @@ export function pagesRouter(ctx: ServiceContext): Router {
       ctx.files.putDerived(stored.sha256, name, png);
       ctx.files.putDerived(stored.sha256, `${name}.scale`, Buffer.from(String(scale)));
     }
-    res.setHeader('X-Page-Scale', String(scale));
+    res.setHeader(PAGE_SCALE_HEADER, String(scale));
     res.setHeader('Cache-Control', 'private, max-age=86400');
     res.type('image/png').send(png);
   });
