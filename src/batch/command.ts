@@ -6,8 +6,7 @@ import type { ProgressSink } from './progress.js';
 import { RemoteClient } from './remote.js';
 import { FORMATS, runBatchJob, type BatchResult, type Format } from './runner.js';
 
-export const BATCH_USAGE = `Usage:
-  xxgk-convert batch <input-dir> --out <dir> [options]
+export const BATCH_USAGE = `Usage: xxgk-convert batch <input-dir> --out <dir> [options]
 
   Converts every report under <input-dir> (recursively) into <out>: one JSON per file mirroring the
   folders (a/b/report.pdf → <out>/a/b/report.pdf.json), dataset.csv, dataset.xlsx, low-confidence.csv
@@ -22,20 +21,29 @@ Options:
   --formats <list>       any of json,csv,xlsx (default all; the per-file JSONs are always written)
   --threshold <0..1>     cells under this confidence go to low-confidence.csv (default 0.9)
   --retry-failed         convert again files that failed in an earlier run because of their content
-  --help, -h
+  --help, -h             show this help
 
 Exit code: 0 all converted, 1 some file failed or is unsupported (see failures.csv), 2 usage error.`;
 
 export interface BatchIO {
   /** Progress and messages (default process.stderr). */
   stderr?: ProgressSink;
+  /** Where --help goes (default process.stdout). */
+  stdout?: ProgressSink;
   /** Receives the run's counts (tests, embedding). */
   onResult?: (result: BatchResult) => void;
 }
 
+/** One line saying what is wrong, the usage line, where the options are; exit 2. */
 function usageError(io: ProgressSink, message: string): number {
-  io.write(`xxgk-convert batch: ${message}\n\n${BATCH_USAGE}\n`);
+  io.write(`xxgk-convert batch: ${message}\n${BATCH_USAGE.split('\n')[0]}\nRun 'xxgk-convert batch --help' for its options.\n`);
   return 2;
+}
+
+/** parseArgs' message for an unknown option goes on about positionals and '--'; the option is what matters. */
+function parseMessage(e: Error & { code?: string }): string {
+  const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /Unknown option '([^']*)'/.exec(e.message);
+  return unknown ? `unknown option '${unknown[1]}'` : e.message.split('\n')[0];
 }
 
 export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number> {
@@ -59,11 +67,11 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
       },
     });
   } catch (e) {
-    return usageError(err, (e as Error).message);
+    return usageError(err, parseMessage(e as Error));
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    err.write(BATCH_USAGE + '\n');
+    (io.stdout ?? process.stdout).write(BATCH_USAGE + '\n');
     return 0;
   }
   if (positionals.length !== 1) return usageError(err, positionals.length ? 'give exactly one input folder' : 'the input folder is missing');

@@ -1,48 +1,180 @@
 #!/usr/bin/env node
-/** The `xxgk-convert` command: convert one file, or serve the HTTP API. */
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+/**
+ * The `xxgk-convert` command: convert one file, serve the HTTP API, or convert a folder.
+ *
+ * Each command loads its machinery only when it runs: `--help` and usage errors load nothing but this
+ * file, `convert` the pipeline, `serve` express and the store, `batch` its runner. A static import here
+ * would be paid by every command (express, pino, sharp and SQLite alone cost about half a second).
+ */
+import { debuglog, parseArgs } from 'node:util';
 import { ConvertError } from '../intake/errors.js';
-import { limitsFromEnv } from '../intake/limits.js';
-import { convert } from '../pipeline.js';
-import { createService } from '../service/app.js';
-import { configFromEnv } from '../service/config.js';
 
-const USAGE = `Usage:
-  xxgk-convert convert <file> [--out result.json]   convert one report, print (or write) the JSON model
-  xxgk-convert serve                                start the HTTP service on HOST:PORT (default 127.0.0.1:8080)
-  xxgk-convert batch <input-dir> --out <dir> [--server URL] [--api-key KEY] [--concurrency N]
-                     [--timeout SECONDS] [--formats json,csv,xlsx] [--threshold 0.9] [--retry-failed]
-                                                    convert a folder into one JSON per file and a dataset
+const USAGE = `Usage: xxgk-convert <command> [options]
 
-Configuration is by environment variables; see the README.`;
+Commands:
+  convert <file> [--out <file>]        convert one report, print (or write) the JSON model
+  serve [--port <N>] [--host <addr>]   run the HTTP service (default 127.0.0.1:8080)
+  batch <input-dir> --out <dir> […]    convert a folder into one JSON per file and a dataset
+
+"xxgk-convert <command> --help" shows a command's options. The rest of the configuration is by
+environment variables; see the README.`;
+
+const CONVERT_USAGE = `Usage: xxgk-convert convert <file> [--out <file>]
+
+  Converts one report (PDF, DOCX, DOC, HTML, text or an image) and prints its xxgk/report@1 JSON model.
+
+Options:
+  --out, -o <file>   write the model to <file> instead of printing it
+  --help, -h         show this help
+
+Exit code: 0 converted, 1 the file cannot be read or converted, 2 usage error.`;
+
+const SERVE_USAGE = `Usage: xxgk-convert serve [--port <N>] [--host <address>]
+
+  Runs the HTTP service until SIGTERM or SIGINT. The other settings are environment variables
+  (XXGK_DATA_DIR, XXGK_API_KEYS, …; see the README).
+
+Options:
+  --port, -p <N>        port to listen on (default: $PORT, else 8080; 0 takes a free one)
+  --host <address>      address to listen on (default: $HOST, else 127.0.0.1)
+  --help, -h            show this help
+
+Exit code: 0 after a clean shutdown, 1 it cannot start (e.g. the port is in use), 2 usage error.`;
+
+/** A wrong command line: one line saying what is wrong, then the command's usage line; exit 2. */
+class UsageError extends Error {
+  constructor(message: string, public usage: string, public command?: string) {
+    super(message);
+  }
+}
+
+/** The service cannot start (port in use, bad configuration): one line, exit 1. */
+class StartError extends Error {}
+
+const debug = debuglog('xxgk');
+
+/** parseArgs with `--help` and strict options; its errors become one-line usage errors. */
+function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: O, usage: string, command: string) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // Node's own message for an unknown option goes on about positionals and '--'; the option is what matters.
+    const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /Unknown option '([^']*)'/.exec(e.message);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : e.message.split('\n')[0], usage, command);
+  }
+}
+
+const firstLine = (usage: string) => usage.split('\n')[0];
 
 async function convertCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', short: 'o' } } });
-  if (positionals.length !== 1) {
-    console.error(USAGE);
-    return 2;
-  }
+  const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' } }, CONVERT_USAGE, 'convert');
+  if (values.help) return help(CONVERT_USAGE);
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one file, not ${positionals.length}` : 'the file to convert is missing', CONVERT_USAGE, 'convert');
   const file = positionals[0];
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const { basename } = await import('node:path');
   const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
     throw new ConvertError('FILE_UNREADABLE', 2, `Cannot read ${file}: ${err.code ?? err.message}`);
   });
-  const report = await convert(bytes, { filename: basename(file), limits: limitsFromEnv() });
+  const [{ convert }, { limitsFromEnv }] = await Promise.all([import('../pipeline.js'), import('../intake/limits.js')]);
+  let report;
+  try {
+    report = await convert(bytes, { filename: basename(file), limits: limitsFromEnv() });
+  } finally {
+    await closeOcr();
+  }
   const json = JSON.stringify(report, null, 2) + '\n';
-  if (values.out) await writeFile(values.out, json);
-  else process.stdout.write(json);
+  if (values.out) {
+    const out = values.out;
+    await writeFile(out, json).catch((err: NodeJS.ErrnoException) => {
+      throw new ConvertError('FILE_UNWRITABLE', 2, `Cannot write ${out}: ${err.code ?? err.message}`);
+    });
+  } else {
+    process.stdout.write(json);
+  }
   return 0;
 }
 
-/** Serves until SIGTERM/SIGINT: then stops taking work, lets running jobs finish (or re-queues them), closes. */
-async function serveCommand(): Promise<number> {
-  const config = configFromEnv();
-  const { app, ctx } = createService(config);
-  const server = app.listen(config.port, config.host, () => {
-    ctx.log.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, dataDir: config.dataDir, workers: config.workers });
+/** OCR engines (worker threads) would keep a finished command alive a few seconds. */
+async function closeOcr(): Promise<void> {
+  await (await import('../extract/ocr/pool.js')).closeOcrPool();
+}
+
+const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** Why listen failed, and what to do about it, in one line. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): StartError {
+  const where = `cannot listen on ${hostPort(host, port)}`;
+  const otherPort = `choose another port with PORT=<n> or --port <n>`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new StartError(`${where}: the address is already in use (another service?); ${otherPort}.`);
+    case 'EACCES':
+      return new StartError(`${where}: permission denied (ports under 1024 need privileges); ${otherPort}.`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new StartError(`${where}: ${host} is not an address of this machine; choose another with HOST=<address> or --host <address>.`);
+    default:
+      return new StartError(`${where}: ${err.code ? `${err.code}: ` : ''}${err.message}`);
+  }
+}
+
+/**
+ * Serves until SIGTERM/SIGINT: then stops taking work, lets running jobs finish (or re-queues them), closes.
+ * The port is bound before the store is opened: a second service started on a port in use fails at once,
+ * before it could touch the first one's data folder (recovering its running jobs).
+ */
+async function serveCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { port: { type: 'string', short: 'p' }, host: { type: 'string' } }, SERVE_USAGE, 'serve');
+  if (values.help) return help(SERVE_USAGE);
+  if (positionals.length) throw new UsageError(`serve takes no arguments, got '${positionals[0]}'`, SERVE_USAGE, 'serve');
+  if (values.port !== undefined && !(/^\d{1,5}$/.test(values.port) && Number(values.port) <= 65535)) {
+    throw new UsageError(`--port must be a port number from 0 to 65535, got '${values.port}'`, SERVE_USAGE, 'serve');
+  }
+  if (values.host !== undefined && !values.host.trim()) throw new UsageError('--host must not be empty', SERVE_USAGE, 'serve');
+  const env = { ...process.env, ...(values.port !== undefined && { PORT: values.port }), ...(values.host !== undefined && { HOST: values.host }) };
+
+  const { configFromEnv } = await import('../service/config.js');
+  let config;
+  try {
+    config = configFromEnv(env);
+  } catch (err) {
+    throw new UsageError((err as Error).message, SERVE_USAGE, 'serve');
+  }
+
+  const { createServer } = await import('node:http');
+  let handler: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | null = null;
+  const server = createServer((req, res) => {
+    if (handler) return handler(req, res);
+    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+    res.end(JSON.stringify({ error: { code: 'NOT_READY', message: 'The service is starting.' } }));
   });
   server.requestTimeout = 10 * 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw listenError(err, config.host, config.port);
+  });
+
+  let service;
+  try {
+    const { createService } = await import('../service/app.js');
+    service = createService(config);
+  } catch (err) {
+    server.close();
+    throw new StartError((err as Error).message);
+  }
+  const { app, ctx } = service;
+  handler = app;
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : config.port;
+  ctx.log.info({ msg: 'listening', url: `http://${hostPort(config.host, port)}`, dataDir: config.dataDir, workers: config.workers });
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -57,27 +189,65 @@ async function serveCommand(): Promise<number> {
   });
 }
 
-/** OCR engines (worker threads) would keep a finished command alive a few seconds. */
-async function closeOcr(): Promise<void> {
-  await (await import('../extract/ocr/pool.js')).closeOcrPool();
+async function batchCommand(args: string[]): Promise<number> {
+  // batch converts in worker threads or through a service: no OCR engine runs on this thread.
+  return (await import('../batch/command.js')).runBatch(args, { stdout: process.stdout });
 }
+
+function help(usage: string): number {
+  process.stdout.write(usage + '\n');
+  return 0;
+}
+
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; usage?: string }> = {
+  convert: { run: convertCommand, usage: CONVERT_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
+  batch: { run: batchCommand },
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'convert') return await convertCommand(rest).finally(closeOcr);
-    if (command === 'serve') return await serveCommand();
-    // batch converts in worker threads or through a service: no OCR engine runs on this thread.
-    if (command === 'batch') return await (await import('../batch/command.js')).runBatch(rest);
-    console.error(USAGE);
-    return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+    if (command === undefined) {
+      process.stderr.write(USAGE + '\n');
+      return 2;
+    }
+    if (command === '--help' || command === '-h') return help(USAGE);
+    if (command === 'help') {
+      if (rest[0] === 'batch') return batchCommand(['--help']);
+      const usage = rest[0] === undefined ? USAGE : COMMANDS[rest[0]]?.usage;
+      if (!usage) throw new UsageError(`unknown command '${rest[0]}'`, USAGE);
+      return help(usage);
+    }
+    const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!cmd) throw new UsageError(command.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`, USAGE);
+    return await cmd.run(rest);
   } catch (err) {
+    const where = err instanceof UsageError && err.command ? `xxgk-convert ${err.command}` : 'xxgk-convert';
+    if (err instanceof UsageError) {
+      const more = err.command ? `Run 'xxgk-convert ${err.command} --help' for its options.` : `Run 'xxgk-convert --help' for the commands.`;
+      process.stderr.write(`${where}: ${err.message}\n${firstLine(err.usage)}\n${more}\n`);
+      return 2;
+    }
     if (err instanceof ConvertError) {
-      console.error(`xxgk-convert: ${err.message} (${err.code})`);
+      process.stderr.write(`xxgk-convert: ${err.message} (${err.code})\n`);
       return 1;
     }
-    throw err;
+    if (err instanceof StartError) {
+      process.stderr.write(`xxgk-convert ${command}: ${err.message}\n`);
+      return 1;
+    }
+    // A bug, not a user's mistake: still one line; NODE_DEBUG=xxgk prints where it happened.
+    process.stderr.write(`xxgk-convert: unexpected error: ${(err as Error)?.message ?? String(err)} (NODE_DEBUG=xxgk shows where)\n`);
+    debug('%s', (err as Error)?.stack ?? err);
+    return 1;
   }
 }
+
+// Output piped into a command that stops reading (`| head`) ends the process quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 process.exitCode = await main(process.argv.slice(2));
