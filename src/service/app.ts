@@ -16,6 +16,7 @@ import { healthRouter, metaRouter } from './routes/meta.js';
 import { resultsRouter } from './routes/results.js';
 import { correctionsRouter } from './routes/corrections.js';
 import { pagesRouter } from './routes/pages.js';
+import { redactRequest, secretScrubber } from './redact.js';
 
 /** The built front end (vite build): dist/web, beside dist/service when built, from the repo when run from source. */
 const webRoot = join(dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.ts') ? '../../dist/web' : '../web');
@@ -25,13 +26,22 @@ export interface Service {
   ctx: ServiceContext;
 }
 
-export function createService(config: ServiceConfig, log: Logger = pino({ level: config.logLevel })): Service {
+/** The service's logger: JSON lines on stdout, with every configured secret replaced wherever it appears. */
+export function serviceLogger(config: ServiceConfig, destination?: { write(line: string): void }): Logger {
+  const scrub = secretScrubber(config);
+  const options = { level: config.logLevel, ...(scrub && { hooks: { streamWrite: scrub } }) };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export function createService(config: ServiceConfig, log: Logger = serviceLogger(config)): Service {
   const ctx = createContext(config, log);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(pinoHttp({
     logger: log,
+    // No credential reaches a log line: Authorization and the like, key=/token= query parameters.
+    serializers: { req: redactRequest },
     genReqId: (req, res) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
