@@ -19,6 +19,12 @@ export function displayValue(state: string, value: number | null): string {
   return '';
 }
 
+/** A cell named by its labels: row × column. */
+export function cellTitle(review: Review, key: CellKey): string {
+  const c = review.cells.get(key);
+  return c ? `${c.rowLabel || c.row} × ${c.colLabel || c.col}` : key;
+}
+
 function gridCell(c: GridCell, cells: Map<CellKey, HTMLTableCellElement>): HTMLTableCellElement {
   switch (c.kind) {
     case 'head':
@@ -74,7 +80,7 @@ export function paintCell(td: HTMLTableCellElement, review: Review, key: CellKey
   }
   const failing = review.failingByCell.get(key) ?? [];
   const title = [
-    `${cell.rowLabel || cell.row} × ${cell.colLabel || cell.col}`,
+    cellTitle(review, key),
     `${key}`,
     `置信度 ${pct(review.confidenceOf(key))} · ${sourceLabel(review.isEdited(key) ? 'manual' : cell.evidence.source)}${cell.text && cell.text !== String(v.value) ? ` · 原文“${cell.text}”` : ''}`,
     ...failing.map((r) => `✗ ${r.id}: ${r.lhs} ≠ ${r.rhs}`),
