@@ -12,7 +12,9 @@ import { upsideDownCheck } from './ocr/orientation.js';
 import { ocrPage } from './ocr/page.js';
 import { getOcrPool, type OcrPool } from './ocr/pool.js';
 import { decodePage, inspectImage, isQuarterTurned, rotateGray, splitTall, straighten, type PreparedPage } from './ocr/prepare.js';
-import { mapBlocks, type PageGeometry } from './ocr/transform.js';
+import { redShare } from './ocr/ink.js';
+import type { Box } from './ocr/raster.js';
+import { mapBlocks, mapBox, pointMapper, type PageGeometry } from './ocr/transform.js';
 import { isGridDraft, mergePages } from './pdf/merge-pages.js';
 import type { DraftBlock } from './pdf/types.js';
 
@@ -57,14 +59,18 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
       const prepared: PreparedPage = {
         page: piece, image: s.image, dpi: decoded.dpi, scale: decoded.scale, rotation: s.rotation, skew: s.skew, original: decoded.original,
       };
-      const res = await ocrPage(prepared, pool, { unit: 1 });
-      for (const w of res.warnings) warnings.push({ ...w, page: i + 1, message: w.message.replace(`Page ${piece}`, `Page ${i + 1}`) });
-      perPiece.push({ page: piece, blocks: res.blocks });
-      geometry.set(piece, {
+      const geo: PageGeometry = {
         width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew, offsetY, quarter,
         decodedWidth: decoded.image.width, decodedHeight: decoded.image.height, unit: 1 / decoded.scale,
         outWidth: decoded.oriented.width, outHeight: decoded.oriented.height,
-      });
+      };
+      // Red ink was found in the file's own pixels: a box is looked up there through the same mapping as evidence.
+      const red = decoded.red;
+      const redShareAt = red ? ((map) => (b: Box) => redShare(red, mapBox(b, map, geo)))(pointMapper(geo)) : undefined;
+      const res = await ocrPage(prepared, pool, { unit: 1, redShare: redShareAt });
+      for (const w of res.warnings) warnings.push({ ...w, page: i + 1, message: w.message.replace(`Page ${piece}`, `Page ${i + 1}`) });
+      perPiece.push({ page: piece, blocks: res.blocks });
+      geometry.set(piece, geo);
       fileOf.set(piece, i + 1);
       offsetY += part.height;
       options.onPage?.({ page: piece, ms: Math.round(performance.now() - t0), grids: res.blocks.filter(isGridDraft).length, lines: res.blocks.length - res.blocks.filter(isGridDraft).length });

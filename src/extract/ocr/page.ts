@@ -31,7 +31,17 @@ export interface OcrPageResult {
 export interface OcrPageOptions {
   /** Output unit per prepared pixel (1 for images, 72 / dpi for PDF points). */
   unit: number;
+  /** Share of a box (prepared pixels) that red ink covered before it was dropped; absent on pages without red ink. */
+  redShare?: (box: Box) => number;
 }
+
+/** A cell whose print (or, empty, its interior) was this much red ink (a seal over it) … */
+const RED_CELL_SHARE = 0.02;
+/**
+ * … is read with at most this confidence: digits under seal ink may be hidden or broken. Low enough
+ * that the checks holding over such a cell do not lift it past the review threshold on their own.
+ */
+const RED_CELL_CONFIDENCE = 0.35;
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -59,10 +69,29 @@ export async function ocrPage(p: PreparedPage, pool: OcrPool, options: OcrPageOp
   const tableBoxes: Box[] = [];
   const cellLines = new Map<LayoutGrid, Box[][]>();
   const toPoints = 72 / p.dpi;
+  let sealed = 0;
   for (const t of tables) {
     const cells = await readTable(raster, t, pool);
     // A frame with (almost) no readable text is decoration or a large glyph, not a table.
     if (cells.filter((c) => c.text !== '' && c.confidence >= 0.5).length < 2) continue;
+    if (options.redShare) {
+      const inset = t.rule + 1;
+      for (const c of cells) {
+        // Red ink over what the cell prints (its lines, with a margin), or anywhere inside an empty
+        // cell (a digit the ink hid): a seal grazing a cell's empty corner does not count.
+        let area: Box = [c.box[0] + inset, c.box[1] + inset, c.box[2] - inset, c.box[3] - inset];
+        if (c.lines.length) {
+          const u = c.lines.reduce<Box>((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])], c.lines[0]);
+          const m = 0.3 * (u[3] - u[1]);
+          area = [Math.max(area[0], u[0] - m), Math.max(area[1], u[1] - m), Math.min(area[2], u[2] + m), Math.min(area[3], u[3] + m)];
+        }
+        const share = options.redShare(area);
+        if (share >= RED_CELL_SHARE && c.confidence > RED_CELL_CONFIDENCE) {
+          c.confidence = RED_CELL_CONFIDENCE;
+          sealed++;
+        }
+      }
+    }
     const linesOfCells = cells.map((c) => (c.numeric ? [] : c.lines));
     const layoutCells: LayoutCell[] = cells.map((c) => ({
       row: c.row,
@@ -92,6 +121,9 @@ export async function ocrPage(p: PreparedPage, pool: OcrPool, options: OcrPageOp
     tableBoxes.push([t.bbox[0] - m, t.bbox[1] - m, t.bbox[2] + m, t.bbox[3] + m]);
   }
 
+  if (sealed) {
+    warnings.push({ code: 'OCR_RED_INK', page: p.page, message: `Page ${p.page}: red ink (a seal or stamp) lay over ${sealed} table cells; it was left out before reading, and their readings count as less sure.` });
+  }
   const tLines = performance.now();
   const gridBlocks = positioned.filter((x): x is Positioned & { block: GridDraft } => 'grid' in x.block);
   if (isTraditional(gridBlocks.flatMap((g) => g.block.grid.cells.map((c) => c.text)))) {

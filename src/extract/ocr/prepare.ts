@@ -7,6 +7,7 @@
 import type { Limits } from '../../intake/limits.js';
 import { ConvertError } from '../../intake/errors.js';
 import { bmpHeader, decodeBmp, isBmp } from './bmp.js';
+import { dropRedInk, type RedInk } from './ink.js';
 import { binarize, otsu, rotate180, shrinkGray, type Gray } from './raster.js';
 
 type Sharp = typeof import('sharp').default;
@@ -124,6 +125,8 @@ export interface DecodedPage {
   original: { width: number; height: number };
   /** Size after EXIF orientation, before scaling (the pixels evidence boxes refer to). */
   oriented: { width: number; height: number };
+  /** Red ink (a seal) dropped from a colour page, in the oriented file's pixels; null when none. */
+  red: RedInk | null;
 }
 
 /** Decodes one page (0-based index): EXIF orientation, gray, scaled to ≈ 300 dpi, contrast stretched. */
@@ -134,6 +137,7 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
   let scale = 1;
   let dpi: number;
   let orientedSize = { width: size.width, height: size.height };
+  let red: RedInk | null = null;
   try {
     let pipeline;
     if (info.format === 'bmp') {
@@ -142,10 +146,23 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
     } else {
       pipeline = sharp(bytes, { page: index, failOn: 'truncated', limitInputPixels: false }).rotate();
     }
-    const oriented = await pipeline.flatten({ background: '#ffffff' }).grayscale().extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-    const { width, height } = oriented.info;
+    // Colour pages are turned grey here, with their red ink (a seal over the table) dropped.
+    const raw = await pipeline.flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
+    const { width, height, channels } = raw.info;
     orientedSize = { width, height };
-    g = { data: new Uint8Array(oriented.data.buffer, oriented.data.byteOffset, oriented.data.length), width, height };
+    let gray: Uint8Array;
+    if (channels >= 3) {
+      const d = dropRedInk(raw.data, width, height, channels >= 4 ? 4 : 3);
+      gray = d.gray;
+      red = d.red;
+    } else if (channels === 1) {
+      gray = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
+    } else {
+      gray = new Uint8Array(width * height);
+      for (let i = 0; i < gray.length; i++) gray[i] = raw.data[i * channels];
+    }
+    const oriented = { data: Buffer.from(gray.buffer, gray.byteOffset, gray.length) };
+    g = { data: gray, width, height };
     const dpiIn = size.density ?? (isPageShaped(width, height) ? estimateDpi(width, height) : dpiFromText(g) ?? estimateDpi(width, height));
     scale = Math.abs(dpiIn - TARGET_DPI) / TARGET_DPI > 0.2 ? TARGET_DPI / dpiIn : 1;
     dpi = scale === 1 ? dpiIn : TARGET_DPI;
@@ -162,7 +179,7 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
     if (err instanceof ConvertError) throw err;
     throw corrupt(err);
   }
-  return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize };
+  return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize, red };
 }
 
 /** A4 / Letter proportions, either way round (a long strip or a cut-out region is not). */

@@ -11,7 +11,9 @@ import { getOcrPool, type OcrPool } from '../ocr/pool.js';
 import { straighten, stretchContrast, type PreparedPage } from '../ocr/prepare.js';
 import { upsideDownCheck } from '../ocr/orientation.js';
 import type { Gray } from '../ocr/raster.js';
-import { mapBlocks, type PageGeometry } from '../ocr/transform.js';
+import { dropRedInk, redShare, type RedInk } from '../ocr/ink.js';
+import type { Box } from '../ocr/raster.js';
+import { mapBlocks, mapBox, pointMapper, type PageGeometry } from '../ocr/transform.js';
 import { openPdf, pageError, type PdfDocument } from './load.js';
 
 export interface RenderedPage {
@@ -22,6 +24,8 @@ export interface RenderedPage {
   /** Page size in points. */
   width: number;
   height: number;
+  /** Red ink dropped from the page, in the rendered pixels; null when none. */
+  red: RedInk | null;
 }
 
 interface CanvasLike {
@@ -58,14 +62,9 @@ export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber
     try {
       await page.render({ canvasContext: entry.context as never, canvas: entry.canvas as never, viewport, background: 'rgb(255,255,255)' } as never).promise;
       const rgba = entry.context.getImageData(0, 0, w, h).data;
-      const gray = new Uint8Array(w * h);
-      for (let i = 0, j = 0; i < gray.length; i++, j += 4) {
-        // Composite over white (transparent areas stay paper) and take luma.
-        const a = rgba[j + 3] / 255;
-        const l = 0.299 * rgba[j] + 0.587 * rgba[j + 1] + 0.114 * rgba[j + 2];
-        gray[i] = Math.round(l * a + 255 * (1 - a));
-      }
-      return { page: pageNumber, image: { data: gray, width: w, height: h }, dpi: scale * 72, width: base.width, height: base.height };
+      // Composited over white (transparent areas stay paper), luma, red ink (a seal on a colour scan) dropped.
+      const { gray, red } = dropRedInk(rgba, w, h, 4);
+      return { page: pageNumber, image: { data: gray, width: w, height: h }, dpi: scale * 72, width: base.width, height: base.height, red };
     } finally {
       factory.destroy(entry);
     }
@@ -141,13 +140,17 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
       const prepared: PreparedPage = {
         page: p, image: s.image, dpi, scale: 1, rotation: s.rotation, skew: s.skew, original: { width: rendered.image.width, height: rendered.image.height },
       };
-      const res = await ocrPage(prepared, pool, { unit: 1 });
       // Boxes back to the page's own points (before any turn or straightening).
       const geo: PageGeometry = {
         width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew, offsetY: 0, quarter: s.quarter,
         decodedWidth: rendered.image.width, decodedHeight: rendered.image.height, unit: 72 / rendered.dpi,
         outWidth: rendered.width, outHeight: rendered.height,
       };
+      // Red ink was found in the rendered pixels: the same mapping, without the step to points.
+      const red = rendered.red;
+      const inPixels: PageGeometry = { ...geo, unit: 1, outWidth: rendered.image.width, outHeight: rendered.image.height };
+      const redShareAt = red ? ((map) => (b: Box) => redShare(red, mapBox(b, map, inPixels)))(pointMapper(inPixels)) : undefined;
+      const res = await ocrPage(prepared, pool, { unit: 1, redShare: redShareAt });
       mapBlocks(res.blocks, () => geo, () => p);
       out.push({ ...res, width: rendered.width, height: rendered.height });
     }
