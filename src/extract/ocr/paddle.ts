@@ -17,6 +17,8 @@ type Ort = typeof import('onnxruntime-node');
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
 const HEIGHT = 48;
+/** Characters that print a zero in a number cell: the CJK 〇, circles, Latin, Greek and Cyrillic O. */
+const ZERO_LIKE = ['〇', '○', '◯', 'O', 'o', 'Ο', 'ο', 'О', 'о', 'Ｏ', 'ｏ'];
 const MAX_WIDTH = 3200;
 
 export interface PaddleOptions {
@@ -61,7 +63,14 @@ export class PaddleEngine implements OcrEngine {
       if (/^[0-9.,+\-%]$/.test(k.normalize('NFKC'))) numeric.push(i + 1);
     });
     this.numeric = Int32Array.from(numeric);
+    // A zero printed or read as 〇, ○ or O is a zero to the number decoder: their probability is 0's.
+    this.zero = keys.indexOf('0') + 1;
+    this.zeroLike = Int32Array.from(keys.flatMap((k, i) => (ZERO_LIKE.includes(k) ? [i + 1] : [])));
   }
+
+  /** The class of 0, and the classes of the characters that print a zero in a number. */
+  private zero: number;
+  private zeroLike: Int32Array;
 
   static async create(options: PaddleOptions = {}): Promise<PaddleEngine> {
     const dir = options.modelDir ?? paddleModelDir();
@@ -109,8 +118,10 @@ export class PaddleEngine implements OcrEngine {
       let bestP = -1;
       const base = t * classes;
       if (hint === 'number') {
+        let zeroLike = 0;
+        for (const k of this.zeroLike) zeroLike += data[base + k];
         for (const k of this.numeric) {
-          const p = data[base + k];
+          const p = data[base + k] + (k === this.zero ? zeroLike : 0);
           if (p > bestP) {
             bestP = p;
             best = k;

@@ -33,6 +33,8 @@ export interface CellReading {
   numeric: boolean;
 }
 
+const CJK = /[\u3400-\u9fff]/;
+
 /** Confidence below which a numeric reading gets a second opinion. */
 export const RECHECK_BELOW = 0.9;
 
@@ -185,6 +187,22 @@ export async function readTable(raster: PageRaster, table: ImageTable, pool: Ocr
     const mean = read.length ? read.reduce((s, r) => s + r.mean, 0) / read.length : 0.98;
     return { ...c, box, lines, text, min, mean };
   });
+  // A label column (most of its cells Chinese) where a reading lost its Chinese (`3.` for 3.其他: a
+  // short label read in a strip of crops) while its line is wide enough for more: read it alone.
+  const textCols = new Set<number>();
+  for (let col = 0; col < table.xs.length - 1; col++) {
+    const inCol = first.filter((c) => c.col === col && c.text !== '');
+    const cjk = inCol.filter((c) => CJK.test(c.text)).length;
+    if (cjk >= 2 && cjk >= 0.6 * inCol.length) textCols.add(col);
+  }
+  await Promise.all(
+    first.map(async (c, i) => {
+      if (!textCols.has(c.col) || !c.text || CJK.test(c.text) || !c.lines.some((l) => l[2] - l[0] >= 2.5 * (l[3] - l[1]))) return;
+      const alone = await readLines(raster, c.lines, pool, 'text');
+      const text = alone.map((r) => r.text).join('');
+      if (CJK.test(text)) first[i] = { ...c, text, min: Math.min(...alone.map((r) => r.min)), mean: alone.reduce((a, r) => a + r.mean, 0) / alone.length };
+    }),
+  );
   // Numeric rows and columns: most non-empty cells there read as numbers (look-alikes repaired). A
   // cell that looks like a number is read as one where its row or column is numeric, or where it
   // holds a digit; elsewhere (a header cell 〇 or I) it keeps its characters.
