@@ -15,6 +15,7 @@ import type { Report } from '../src/model/report.js';
 import { convert } from '../src/pipeline.js';
 import { samplesDir } from './support/fixtures.js';
 import { docWithPages, ruledTable, text } from './support/pdf.js';
+import { PDFDocument } from 'pdf-lib';
 
 interface ScanEntry {
   file: string;
@@ -23,6 +24,8 @@ interface ScanEntry {
   route: string;
   variant: string;
   degradation: number;
+  seal?: { cx: number; cy: number; r: number };
+  corners?: [number, number][];
 }
 
 const manifest = JSON.parse(readFileSync(join(samplesDir, 'scans', 'manifest.json'), 'utf8')) as ScanEntry[];
@@ -38,6 +41,16 @@ const cellsOf = (r: Report) => r.tables.flatMap((t) => t.cells).map((c) => ({ ke
 after(async () => {
   await closeOcrPool();
 });
+
+async function convertEntry(e: ScanEntry): Promise<Report> {
+  return convert(readFileSync(join(samplesDir, e.file)), { filename: e.file.split('/').pop() });
+}
+
+/** Cells not right, and document problems other than the agency (OCR reads 岩垅乡 as 岩城乡 on every 004 scan). */
+function mismatches(report: Report, e: ScanEntry): { wrong: string[]; problems: string[] } {
+  const { cells, problems } = compare(report, expectedOf(e));
+  return { wrong: describeCells(cells.filter((c) => !c.right)), problems: problems.filter((p) => !p.startsWith('agency')) };
+}
 
 describe('watermarks drawn as text in a PDF are page furniture', () => {
   for (const variant of ['watermark-diagonal', 'watermark-faint']) {
@@ -119,5 +132,88 @@ describe('〇 and O read in a numeric cell are 0', () => {
     assert.deepEqual([...tail.rows], [0]);
     // A header row is no numeric row even when a cell reads like one.
     assert.deepEqual([...numericLines([{ row: 0, col: 0, text: '指标名称' }, { row: 0, col: 1, text: '单位' }, { row: 0, col: 2, text: '2018' }, { row: 0, col: 3, text: '历年累计' }]).rows], []);
+  });
+});
+
+describe('a red official seal over 表三 on a colour scan', () => {
+  /** Printed cells whose box reaches into the seal's circle, and the others; bbox and circle in the same unit. */
+  function bySeal(report: Report, seal: { cx: number; cy: number; r: number }, unit = 1) {
+    const cx = seal.cx * unit;
+    const cy = seal.cy * unit;
+    const r = seal.r * unit;
+    const under: { key: string; confidence: number }[] = [];
+    const away: { key: string; confidence: number }[] = [];
+    for (const c of report.tables.flatMap((t) => t.cells)) {
+      if (c.state === 'missing' || !c.evidence.bbox) continue;
+      const [x0, y0, x1, y1] = c.evidence.bbox;
+      const nx = Math.max(x0, Math.min(cx, x1));
+      const ny = Math.max(y0, Math.min(cy, y1));
+      (Math.hypot(nx - cx, ny - cy) < r ? under : away).push({ key: c.key, confidence: c.confidence });
+    }
+    return { under, away };
+  }
+
+  test('image: the red ink is dropped before OCR, every cell exact, the cells its ink covers are below 0.9', async () => {
+    const e = entry('seal');
+    assert.ok(e.seal);
+    const report = await convertEntry(e);
+    assert.deepEqual(mismatches(report, e), { wrong: [], problems: [] });
+    assert.ok(report.warnings.some((w) => w.code === 'OCR_RED_INK'), 'an OCR_RED_INK warning');
+    const { under, away } = bySeal(report, e.seal);
+    // The ink covers the digits of some of the cells its circle reaches (ring, star, characters).
+    assert.ok(under.filter((c) => c.confidence < 0.9).length >= 8, JSON.stringify(under));
+    assert.deepEqual(away.filter((c) => c.confidence < 0.9), [], 'no cell away from the seal lost confidence');
+  });
+
+  test('scanned PDF: the same colour page as a JPEG in a PDF reads alike', async () => {
+    const e = entry('seal');
+    const jpg = readFileSync(join(samplesDir, e.file));
+    const doc = await PDFDocument.create();
+    const img = await doc.embedJpg(jpg);
+    const page = doc.addPage([(img.width * 72) / 300, (img.height * 72) / 300]);
+    page.drawImage(img, { x: 0, y: 0, width: page.getWidth(), height: page.getHeight() });
+    const report = await convert(await doc.save(), { filename: 'sealed.pdf' });
+    assert.equal(report.source.route, 'pdf-ocr');
+    assert.deepEqual(mismatches(report, e), { wrong: [], problems: [] });
+    assert.ok(report.warnings.some((w) => w.code === 'OCR_RED_INK'));
+    const { under, away } = bySeal(report, e.seal!, 72 / 300);
+    assert.ok(under.filter((c) => c.confidence < 0.9).length >= 8, JSON.stringify(under));
+    assert.deepEqual(away.filter((c) => c.confidence < 0.9), []);
+  });
+});
+
+describe('zeros printed as 〇 and O', () => {
+  test('〇 in 表三 and O in 表四 are read as 0 with confidence; the labels keep their characters', async () => {
+    const e = entry('zero-circle');
+    const report = await convertEntry(e);
+    assert.deepEqual(mismatches(report, e), { wrong: [], problems: [] });
+    const numbers = report.tables.flatMap((t) => t.cells).filter((c) => c.state === 'number');
+    assert.equal(numbers.length, 190);
+    assert.deepEqual(numbers.filter((c) => c.confidence < 0.9).map((c) => `${c.key} ${c.confidence}`), []);
+    // 3.其他 is a label among zeros: it keeps its characters (read alone when a strip lost them).
+    const other = report.tables.flatMap((t) => t.cells).find((c) => c.key === 'applications.other.other.total');
+    assert.match(other?.rowLabel ?? '', /3\.?其他/);
+  });
+});
+
+describe('the two scans issue 11 reported (1° of skew, JPEG)', () => {
+  test('004: 表四 whole on its page comes out as its 15 zeros, not blank', async () => {
+    const e = entry('skew-jpeg', '004_a98acada5b20935e');
+    const report = await convertEntry(e);
+    assert.deepEqual(mismatches(report, e), { wrong: [], problems: [] });
+    const t4 = report.tables.find((t) => t.id === 'reviewLitigation')!;
+    assert.equal(t4.cells.length, 15);
+    assert.deepEqual(t4.cells.filter((c) => c.state !== 'number' || c.value !== 0 || c.confidence < 0.9).map((c) => `${c.key} ${c.state} ${c.confidence}`), []);
+  });
+
+  test('001: the last row of the legacy 附表, alone on the next page, is read', async () => {
+    const e = entry('skew-jpeg', '001_c47c3146309e273f');
+    const report = await convertEntry(e);
+    assert.deepEqual(mismatches(report, e), { wrong: [], problems: [] });
+    const last = report.tables.flatMap((t) => t.cells).filter((c) => c.key.startsWith('legacyIndicators.litigation.count.'));
+    assert.deepEqual(last.map((c) => [c.key, c.state, c.value, c.confidence >= 0.9]), [
+      ['legacyIndicators.litigation.count.thisYear', 'number', 0, true],
+      ['legacyIndicators.litigation.count.cumulative', 'number', 0, true],
+    ]);
   });
 });
