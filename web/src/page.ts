@@ -23,7 +23,7 @@ export class PageView {
   /** Whether the loaded result has page images at all. */
   available = false;
 
-  constructor(private readonly root: HTMLElement, private readonly pick: (key: CellKey) => void) {
+  constructor(root: HTMLElement, private readonly pick: (key: CellKey) => void) {
     this.pageLabel = h('span', { class: 'page-no' });
     this.zoomLabel = h('span', { class: 'zoom-no' });
     const btn = (label: string, title: string, on: () => void) => h('button', { type: 'button', class: 'tool', title, tabindex: -1, onclick: on }, label);
