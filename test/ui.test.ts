@@ -87,8 +87,6 @@ describe('correction UI', { skip: noChromium ? `${CHROMIUM} is not installed: th
     assert.match(await page.locator(cell('applications.newReceived.total')).getAttribute('class') ?? '', /peer/, 'the cells of its failing checks are highlighted together');
     assert.match(await page.locator('#cell-card .alt').first().innerText(), /156/, 'the alternative that makes the checks hold is offered');
 
-    await page.screenshot({ path: join(repo, 'docs/review-screen.png') });
-
     // Tab / Shift-Tab move through the queue; Esc cancels an edit.
     await page.keyboard.press('Tab');
     assert.equal(await currentKey(page), 'applications.newReceived.commercial');
@@ -327,24 +325,6 @@ describe('correction UI', { skip: noChromium ? `${CHROMIUM} is not installed: th
       return { inView: r.left >= s.left - 1 && r.right <= s.right + 1 && r.top >= s.top - 1 && r.bottom <= s.bottom + 1, w: r.width, h: r.height };
     });
     assert.ok(geometry.inView && geometry.w > 10 && geometry.h > 10, `the current cell is outlined in view: ${JSON.stringify(geometry)}`);
-
-    // The review screen for the docs: a PDF printed by Chromium from the HTML sample, with the misread digit.
-    const html = readFileSync(join(repo, 'samples/html/000_ac416d85e5af171b.html'), 'utf8')
-      .replace(/(一、本年新收政府信息公开申请数量<\/td><td[^>]*>)156</, '$1158<');
-    const printer = await browser.context.newPage();
-    await printer.setContent(html);
-    const pdfFile = join(tmp, 'weidong-2019.pdf');
-    await printer.pdf({ path: pdfFile, format: 'A4', margin: { top: '18mm', bottom: '18mm', left: '16mm', right: '16mm' } });
-    await printer.close();
-    await page.goto(`${server.url}/#/`);
-    await page.setInputFiles('#upload-input', pdfFile);
-    await page.waitForURL((u) => /#\/results\//.test(u.hash) && !u.hash.includes(id), { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelector('#review-view')?.getAttribute('data-page-images') === 'true', undefined, { timeout: 30_000 });
-    if ((await failingChecks(page)) !== '0' && (await currentKey(page)) === NATURAL) {
-      await page.locator(`.page-canvas .box.current[data-key="${NATURAL}"]`).waitFor();
-      await page.waitForTimeout(200);
-      await page.screenshot({ path: join(repo, 'docs/review-screen.png') });
-    }
   });
 
   test('no request left 127.0.0.1', () => {
