@@ -48,14 +48,29 @@ export interface Running {
   child: ChildProcess;
   /** Everything written so far to stdout and stderr. */
   output(): { stdout: string; stderr: string };
-  /** SIGTERM, then what it wrote and how it ended. */
-  stop(): Promise<Finished>;
+  /** SIGTERM (or `signal`), then what it wrote and how it ended. */
+  stop(signal?: NodeJS.Signals): Promise<Finished>;
+}
+
+export interface StartOptions extends SpawnOptions {
+  timeoutMs?: number;
+  /**
+   * Run it in a process group of its own and signal the whole group, as a terminal's Ctrl-C does:
+   * `npm start` passes no SIGTERM on to the service it started.
+   */
+  group?: boolean;
 }
 
 /** Starts a long-running command (a service) and resolves once `ready()` holds, or rejects if it exits first. */
-export async function start(argv: readonly string[], ready: () => Promise<boolean>, options: SpawnOptions & { timeoutMs?: number } = {}): Promise<Running> {
-  const { timeoutMs = 30_000, ...spawnOptions } = options;
-  const child = spawn(argv[0], argv.slice(1), { cwd: repoRoot, ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function start(argv: readonly string[], ready: () => Promise<boolean>, options: StartOptions = {}): Promise<Running> {
+  const { timeoutMs = 30_000, group = false, ...spawnOptions } = options;
+  const child = spawn(argv[0], argv.slice(1), { cwd: repoRoot, ...spawnOptions, detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      if (group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
+    } catch { /* already gone */ }
+  };
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -70,7 +85,7 @@ export async function start(argv: readonly string[], ready: () => Promise<boolea
       throw new Error(`${argv.join(' ')} exited (${f.code ?? f.signal}) before it was ready:\n${f.stderr}${f.stdout}`.slice(0, 4000));
     }
     if (Date.now() - started > timeoutMs) {
-      child.kill('SIGKILL');
+      kill('SIGKILL');
       throw new Error(`${argv.join(' ')} not ready after ${timeoutMs} ms:\n${stderr}${stdout}`.slice(0, 4000));
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -78,11 +93,11 @@ export async function start(argv: readonly string[], ready: () => Promise<boolea
   return {
     child,
     output: () => ({ stdout, stderr }),
-    async stop() {
-      if (!exited) child.kill('SIGTERM');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    async stop(signal = 'SIGTERM') {
+      if (!exited || group) kill(signal);
+      const timer = setTimeout(() => kill('SIGKILL'), 20_000);
       const f = await closed;
-      clearTimeout(kill);
+      clearTimeout(timer);
       return f;
     },
   };
