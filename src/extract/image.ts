@@ -51,6 +51,8 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
     }
     if (quarter) warnings.push({ code: 'OCR_ROTATED', page: i + 1, message: `Page ${i + 1} was turned 90° clockwise before reading.` });
     pages.push({ page: i + 1, width: decoded.oriented.width, height: decoded.oriented.height, source: 'ocr' });
+    if (decoded.warp) warnings.push({ code: 'OCR_PHOTO', page: i + 1, message: `Page ${i + 1} is a photograph: the page was found and squared up before reading.` });
+    if (decoded.flattened) warnings.push({ code: 'OCR_UNEVEN_LIGHT', page: i + 1, message: `Page ${i + 1} is lit unevenly; the paper's brightness was evened out before reading.` });
     let offsetY = 0;
     for (const [k, part] of parts.entries()) {
       piece++;
@@ -61,7 +63,7 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
       };
       const geo: PageGeometry = {
         width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew, offsetY, quarter,
-        decodedWidth: decoded.image.width, decodedHeight: decoded.image.height, unit: 1 / decoded.scale,
+        decodedWidth: decoded.image.width, decodedHeight: decoded.image.height, unit: 1 / decoded.scale, warp: decoded.warp,
         outWidth: decoded.oriented.width, outHeight: decoded.oriented.height,
       };
       // Red ink was found in the file's own pixels: a box is looked up there through the same mapping as evidence.

@@ -8,6 +8,7 @@ import type { Limits } from '../../intake/limits.js';
 import { ConvertError } from '../../intake/errors.js';
 import { bmpHeader, decodeBmp, isBmp } from './bmp.js';
 import { dropRedInk, type RedInk } from './ink.js';
+import { composeHomography, flattenIllumination, rectifyPage, type Homography } from './photo.js';
 import { binarize, otsu, rotate180, shrinkGray, type Gray } from './raster.js';
 
 type Sharp = typeof import('sharp').default;
@@ -127,6 +128,13 @@ export interface DecodedPage {
   oriented: { width: number; height: number };
   /** Red ink (a seal) dropped from a colour page, in the oriented file's pixels; null when none. */
   red: RedInk | null;
+  /**
+   * A photographed page squared up: maps the decoded raster's pixels to the oriented file's (the
+   * scaling included, so `scale` is then 1). Null for an ordinary scan.
+   */
+  warp: Homography | null;
+  /** The paper's uneven brightness (light falling off over a photo) was divided out. */
+  flattened: boolean;
 }
 
 /** Decodes one page (0-based index): EXIF orientation, gray, scaled to ≈ 300 dpi, contrast stretched. */
@@ -138,6 +146,8 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
   let dpi: number;
   let orientedSize = { width: size.width, height: size.height };
   let red: RedInk | null = null;
+  let warp: Homography | null = null;
+  let flattened = false;
   try {
     let pipeline;
     if (info.format === 'bmp') {
@@ -161,25 +171,39 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
       gray = new Uint8Array(width * height);
       for (let i = 0; i < gray.length; i++) gray[i] = raw.data[i * channels];
     }
-    const oriented = { data: Buffer.from(gray.buffer, gray.byteOffset, gray.length) };
     g = { data: gray, width, height };
-    const dpiIn = size.density ?? (isPageShaped(width, height) ? estimateDpi(width, height) : dpiFromText(g) ?? estimateDpi(width, height));
+    // A photographed page (on a darker desk) is squared up first; it then has its own size and resolution.
+    const rect = rectifyPage(g, TARGET_DPI);
+    if (rect) {
+      g = rect.image;
+      warp = rect.warp;
+    }
+    const w0 = g.width;
+    const h0 = g.height;
+    const density = rect ? null : size.density;
+    const dpiIn = rect?.dpi ?? density ?? (isPageShaped(w0, h0) ? estimateDpi(w0, h0) : dpiFromText(g) ?? estimateDpi(w0, h0));
     scale = Math.abs(dpiIn - TARGET_DPI) / TARGET_DPI > 0.2 ? TARGET_DPI / dpiIn : 1;
     dpi = scale === 1 ? dpiIn : TARGET_DPI;
     if (scale !== 1) {
-      const out = await sharp(oriented.data, { raw: { width, height, channels: 1 } })
-        .resize(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)), { kernel: scale > 1 ? 'cubic' : 'lanczos3' })
+      const out = await sharp(Buffer.from(g.data.buffer, g.data.byteOffset, g.data.length), { raw: { width: w0, height: h0, channels: 1 } })
+        .resize(Math.max(1, Math.round(w0 * scale)), Math.max(1, Math.round(h0 * scale)), { kernel: scale > 1 ? 'cubic' : 'lanczos3' })
         .extractChannel(0)
         .raw()
         .toBuffer({ resolveWithObject: true });
       g = { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
     }
+    if (warp) {
+      // Decoded pixels → the warped page's (undo the scaling) → the file's.
+      warp = composeHomography(warp, [1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1]);
+      scale = 1;
+    }
+    flattened = flattenIllumination(g);
     stretchContrast(g);
   } catch (err) {
     if (err instanceof ConvertError) throw err;
     throw corrupt(err);
   }
-  return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize, red };
+  return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize, red, warp, flattened };
 }
 
 /** A4 / Letter proportions, either way round (a long strip or a cut-out region is not). */

@@ -1,11 +1,12 @@
 /**
- * Boxes back to the page as the file has it. A page is read after quarter turns, a piece cut out of a
- * long strip, deskew (about the centre, frame kept) and a half turn; evidence boxes must point at the
+ * Boxes back to the page as the file has it. A page is read after squaring up a photographed page, quarter
+ * turns, a piece cut out of a long strip, deskew (about the centre, frame kept) and a half turn; evidence boxes must point at the
  * original pixels (images) or points (PDF), so every box is mapped back through those steps (its
  * four corners, then the enclosing box).
  */
 import type { BBox, LayoutBlock, LayoutGrid, LayoutLine } from '../../layout/types.js';
 import type { DraftBlock } from '../pdf/types.js';
+import { applyHomography, type Homography } from './photo.js';
 
 export interface PageGeometry {
   /** Size of the raster the boxes are in (after all steps). */
@@ -21,6 +22,8 @@ export interface PageGeometry {
   quarter: boolean;
   decodedWidth: number;
   decodedHeight: number;
+  /** A photographed page squared up: decoded pixels → the pixels before (then `unit` applies). */
+  warp?: Homography | null;
   /** Output units per decoded pixel (1 / scale for images, 72 / dpi for PDF). */
   unit: number;
   /** Size of the output page (for clamping). */
@@ -54,6 +57,7 @@ export function pointMapper(g: PageGeometry): (x: number, y: number) => [number,
       x = ox;
       y = oy;
     }
+    if (g.warp) [x, y] = applyHomography(g.warp, x, y);
     return [x * g.unit, y * g.unit];
   };
 }
