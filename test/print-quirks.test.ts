@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { compare, type CellOutcome, type Expected } from '../src/eval/expected.js';
 import { numericLines, repairNumber } from '../src/extract/ocr/numbers.js';
+import { applyHomography, findPageQuad, homography } from '../src/extract/ocr/photo.js';
 import { extractPdf } from '../src/extract/pdf/index.js';
 import { closeOcrPool } from '../src/extract/ocr/pool.js';
 import type { Report } from '../src/model/report.js';
@@ -16,6 +17,7 @@ import { convert } from '../src/pipeline.js';
 import { samplesDir } from './support/fixtures.js';
 import { docWithPages, ruledTable, text } from './support/pdf.js';
 import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
 
 interface ScanEntry {
   file: string;
@@ -215,5 +217,64 @@ describe('the two scans issue 11 reported (1° of skew, JPEG)', () => {
       ['legacyIndicators.litigation.count.thisYear', 'number', 0, true],
       ['legacyIndicators.litigation.count.cumulative', 'number', 0, true],
     ]);
+  });
+});
+
+describe('a photographed page (perspective, a dark desk, light falling off to one corner)', () => {
+  /** Slope (dy/dx) of the line through the centres of the boxes, by least squares. */
+  function slope(boxes: number[][]): number {
+    const pts = boxes.map((b) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]);
+    const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+    const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+    return pts.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0) / pts.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
+  }
+
+  test('image: the page is found and squared up, its light evened out; every cell exact, boxes on the photo', async () => {
+    const e = entry('photo');
+    assert.ok(e.corners);
+    const report = await convertEntry(e);
+    assert.deepEqual(mismatches(report, e), { wrong: [], problems: [] });
+    const codes = report.warnings.map((w) => w.code);
+    assert.ok(codes.includes('OCR_PHOTO') && codes.includes('OCR_UNEVEN_LIGHT'), codes.join());
+    const numbers = report.tables.flatMap((t) => t.cells).filter((c) => c.state === 'number');
+    assert.deepEqual(numbers.filter((c) => c.confidence < 0.9).map((c) => `${c.key} ${c.confidence}`), []);
+    // Evidence is in the photo's pixels: inside the page's corners, and a printed row runs along the
+    // page's tilted edges (top edge slope 140/2060, bottom 140/2320), not level.
+    const [tl, tr, br, bl] = e.corners;
+    const inside = (x: number, y: number) => [[tl, tr], [tr, br], [br, bl], [bl, tl]].every(([a, b]) => (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) >= 0);
+    for (const c of numbers) assert.ok(inside((c.evidence.bbox![0] + c.evidence.bbox![2]) / 2, (c.evidence.bbox![1] + c.evidence.bbox![3]) / 2), `${c.key} ${c.evidence.bbox}`);
+    const row = report.tables.find((t) => t.id === 'reviewLitigation')!.cells.map((c) => c.evidence.bbox!);
+    const k = slope(row);
+    assert.ok(k > 0.05 && k < 0.075, `表四's row runs at slope ${k.toFixed(4)}`);
+  });
+
+  test('the page quadrilateral is found within a few pixels of where the photo put it; a scan has none', async () => {
+    const e = entry('photo');
+    const bytes = readFileSync(join(samplesDir, e.file));
+    const { data, info } = await sharp(bytes).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const quad = findPageQuad({ data, width: info.width, height: info.height });
+    assert.ok(quad, 'a page on the desk');
+    quad.forEach(([x, y], i) => assert.ok(Math.hypot(x - e.corners![i][0], y - e.corners![i][1]) < 4, `corner ${i}: ${x.toFixed(1)},${y.toFixed(1)} vs ${e.corners![i]}`));
+    // The homography maps the rectangle's corners onto the quadrilateral's, and points in between projectively.
+    const h = homography([[0, 0], [100, 0], [100, 140], [0, 140]], quad);
+    quad.forEach((q, i) => {
+      const p = applyHomography(h, ...([[0, 0], [100, 0], [100, 140], [0, 140]][i] as [number, number]));
+      assert.ok(Math.hypot(p[0] - q[0], p[1] - q[1]) < 1e-6);
+    });
+    const scan = readFileSync(join(samplesDir, 'scans', '003_7d78940555e26d72.clean-300.tif'));
+    const page = await sharp(scan, { page: 1 }).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    assert.equal(findPageQuad({ data: page.data, width: page.info.width, height: page.info.height }), null);
+  });
+
+  test('scanned PDF: the same photo as a PDF page reads alike', async () => {
+    const e = entry('photo');
+    const doc = await PDFDocument.create();
+    const img = await doc.embedJpg(readFileSync(join(samplesDir, e.file)));
+    const page = doc.addPage([(img.width * 72) / 300, (img.height * 72) / 300]);
+    page.drawImage(img, { x: 0, y: 0, width: page.getWidth(), height: page.getHeight() });
+    const report = await convert(await doc.save(), { filename: 'photo.pdf' });
+    assert.equal(report.source.route, 'pdf-ocr');
+    assert.deepEqual(mismatches(report, e), { wrong: [], problems: [] });
+    assert.ok(report.warnings.some((w) => w.code === 'OCR_PHOTO'));
   });
 });

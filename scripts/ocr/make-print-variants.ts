@@ -30,6 +30,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { degrees, PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { applyHomography, homography, type Point } from '../../src/extract/ocr/photo.js';
 import { extractPdf } from '../../src/extract/pdf/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -352,6 +353,63 @@ async function skewJpegVariants(): Promise<void> {
   }
 }
 
+/**
+ * The page photographed on a dark desk: its corners moved to a quadrilateral a few degrees off square
+ * (perspective), light falling off from the top-left corner to about 40 % at the bottom-right, a little
+ * blur and sensor noise.
+ */
+async function photoVariant(): Promise<void> {
+  const seed = '003_7d78940555e26d72';
+  const { page } = await tablesPage(seed);
+  const W = 2600;
+  const H = 3500;
+  const corners: Point[] = [[250, 150], [2310, 290], [2450, 3370], [130, 3230]];
+  // Photo pixel → page pixel: the inverse of page corners → photo corners.
+  const toPage = homography(corners, [[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]]);
+  const rnd = prng(0x5eed);
+  // Desk: dark, with a slow texture (a coarse noise grid, bilinearly interpolated).
+  const G = 24;
+  const gx = Math.ceil(W / G) + 2;
+  const gy = Math.ceil(H / G) + 2;
+  const grain = Float64Array.from({ length: gx * gy }, () => rnd());
+  const out = Buffer.alloc(W * H);
+  const diag = Math.hypot(W, H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const [px, py] = applyHomography(toPage, x + 0.5, y + 0.5);
+      let v: number;
+      if (px >= 0 && py >= 0 && px < page.width - 1 && py < page.height - 1) {
+        const x0 = Math.floor(px);
+        const y0 = Math.floor(py);
+        const fx = px - x0;
+        const fy = py - y0;
+        const i = y0 * page.width + x0;
+        const d = page.data;
+        const top = d[i] + (d[i + 1] - d[i]) * fx;
+        const bottom = d[i + page.width] + (d[i + page.width + 1] - d[i + page.width]) * fx;
+        v = (top + (bottom - top) * fy) * 0.97;
+      } else {
+        const cx = x / G;
+        const cy = y / G;
+        const ix = Math.floor(cx);
+        const iy = Math.floor(cy);
+        const a = grain[iy * gx + ix] + (grain[iy * gx + ix + 1] - grain[iy * gx + ix]) * (cx - ix);
+        const b = grain[(iy + 1) * gx + ix] + (grain[(iy + 1) * gx + ix + 1] - grain[(iy + 1) * gx + ix]) * (cx - ix);
+        v = 42 + 22 * (a + (b - a) * (cy - iy));
+      }
+      // Light from the top-left: about 1 there, about 0.4 in the far corner.
+      const r = Math.hypot(x, y) / diag;
+      v *= 1 - 0.6 * Math.pow(r, 1.5);
+      const n = Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+      out[y * W + x] = Math.max(0, Math.min(255, Math.round(v + 3 * n)));
+    }
+  }
+  const jpg = await sharp(out, { raw: { width: W, height: H, channels: 1 } }).blur(0.7).jpeg({ quality: 62, mozjpeg: true }).toBuffer();
+  write(`${seed}.tables.photo.jpg`, jpg, {
+    seed, expected: tablesExpected(seed), route: 'image-ocr', variant: 'photo', degradation: 2, pages: 1, corners: corners.map(([x, y]) => [x, y]),
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -360,6 +418,7 @@ async function main(): Promise<void> {
     if (want('seal')) await sealVariant();
     if (want('zero-circle')) await zeroCircleVariant();
     if (want('skew-jpeg')) await skewJpegVariants();
+    if (want('photo')) await photoVariant();
     // The manifest is shared with make-scans.ts: replace this script's entries, keep the others.
     const path = join(outDir, 'manifest.json');
     const mine = new Set(entries.map((e) => e.file));
