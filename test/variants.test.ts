@@ -162,3 +162,27 @@ test('a spreadsheet TSV export whose zeros are empty cells: a table of empty fie
   assertExpected(report, { ...expected, cells: blanked, texts: {} }, 'seed 002 as a spreadsheet TSV with its zeros blank');
   assert.equal(cell(report, 'applications.newReceived.total').state, 'blank');
 });
+
+test('a value cell holding glyphs that are no number is illegible at low confidence, never a confident blank, and its row keeps its places', async () => {
+  const text = seedText(0).replace('行政强制 | 2 | 0 | 2 |', '行政强制 | 2 | 仅供参考0 | 2 |');
+  assert.notEqual(text, seedText(0));
+  const report = await convertText(text);
+  const unreadable = cell(report, 'active.coercion.change');
+  assert.equal(unreadable.state, 'illegible');
+  assert.equal(unreadable.text, '仅供参考0');
+  assert.ok(unreadable.confidence < 0.5, String(unreadable.confidence));
+  assert.equal(cell(report, 'active.coercion.previousItems').value, 2);
+  assert.equal(cell(report, 'active.coercion.decisions').value, 2);
+  assert.ok(cell(report, 'active.coercion.decisions').confidence >= 0.9);
+});
+
+test('a 表四 value row with an unreadable cell keeps its numbers in their places: the glyphs are that cell, illegible', async () => {
+  const text = seedText(0).replace('1 | 1 | 1 | 0 | 3 | 1 | 0 | 0 | 0 | 1 |', '1 | 1 | 1 | 参0 | 3 | 1 | 0 | 0 | 0 | 1 |');
+  assert.notEqual(text, seedText(0));
+  const report = await convertText(text);
+  assert.equal(cell(report, 'reviewLitigation.review.pending').state, 'illegible');
+  assert.ok(cell(report, 'reviewLitigation.review.pending').confidence < 0.5);
+  for (const [key, value] of Object.entries(expectedFor(seeds[0]).cells)) {
+    if (key.startsWith('reviewLitigation.') && key !== 'reviewLitigation.review.pending') assert.equal(cell(report, key).value, value, key);
+  }
+});

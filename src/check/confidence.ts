@@ -99,7 +99,8 @@ export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined,
   const checkState = failed ? 'failed' : held ? 'held' : 'none';
   // Glued digits cut to the row's count of columns are a guess where the row's own check (its total)
   // fails, or where checks fail and none holds: nothing confirms the cut.
-  const guess = basis?.guess || (note === 'glued' && (ownRowFailed || (failed > 0 && held === 0)));
+  // An unreadable cell (glyphs that are no number) says nothing sure about what it holds.
+  const guess = basis?.guess || cell.state === 'illegible' || (note === 'glued' && (ownRowFailed || (failed > 0 && held === 0)));
   return { p: clamp(p), group: `${src}|${note}|${checkState}`, ...(guess ? { cap: model.guessCap } : {}) };
 }
 

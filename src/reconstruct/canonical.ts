@@ -247,7 +247,8 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
           value,
           ...unitInfo,
           text: slot?.text ?? '',
-          state: reading.note === 'split-gave-up' ? 'missing' : value === null ? 'blank' : 'number',
+          // A value cell holding glyphs that are no number is unreadable, never a confident blank.
+          state: reading.note === 'split-gave-up' ? 'missing' : slot?.token?.kind === 'label' ? 'illegible' : value === null ? 'blank' : 'number',
           confidence: 0,
           evidence: {
             page: origin?.page ?? null,

@@ -110,12 +110,13 @@ export function fitRow(values: Token[], ncols: number, signed: (ci: number) => b
     return [{ slots: v.slice(0, ncols).map((t) => slotOf(t, 0.4)), note: 'overflow' }];
   }
   const numbers = v.filter((t) => t.kind === 'number');
+  const unreadable = v.some((t) => t.kind === 'label');
   const digitCount = numbers.reduce((n, t) => n + t.number!.digits.replace(/[-.]/g, '').length, 0);
   // Empty cells after the last number are the flattening's row padding (`| 156000035191 ||`).
   let end = v.length;
   while (end > 0 && v[end - 1].kind === 'blank') end--;
   const hasBlank = v.slice(0, end).some((t) => t.kind === 'blank');
-  if (!hasBlank && numbers.length > 0 && digitCount >= ncols && numbers.some((t) => t.number!.digits.replace('-', '').length > 1)) {
+  if (!hasBlank && !unreadable && numbers.length > 0 && digitCount >= ncols && numbers.some((t) => t.number!.digits.replace('-', '').length > 1)) {
     const all = gluedReadings(numbers, ncols);
     if (all.length >= MAX_SPLITS) {
       // Too many ways to tell apart: no value is placed rather than one of thousands guessed.

@@ -9,7 +9,12 @@ import { fitRow } from './fit.js';
 import { bestMatch, candidatesFor, isGroupLabel, TOLERANT_MATCH, type LabelCandidate } from './labels.js';
 import { mapReviewLitigation } from './review-litigation.js';
 import type { MappedRow, MappedTable } from './mapped.js';
-import type { Token } from './tokens.js';
+import { unreadableValue, type Token } from './tokens.js';
+
+/** Is `v` an unreadable cell of the same printed row as the label `label`, in a grid that keeps its cells? */
+function isValueCell(v: Token, label: Token): boolean {
+  return v.structured && v.origin.table !== null && v.origin.table === label.origin.table && v.origin.row === label.origin.row && unreadableValue(v);
+}
 
 const LABEL_THRESHOLD = 0.7;
 const MAX_SKIPPED_LABELS = 4;
@@ -174,6 +179,14 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
       // The label again in the same row: a merged cell filled into every column it spans (a
       // spreadsheet's or pandas' flattening), not the next row.
       if (v.kind === 'label' && v.key === t.key && values.length === 0 && v.origin.table === t.origin.table && v.origin.row === t.origin.row) {
+        j++;
+        continue;
+      }
+      // Glyphs that are no number in one of the row's own value cells (a watermark over a 0, a
+      // misread digit): the cell is there but unreadable, not the end of the row.
+      if (v.kind === 'label' && isValueCell(v, t) && !isRowLabel(v) && !isGroupLabel(v.key, allRows)) {
+        values.push(v);
+        if (v.rowEnd) rowClosed = true;
         j++;
         continue;
       }

@@ -10,7 +10,7 @@ import type { TableDef } from '../templates/forms.js';
 import { reviewLitigationHeader } from '../templates/forms.js';
 import { fitRow, type RowReading } from './fit.js';
 import type { MappedRow, MappedTable } from './mapped.js';
-import type { Token } from './tokens.js';
+import { unreadableValue, type Token } from './tokens.js';
 
 /** How far after the 行政复议 header cell its first column header (结果维持) must come. */
 const HEADER_REACH = 40;
@@ -167,6 +167,9 @@ export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable
     if (!seg.length || ended) return;
     const labels = seg.filter((t) => t.kind === 'label');
     if (!labels.length) return addValues(seg);
+    // A row of values with some cells unreadable (〇 read as text, a watermark glyph): values all the same.
+    const numbers = seg.filter((t) => t.kind === 'number').length;
+    if (numbers >= labels.length && labels.every((t) => unreadableValue(t) && !mentions(t.key, names).length)) return addValues(seg);
     // A label that is not 表四's header ends the table once values have been read.
     if (!labels.every((t) => isHeaderText(t.key, vocabulary))) {
       if (blocks.some((b) => b.values.some((v) => v.kind === 'number'))) ended = true;

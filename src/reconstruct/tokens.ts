@@ -104,3 +104,11 @@ export function tokenize(doc: LayoutDocument, gridIndex: Map<number, number>): T
   });
   return tokens;
 }
+
+/** Text in a value cell is a reading gone wrong when it is short or holds a digit (仅供参考0, 〇, l0). */
+const MAX_UNREADABLE_CHARS = 4;
+
+/** A label token that could be a value cell read wrong (a watermark over a 0, a misread digit). */
+export function unreadableValue(t: Token): boolean {
+  return t.kind === 'label' && (t.text.trim().length <= MAX_UNREADABLE_CHARS || /\d/.test(t.text));
+}
