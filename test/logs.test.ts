@@ -61,7 +61,7 @@ test('API keys, tokens and the webhook secret appear nowhere in the service outp
     // A job whose callback URL carries its own token; the webhook is signed with the secret.
     const callbackUrl = `http://127.0.0.1:${hookPort}/hook?token=${CALLBACK_TOKEN}`;
     const posted = await fetch(`${base}/v1/jobs?filename=seed.txt&callbackUrl=${encodeURIComponent(callbackUrl)}`, {
-      method: 'POST', body: sample(`seeds/${seeds[0]}.txt`), headers: { ...bearer(KEY), 'Content-Type': 'text/plain' },
+      method: 'POST', body: new Uint8Array(sample(`seeds/${seeds[0]}.txt`)), headers: { ...bearer(KEY), 'Content-Type': 'text/plain' },
     });
     assert.equal(posted.status, 202, await posted.clone().text());
     await until(async () => hooks.length, (n) => n > 0, 30_000);
