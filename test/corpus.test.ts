@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadCorpus } from '../src/eval/corpus.js';
 import type { Expected } from '../src/eval/expected.js';
-import { schemaErrors } from '../src/model/schema.js';
+import { schemaErrors } from '../src/model/validate.js';
 import { convert } from '../src/pipeline.js';
 import { assertExpected } from './support/assert-expected.js';
 import { hasShared, repoRoot, sharedReal } from './support/fixtures.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import request from 'supertest';
-import { schemaErrors } from '../src/model/schema.js';
+import { schemaErrors } from '../src/model/validate.js';
 import { testApp } from './support/app.js';
 import { sample, seeds } from './support/fixtures.js';
 

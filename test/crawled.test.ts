@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { loadCorpus } from '../src/eval/corpus.js';
 import { atomize, flatLineBlocks } from '../src/extract/flat-text.js';
 import { splitCrawlHeader } from '../src/extract/crawl-header.js';
-import { schemaErrors } from '../src/model/schema.js';
+import { schemaErrors } from '../src/model/validate.js';
 import { convert } from '../src/pipeline.js';
 import { fitRow } from '../src/reconstruct/fit.js';
 import { segmentLabel } from '../src/reconstruct/segment.js';

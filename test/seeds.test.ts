@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { schemaErrors } from '../src/model/schema.js';
+import { schemaErrors } from '../src/model/validate.js';
 import { convertVia, testApp } from './support/app.js';
 import { assertExpected } from './support/assert-expected.js';
 import { expectedFor, repoRoot, sample, samplesDir, seeds } from './support/fixtures.js';

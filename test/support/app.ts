@@ -8,7 +8,7 @@ import request from 'supertest';
 import { createService, type Service } from '../../src/service/app.js';
 import { configFromEnv } from '../../src/service/config.js';
 import type { Report } from '../../src/model/report.js';
-import { schemaErrors } from '../../src/model/schema.js';
+import { schemaErrors } from '../../src/model/validate.js';
 import { pino } from 'pino';
 
 export interface TestService extends Service {
