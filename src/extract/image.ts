@@ -15,8 +15,8 @@ import { decodePage, inspectImage, isQuarterTurned, rotateGray, splitTall, strai
 import { redShare } from './ocr/ink.js';
 import type { Box } from './ocr/raster.js';
 import { mapBlocks, mapBox, pointMapper, type PageGeometry } from './ocr/transform.js';
-import { isGridDraft, mergePages } from './pdf/merge-pages.js';
-import type { DraftBlock } from './pdf/types.js';
+import type { DraftBlock } from '../layout/drafts.js';
+import { isGridDraft, mergePages } from '../layout/merge-pages.js';
 
 export interface ImageOptions {
   pool?: OcrPool;

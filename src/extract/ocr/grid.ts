@@ -1,32 +1,18 @@
 /**
  * Ruled tables found in a page image: long horizontal and vertical ink runs (a run-length opening of
  * the binarised page) are grouped into rule segments, collinear pieces are joined, rules that meet
- * form connected components, and each component with at least two rules each way is a table. Its x
- * and y rules are clustered into grid lines; neighbouring elementary cells not separated by a rule
- * are merged (rowSpan / colSpan). All coordinates are pixels of the prepared page.
+ * make tables as in a PDF (`layout/rule-grid.ts`), with tolerances for ink. All coordinates are
+ * pixels of the prepared page.
  */
-import { spansFromRules, type Span } from '../../layout/rule-grid.js';
+import { gridsFromRules, type Rule, type RuleGrid, type RuleTolerances, type Span } from '../../layout/rule-grid.js';
 import type { Box } from './raster.js';
 
-export interface RuleSeg {
-  /** Position across the rule (y for horizontal, x for vertical). */
-  at: number;
-  /** Extent along the rule. */
-  from: number;
-  to: number;
+/** A rule found in the image, with its stroke width in pixels. */
+export interface RuleSeg extends Rule {
   thickness: number;
 }
 
-/** A cell of an image table: rows and columns of its grid lines. */
-export type SpanCell = Span;
-
-export interface ImageTable {
-  xs: number[];
-  ys: number[];
-  bbox: Box;
-  cells: SpanCell[];
-  /** owner[r][c] = index into cells. */
-  owner: number[][];
+export interface ImageTable extends RuleGrid {
   /** Typical rule thickness (pixels). */
   rule: number;
 }
@@ -141,104 +127,18 @@ export function joinCollinear(segs: RuleSeg[], tolAt: number, maxGap: number): R
   return out;
 }
 
-function cluster(values: number[], tol: number): number[] {
-  const s = [...values].sort((a, b) => a - b);
-  const out: number[] = [];
-  let group: number[] = [];
-  for (const v of s) {
-    if (group.length && v - group[group.length - 1] > tol) {
-      out.push(group.reduce((a, b) => a + b, 0) / group.length);
-      group = [];
-    }
-    group.push(v);
-  }
-  if (group.length) out.push(group.reduce((a, b) => a + b, 0) / group.length);
-  return out;
+/** Scanned rules are a few pixels thick and fade at their ends: tolerances scale with the resolution. */
+function imageTolerances(dpi: number): RuleTolerances {
+  const merge = Math.max(4, dpi * 0.025);
+  return { touch: Math.max(4, dpi * 0.02), merge, minWidth: dpi * 0.3, minHeight: dpi * 0.1, reach: merge };
 }
-
 
 /** Tables from rule segments (pixels). */
 export function tablesFromRules(hSegs: RuleSeg[], vSegs: RuleSeg[], dpi: number): ImageTable[] {
-  const touch = Math.max(4, dpi * 0.02);
-  const nh = hSegs.length;
-  const parent = Array.from({ length: nh + vSegs.length }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]];
-      i = parent[i];
-    }
-    return i;
-  };
-  const degree = new Array<number>(nh + vSegs.length).fill(0);
-  for (let i = 0; i < nh; i++) {
-    const h = hSegs[i];
-    for (let j = 0; j < vSegs.length; j++) {
-      const v = vSegs[j];
-      if (v.at >= h.from - touch && v.at <= h.to + touch && h.at >= v.from - touch && h.at <= v.to + touch) {
-        degree[i]++;
-        degree[nh + j]++;
-        const a = find(i);
-        const b = find(nh + j);
-        if (a !== b) parent[a] = b;
-      }
-    }
-  }
-  const comps = new Map<number, { h: RuleSeg[]; v: RuleSeg[] }>();
-  for (let i = 0; i < nh + vSegs.length; i++) {
-    if (degree[i] === 0) continue;
-    const r = find(i);
-    let c = comps.get(r);
-    if (!c) comps.set(r, (c = { h: [], v: [] }));
-    if (i < nh) c.h.push(hSegs[i]);
-    else c.v.push(vSegs[i - nh]);
-  }
-  const tables: ImageTable[] = [];
-  for (const { h, v } of comps.values()) {
-    if (h.length < 2 || v.length < 2) continue;
-    const t = buildTable(h, v, dpi);
-    if (t && t.cells.length > 1) tables.push(t);
-  }
-  return tables.sort((a, b) => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0]);
-}
-
-function buildTable(h: RuleSeg[], v: RuleSeg[], dpi: number): ImageTable | null {
-  const tol = Math.max(4, dpi * 0.025);
-  const bx0 = Math.min(...h.map((l) => l.from), ...v.map((l) => l.at));
-  const bx1 = Math.max(...h.map((l) => l.to), ...v.map((l) => l.at));
-  const by0 = Math.min(...v.map((l) => l.from), ...h.map((l) => l.at));
-  const by1 = Math.max(...v.map((l) => l.to), ...h.map((l) => l.at));
-  if (bx1 - bx0 < dpi * 0.3 || by1 - by0 < dpi * 0.1) return null;
-  const addEdge = (bounds: number[], e: number) => (bounds.some((b) => Math.abs(b - e) <= tol * 1.5) ? bounds : [...bounds, e].sort((a, b) => a - b));
-  const xs = addEdge(addEdge(cluster(v.map((l) => l.at), tol), bx0), bx1);
-  const ys = addEdge(addEdge(cluster(h.map((l) => l.at), tol), by0), by1);
-  const R = ys.length - 1;
-  const C = xs.length - 1;
-  if (R < 1 || C < 1) return null;
-  const nearest = (bounds: number[], val: number) => {
-    let best = -1;
-    let bd = tol * 1.5 + 0.01;
-    bounds.forEach((b, i) => {
-      const d = Math.abs(b - val);
-      if (d < bd) {
-        bd = d;
-        best = i;
-      }
-    });
-    return best;
-  };
-  const vAt: [number, number][][] = xs.map(() => []);
-  for (const l of v) {
-    const j = nearest(xs, l.at);
-    if (j >= 0) vAt[j].push([l.from - tol, l.to + tol]);
-  }
-  const hAt: [number, number][][] = ys.map(() => []);
-  for (const l of h) {
-    const i = nearest(ys, l.at);
-    if (i >= 0) hAt[i].push([l.from - tol, l.to + tol]);
-  }
-  const { spans: cells, owner } = spansFromRules(xs, ys, vAt, hAt);
-  const rule = Math.max(1, Math.round([...h, ...v].map((s) => s.thickness).sort((a, b) => a - b)[Math.floor((h.length + v.length) / 2)]));
-  return { xs, ys, bbox: [xs[0], ys[0], xs[C], ys[R]], cells, owner, rule };
+  return gridsFromRules(hSegs, vSegs, imageTolerances(dpi)).map(({ rules, ...grid }) => {
+    const widths = rules.map((s) => s.thickness).sort((a, b) => a - b);
+    return { ...grid, rule: Math.max(1, Math.round(widths[Math.floor(widths.length / 2)])) };
+  });
 }
 
 /** Ruled tables of a binarised page. */
@@ -255,6 +155,6 @@ export function findTables(mask: Uint8Array, width: number, height: number, dpi:
 }
 
 /** Box of a cell in pixels. */
-export function cellBox(t: ImageTable, c: SpanCell): Box {
+export function cellBox(t: ImageTable, c: Span): Box {
   return [t.xs[c.col], t.ys[c.row], t.xs[c.col + c.colSpan], t.ys[c.row + c.rowSpan]];
 }

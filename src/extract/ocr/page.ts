@@ -4,13 +4,13 @@
  * prepared page for images (unit 1), PDF points for rendered PDF pages (unit 72 / dpi).
  */
 import type { BBox, LayoutCell, LayoutGrid, LayoutLine, LayoutWarning } from '../../layout/types.js';
-import type { GridDraft } from '../pdf/types.js';
+import type { GridDraft } from '../../layout/drafts.js';
 import { findTables } from './grid.js';
 import { findLinePieces } from './lines.js';
 import { numericLines, repairNumber } from './numbers.js';
-import { findAlignedTables } from '../pdf/borderless.js';
-import { groupLines } from '../pdf/text-lines.js';
-import type { TextItem, VisualLine } from '../pdf/types.js';
+import { findAlignedTables } from '../../layout/borderless.js';
+import { groupLines } from '../../layout/lines.js';
+import type { TextItem, VisualLine } from '../../layout/text-items.js';
 import type { OcrPool } from './pool.js';
 import type { PreparedPage } from './prepare.js';
 import { binarize, otsu, type Box } from './raster.js';

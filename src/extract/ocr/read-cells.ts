@@ -172,7 +172,7 @@ export async function readBoxes(raster: PageRaster, boxes: Box[], pool: OcrPool)
 export async function readTable(raster: PageRaster, table: ImageTable, pool: OcrPool, settings = defaultReadSettings(pool)): Promise<CellReading[]> {
   const { mask, image, dpi } = raster;
   const inset = table.rule + Math.max(2, Math.round(dpi * 0.008));
-  const cellLines = table.cells.map((c) => {
+  const cellLines = table.spans.map((c) => {
     const box = cellBox(table, c);
     const inner: Box = [box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset];
     const lines = findLines(mask, image.width, inner, { dpi, splitGap: Infinity }).filter((l) => !isRuleRemnant(l, inner, dpi));

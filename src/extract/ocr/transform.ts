@@ -5,7 +5,7 @@
  * four corners, then the enclosing box).
  */
 import type { BBox, LayoutBlock, LayoutGrid, LayoutLine } from '../../layout/types.js';
-import type { DraftBlock } from '../pdf/types.js';
+import type { DraftBlock } from '../../layout/drafts.js';
 import { applyHomography, type Homography } from './photo.js';
 
 export interface PageGeometry {

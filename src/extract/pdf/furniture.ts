@@ -3,7 +3,7 @@
  * page, and running headers/footers (the same text in the same band on many pages). Furniture never
  * becomes a block and never enters a table.
  */
-import type { VisualLine } from './types.js';
+import type { VisualLine } from '../../layout/text-items.js';
 
 const PAGE_NUMBER = [
   /^[-－—–~～_·•\s]*\d{1,4}[-－—–~～_·•\s]*$/,

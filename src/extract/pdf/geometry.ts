@@ -20,11 +20,6 @@ export function apply(m: readonly number[], x: number, y: number): [number, numb
   return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 }
 
-/** Round to 0.01 pt: enough for layout, keeps JSON small. */
-export function r2(v: number): number {
-  return Math.round(v * 100) / 100;
-}
-
 /** Index i such that bounds[i] <= v < bounds[i + 1], or -1 when v is outside [bounds[0], bounds[last]]. */
 export function slot(bounds: readonly number[], v: number): number {
   const n = bounds.length;
@@ -37,23 +32,4 @@ export function slot(bounds: readonly number[], v: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Cluster sorted-or-not values: members closer than `tol` to the running mean join one cluster. */
-export function clusterValues(values: readonly number[], tol: number): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const out: number[] = [];
-  let sum = 0;
-  let count = 0;
-  for (const v of sorted) {
-    if (count > 0 && v - sum / count > tol) {
-      out.push(sum / count);
-      sum = 0;
-      count = 0;
-    }
-    sum += v;
-    count++;
-  }
-  if (count > 0) out.push(sum / count);
-  return out;
 }

@@ -10,17 +10,19 @@
 import { ConvertError } from '../../intake/errors.js';
 import type { Limits } from '../../intake/limits.js';
 import type { LayoutBlock, LayoutDocument, LayoutLine, LayoutPageInfo, LayoutWarning } from '../../layout/types.js';
-import { findAlignedTables } from './borderless.js';
+import { findAlignedTables } from '../../layout/borderless.js';
 import { findFurniture } from './furniture.js';
-import { r2 } from './geometry.js';
 import { normalizeText } from './normalize.js';
 import { cellIndexAt, fillTable, findRuledTables, tableContains, type RuledTable } from './grid.js';
 import { loadPdfJs, openPdf, pageError } from './load.js';
-import { isGridDraft, mergePages } from './merge-pages.js';
+import { isGridDraft, mergePages } from '../../layout/merge-pages.js';
 import { readPage } from './page-content.js';
 import type { OpsTable } from './scan.js';
-import { groupLines } from './text-lines.js';
-import type { DraftBlock, GridDraft, TextItem, VisualLine } from './types.js';
+import { groupLines } from '../../layout/lines.js';
+import type { Rule } from '../../layout/rule-grid.js';
+import type { DraftBlock, GridDraft } from '../../layout/drafts.js';
+import { r2 } from '../../layout/stats.js';
+import type { TextItem, VisualLine } from '../../layout/text-items.js';
 import { judgePage } from './verdict.js';
 
 export type PdfLimits = Pick<Limits, 'maxPages' | 'maxPixels'>;
@@ -166,7 +168,7 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
 }
 
 /** Ruled tables of one page and the text lines outside them. */
-function layoutPage(page: number, height: number, items: TextItem[], hLines: Parameters<typeof findRuledTables>[0], vLines: Parameters<typeof findRuledTables>[1]): TrustedPage {
+function layoutPage(page: number, height: number, items: TextItem[], hLines: readonly Rule[], vLines: readonly Rule[]): TrustedPage {
   const tables = findRuledTables(hLines, vLines);
   const inTable: TextItem[][] = tables.map(() => []);
   const free: TextItem[] = [];

@@ -8,9 +8,11 @@
  * scaling, rise and vertical metrics.
  */
 import { apply, IDENTITY, multiply, type Matrix } from './geometry.js';
-import { joinSegments, type RawSeg } from './rules.js';
+import { joinSegments } from './rules.js';
 import { TextCollector } from './text-runs.js';
-import type { Fill, HLine, TextItem, VLine } from './types.js';
+import type { TextItem } from '../../layout/text-items.js';
+import type { Rule } from '../../layout/rule-grid.js';
+import type { Fill } from './types.js';
 
 export type OpsTable = Record<string, number>;
 
@@ -71,8 +73,8 @@ interface State {
 
 export interface PageScan {
   items: TextItem[];
-  hLines: HLine[];
-  vLines: VLine[];
+  hLines: Rule[];
+  vLines: Rule[];
   imageArea: number;
   curveFills: number;
   /** Glyphs drawn in an invisible rendering mode (the searchable layer a scanner's OCR puts over its image). */
@@ -108,8 +110,8 @@ function toMatrix(m: unknown): Matrix | null {
  * `viewport` maps PDF user space to top-left page points; `fontOf` resolves a font id from `setFont`.
  */
 export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, OPS: OpsTable, viewport: Matrix, fontOf: (id: string) => FontInfo | null): PageScan {
-  const hs: RawSeg[] = [];
-  const vs: RawSeg[] = [];
+  const hs: Rule[] = [];
+  const vs: Rule[] = [];
   const text = new TextCollector();
   let imageArea = 0;
   let curveFills = 0;
@@ -151,9 +153,9 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
 
   const addSeg = (x0: number, y0: number, x1: number, y1: number) => {
     if (Math.abs(y1 - y0) <= AXIS_TOL && Math.abs(x1 - x0) > AXIS_TOL) {
-      hs.push({ a: (y0 + y1) / 2, s0: Math.min(x0, x1), s1: Math.max(x0, x1) });
+      hs.push({ at: (y0 + y1) / 2, from: Math.min(x0, x1), to: Math.max(x0, x1) });
     } else if (Math.abs(x1 - x0) <= AXIS_TOL && Math.abs(y1 - y0) > AXIS_TOL) {
-      vs.push({ a: (x0 + x1) / 2, s0: Math.min(y0, y1), s1: Math.max(y0, y1) });
+      vs.push({ at: (x0 + x1) / 2, from: Math.min(y0, y1), to: Math.max(y0, y1) });
     }
   };
 
@@ -465,8 +467,8 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
             if (!onCorners) continue;
             const w = x1 - x0;
             const h = y1 - y0;
-            if (h <= THIN && w > h) hs.push({ a: (y0 + y1) / 2, s0: x0, s1: x1 });
-            else if (w <= THIN && h > w) vs.push({ a: (x0 + x1) / 2, s0: y0, s1: y1 });
+            if (h <= THIN && w > h) hs.push({ at: (y0 + y1) / 2, from: x0, to: x1 });
+            else if (w <= THIN && h > w) vs.push({ at: (x0 + x1) / 2, from: y0, to: y1 });
             else if (h > THIN && w > THIN && st.fillAlpha >= 0.5 && st.fillLum < 0.6 && fills.length < 2000) fills.push({ x0, y0, x1, y1, lum: st.fillLum });
           }
         }
@@ -485,8 +487,8 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
   text.flush();
   return {
     items: text.items,
-    hLines: joinSegments(hs).map((s) => ({ y: s.a, x0: s.s0, x1: s.s1 })),
-    vLines: joinSegments(vs).map((s) => ({ x: s.a, y0: s.s0, y1: s.s1 })),
+    hLines: joinSegments(hs),
+    vLines: joinSegments(vs),
     imageArea,
     curveFills,
     invisibleGlyphs,

@@ -5,7 +5,7 @@
  * Run text is NFKC-normalised (Chrome PDFs give Kangxi radicals U+2F00–U+2FDF for 一 二 人 自 …).
  */
 import { normalizeText } from './normalize.js';
-import type { TextItem } from './types.js';
+import type { TextItem } from '../../layout/text-items.js';
 
 /** A text item while it is being built: its direction and where the pen stands after it. */
 interface Run extends TextItem {

@@ -13,7 +13,8 @@
  *   it stands on a darker filled box (white text on a dark header row is not faint). Only when the page
  *   has text of its own beside it: a page printed all in light grey is kept as it is.
  */
-import type { Fill, TextItem } from './types.js';
+import type { TextItem } from '../../layout/text-items.js';
+import type { Fill } from './types.js';
 
 /** Degrees off the page's text direction (and its perpendicular) beyond which text is at an angle. */
 const ANGLE_TOL = 8;

@@ -10,11 +10,10 @@
  * - A few short lines of the same size just above the run (wrapped header cells) are taken in.
  * The result is a LayoutGrid with structure 'aligned': columns are as reliable as the alignment.
  */
-import type { LayoutCell } from '../../layout/types.js';
-import { median } from '../../layout/stats.js';
-import { r2 } from './geometry.js';
-import { joinCellLines, makeLine } from './text-lines.js';
-import type { TextItem, VisualLine } from './types.js';
+import { joinCellLines, makeLine } from './lines.js';
+import { median, r2 } from './stats.js';
+import type { TextItem, VisualLine } from './text-items.js';
+import type { LayoutCell } from './types.js';
 
 const NUMERIC = /^[-−+]?\d[\d,，.]*%?$/;
 const squash = (s: string) => s.replace(/\s+/g, '');

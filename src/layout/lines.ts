@@ -1,6 +1,6 @@
 /** Grouping text items into visual lines and joining them into text, in reading order. */
-import { median } from '../../layout/stats.js';
-import type { TextItem, VisualLine } from './types.js';
+import { median } from './stats.js';
+import type { TextItem, VisualLine } from './text-items.js';
 
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 const LATIN_END = /[A-Za-z]$/;

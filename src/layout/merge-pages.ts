@@ -15,8 +15,8 @@
  * a merged grid it is the page number of the part before its last join (for a table on pages 3, 4 and 5:
  * 4). The pages a grid covers are those of its cells.
  */
-import type { LayoutCell, LayoutGrid } from '../../layout/types.js';
-import type { DraftBlock, GridDraft } from './types.js';
+import type { DraftBlock, GridDraft } from './drafts.js';
+import type { LayoutCell, LayoutGrid } from './types.js';
 
 const NUMERIC = /^[\d\s.,，%+\-−－()（）]*$/;
 const ENUM_START = /^(\(?[一二三四五六七八九十]+[)、.]|\([一二三四五六七八九十\d]+\)|\d+[.、)]|[①-⑳]|其中)/;
