@@ -1,20 +1,17 @@
 /**
  * Scanned images (PNG, JPEG, TIFF with any number of pages, WebP, BMP) read by OCR. Headers are checked
  * against the limits before any pixel is decoded; pages are read one at a time (ocr/prepare.ts,
- * ocr/page.ts) and tables that run over page breaks are joined as for PDF. Boxes are pixels of each
+ * ocr/read-page.ts) and tables that run over page breaks are joined as for PDF. Boxes are pixels of each
  * file page as its EXIF orientation shows it (reading happens on a turned, straightened, rescaled copy;
  * ocr/transform.ts maps the boxes back; the warnings say what was done). A long strip (a captured
  * web page, stacked pages) is read in page-sized parts but keeps its one page number.
  */
 import type { Limits } from '../intake/limits.js';
 import type { LayoutBlock, LayoutDocument, LayoutPageInfo, LayoutWarning } from '../layout/types.js';
-import { upsideDownCheck } from './ocr/orientation.js';
-import { ocrPage } from './ocr/page.js';
 import { getOcrPool, type OcrPool } from './ocr/pool.js';
-import { decodePage, inspectImage, isQuarterTurned, rotateGray, splitTall, straighten, type PreparedPage } from './ocr/prepare.js';
-import { redShare } from './ocr/ink.js';
-import type { Box } from './ocr/raster.js';
-import { mapBlocks, mapBox, pointMapper, type PageGeometry } from './ocr/transform.js';
+import { decodePage, inspectImage, isQuarterTurned, rotateGray, splitTall } from './ocr/prepare.js';
+import { readPiece } from './ocr/read-page.js';
+import { mapBlocks, type PageGeometry } from './ocr/transform.js';
 import type { DraftBlock } from '../layout/drafts.js';
 import { isGridDraft, mergePages } from '../layout/merge-pages.js';
 
@@ -57,19 +54,15 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
     for (const [k, part] of parts.entries()) {
       piece++;
       if (k > 0) t0 = performance.now();
-      const s = await straighten(part, decoded.dpi, { quarter: false, isUpsideDown: upsideDownCheck(pool) });
-      const prepared: PreparedPage = {
-        page: piece, image: s.image, dpi: decoded.dpi, scale: decoded.scale, rotation: s.rotation, skew: s.skew, original: decoded.original,
-      };
-      const geo: PageGeometry = {
-        width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew, offsetY, quarter,
-        decodedWidth: decoded.image.width, decodedHeight: decoded.image.height, unit: 1 / decoded.scale, warp: decoded.warp,
-        outWidth: decoded.oriented.width, outHeight: decoded.oriented.height,
-      };
-      // Red ink was found in the file's own pixels: a box is looked up there through the same mapping as evidence.
-      const red = decoded.red;
-      const redShareAt = red ? ((map) => (b: Box) => redShare(red, mapBox(b, map, geo)))(pointMapper(geo)) : undefined;
-      const res = await ocrPage(prepared, pool, { unit: 1, redShare: redShareAt });
+      const { result: res, geo } = await readPiece({
+        page: piece, image: part, dpi: decoded.dpi, scale: decoded.scale, original: decoded.original, quarter: false,
+        before: {
+          offsetY, quarter, decodedWidth: decoded.image.width, decodedHeight: decoded.image.height, unit: 1 / decoded.scale, warp: decoded.warp,
+          outWidth: decoded.oriented.width, outHeight: decoded.oriented.height,
+        },
+        // Red ink was found in the file's own pixels, the frame boxes are mapped back to.
+        red: decoded.red ? { ink: decoded.red, unit: 1 / decoded.scale, width: decoded.oriented.width, height: decoded.oriented.height } : null,
+      }, pool);
       for (const w of res.warnings) warnings.push({ ...w, page: i + 1, message: w.message.replace(`Page ${piece}`, `Page ${i + 1}`) });
       perPiece.push({ page: piece, blocks: res.blocks });
       geometry.set(piece, geo);

@@ -6,16 +6,11 @@
  */
 import { ConvertError } from '../../intake/errors.js';
 import type { Limits } from '../../intake/limits.js';
-import type { LayoutWarning } from '../../layout/types.js';
-import { ocrPage, type OcrPageResult } from '../ocr/page.js';
+import type { OcrPageResult } from '../ocr/page.js';
 import { getOcrPool, type OcrPool } from '../ocr/pool.js';
-import { straighten, stretchContrast, type PreparedPage } from '../ocr/prepare.js';
-import { upsideDownCheck } from '../ocr/orientation.js';
 import type { Gray } from '../ocr/raster.js';
-import { dropRedInk, redShare, type RedInk } from '../ocr/ink.js';
-import { flattenIllumination, rectifyPage } from '../ocr/photo.js';
-import type { Box } from '../ocr/raster.js';
-import { mapBlocks, mapBox, pointMapper, type PageGeometry } from '../ocr/transform.js';
+import { dropRedInk, type RedInk } from '../ocr/ink.js';
+import { readRenderedPage } from '../ocr/read-page.js';
 import { openPdf, pageError, type PdfDocument } from './load.js';
 
 export interface RenderedPage {
@@ -105,7 +100,7 @@ export interface OcrPagesOptions {
 
 /**
  * OCR of the given pages (1-based; empty = every page) of a PDF: render at 300 dpi (a page of made-up
- * size as A4), straighten, read tables cell by cell and the remaining lines. Each page's blocks are LayoutLine | GridDraft in PDF
+ * size as A4) and hand the image to the OCR page runner (ocr/read-page.ts). Each page's blocks are LayoutLine | GridDraft in PDF
  * points (GridDraft.xs in points too), so they can be dropped into the extractor's per-page block
  * lists before `mergePages`.
  */
@@ -137,35 +132,7 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
       } catch (err) {
         throw pageError(err, p, opened?.missingEof ?? false);
       }
-      // A photographed page is squared up and its uneven lighting evened out, as for images.
-      let image = rendered.image;
-      const rect = rectifyPage(image, options.dpi ?? 300);
-      if (rect) {
-        image = rect.image;
-        if (rect.dpi) dpi = rect.dpi;
-      }
-      const flattened = flattenIllumination(image);
-      stretchContrast(image);
-      const notes: LayoutWarning[] = [];
-      if (rect) notes.push({ code: 'OCR_PHOTO', page: p, message: `Page ${p} is a photograph: the page was found and squared up before reading.` });
-      if (flattened) notes.push({ code: 'OCR_UNEVEN_LIGHT', page: p, message: `Page ${p} is lit unevenly; the paper's brightness was evened out before reading.` });
-      const s = await straighten(image, dpi, { isUpsideDown: upsideDownCheck(pool) });
-      const prepared: PreparedPage = {
-        page: p, image: s.image, dpi, scale: 1, rotation: s.rotation, skew: s.skew, original: { width: rendered.image.width, height: rendered.image.height },
-      };
-      // Boxes back to the page's own points (before any turn or straightening).
-      const geo: PageGeometry = {
-        width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew, offsetY: 0, quarter: s.quarter,
-        decodedWidth: image.width, decodedHeight: image.height, unit: 72 / rendered.dpi, warp: rect?.warp ?? null,
-        outWidth: rendered.width, outHeight: rendered.height,
-      };
-      // Red ink was found in the rendered pixels: the same mapping, without the step to points.
-      const red = rendered.red;
-      const inPixels: PageGeometry = { ...geo, unit: 1, outWidth: rendered.image.width, outHeight: rendered.image.height };
-      const redShareAt = red ? ((map) => (b: Box) => redShare(red, mapBox(b, map, inPixels)))(pointMapper(inPixels)) : undefined;
-      const res = await ocrPage(prepared, pool, { unit: 1, redShare: redShareAt });
-      mapBlocks(res.blocks, () => geo, () => p);
-      out.push({ ...res, warnings: [...notes, ...res.warnings], width: rendered.width, height: rendered.height });
+      out.push(await readRenderedPage({ page: p, image: rendered.image, dpi, renderDpi: rendered.dpi, targetDpi: options.dpi ?? 300, width: rendered.width, height: rendered.height, red: rendered.red }, pool));
     }
     const used = pool.used();
     return { pages: out, engine: used.engine, languages: used.languages, ms: Math.round(performance.now() - started) };

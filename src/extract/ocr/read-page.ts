@@ -1,0 +1,88 @@
+/**
+ * The OCR page sequence, the one way a page image is read whether it came from an image file or a
+ * rendered PDF page: a photographed page squared up and its lighting evened out, the page turned
+ * upright and deskewed, tables read cell by cell and the remaining lines read, red ink (a seal)
+ * judged in the pixels it was dropped from, and every box mapped back to the page as its source has it.
+ */
+import type { LayoutWarning } from '../../layout/types.js';
+import { redShare, type RedInk } from './ink.js';
+import { upsideDownCheck } from './orientation.js';
+import { ocrPage, type OcrPageResult } from './page.js';
+import { flattenIllumination, rectifyPage } from './photo.js';
+import type { OcrPool } from './pool.js';
+import { straighten, stretchContrast, type PreparedPage } from './prepare.js';
+import type { Box, Gray } from './raster.js';
+import { mapBlocks, mapBox, pointMapper, type PageGeometry } from './transform.js';
+
+/** One raster to read (a page, or a part of a long strip), with what was done to it before. */
+export interface Piece {
+  /** Number of the piece, in reading order (the cross-page merge joins consecutive pieces). */
+  page: number;
+  image: Gray;
+  dpi: number;
+  /** Factor from the file's pixels to these pixels, and the file's size (PreparedPage). */
+  scale: number;
+  original: { width: number; height: number };
+  /** Look for a quarter turn (an image page was already turned as a whole before it was cut). */
+  quarter: boolean;
+  /** The steps before this raster, for mapping boxes back: all PageGeometry but what straightening adds. */
+  before: Omit<PageGeometry, 'width' | 'height' | 'halfTurn' | 'skew'> & { quarter: boolean };
+  /** Red ink dropped before reading, and the pixel frame it is in (units per decoded pixel and size). */
+  red: { ink: RedInk; unit: number; width: number; height: number } | null;
+}
+
+/** Straightens and reads one piece; its boxes stay in the piece's pixels, `geo` maps them back. */
+export async function readPiece(piece: Piece, pool: OcrPool): Promise<{ result: OcrPageResult; geo: PageGeometry }> {
+  const s = await straighten(piece.image, piece.dpi, { quarter: piece.quarter, isUpsideDown: upsideDownCheck(pool) });
+  const prepared: PreparedPage = { page: piece.page, image: s.image, dpi: piece.dpi, scale: piece.scale, rotation: s.rotation, skew: s.skew, original: piece.original };
+  const geo: PageGeometry = { ...piece.before, quarter: piece.before.quarter || s.quarter, width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew };
+  // Red ink is looked up where it was found, through the same mapping as the evidence boxes.
+  const red = piece.red;
+  let redShareAt: ((b: Box) => number) | undefined;
+  if (red) {
+    const inRed: PageGeometry = { ...geo, unit: red.unit, outWidth: red.width, outHeight: red.height };
+    const map = pointMapper(inRed);
+    redShareAt = (b: Box) => redShare(red.ink, mapBox(b, map, inRed));
+  }
+  const result = await ocrPage(prepared, pool, { unit: 1, redShare: redShareAt });
+  return { result, geo };
+}
+
+/** A page rendered at a known resolution (a PDF page), with its size in the output unit. */
+export interface RenderedImage {
+  page: number;
+  image: Gray;
+  /** Resolution the page reads as, and the resolution it was rendered at (output unit = 72 / renderDpi per pixel). */
+  dpi: number;
+  renderDpi: number;
+  /** Resolution the OCR heuristics assume (a photographed page is squared up to it). */
+  targetDpi: number;
+  width: number;
+  height: number;
+  red: RedInk | null;
+}
+
+/** Reads a rendered page; boxes come back in the page's own unit (points for PDF). */
+export async function readRenderedPage(r: RenderedImage, pool: OcrPool): Promise<OcrPageResult> {
+  const p = r.page;
+  let dpi = r.dpi;
+  let image = r.image;
+  // A photographed page is squared up and its uneven lighting evened out, as for images.
+  const rect = rectifyPage(image, r.targetDpi);
+  if (rect) {
+    image = rect.image;
+    if (rect.dpi) dpi = rect.dpi;
+  }
+  const flattened = flattenIllumination(image);
+  stretchContrast(image);
+  const notes: LayoutWarning[] = [];
+  if (rect) notes.push({ code: 'OCR_PHOTO', page: p, message: `Page ${p} is a photograph: the page was found and squared up before reading.` });
+  if (flattened) notes.push({ code: 'OCR_UNEVEN_LIGHT', page: p, message: `Page ${p} is lit unevenly; the paper's brightness was evened out before reading.` });
+  const { result, geo } = await readPiece({
+    page: p, image, dpi, scale: 1, original: { width: r.image.width, height: r.image.height }, quarter: true,
+    before: { offsetY: 0, quarter: false, decodedWidth: image.width, decodedHeight: image.height, unit: 72 / r.renderDpi, warp: rect?.warp ?? null, outWidth: r.width, outHeight: r.height },
+    red: r.red ? { ink: r.red, unit: 1, width: r.image.width, height: r.image.height } : null,
+  }, pool);
+  mapBlocks(result.blocks, () => geo, () => p);
+  return { ...result, warnings: [...notes, ...result.warnings], width: r.width, height: r.height };
+}
