@@ -137,6 +137,20 @@ export interface DecodedPage {
   flattened: boolean;
 }
 
+/**
+ * One page (0-based index) of an image file as it is shown: EXIF orientation applied, a BMP through
+ * our own decoder (sharp has none). Conversion and the page-image route both start here, so a file
+ * that converts also has page images. Limits were checked on the headers (inspectImage) before.
+ */
+export async function openPage(bytes: Uint8Array, index: number): Promise<import('sharp').Sharp> {
+  const sharp = await sharpLib();
+  if (isBmp(bytes)) {
+    const d = decodeBmp(bytes, bmpHeader(bytes));
+    return sharp(Buffer.from(d.data.buffer, d.data.byteOffset, d.data.length), { raw: { width: d.width, height: d.height, channels: 1 } });
+  }
+  return sharp(bytes, { page: index, failOn: 'truncated', limitInputPixels: false }).rotate();
+}
+
 /** Decodes one page (0-based index): EXIF orientation, gray, scaled to ≈ 300 dpi, contrast stretched. */
 export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: number): Promise<DecodedPage> {
   const sharp = await sharpLib();
@@ -149,13 +163,7 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
   let warp: Homography | null = null;
   let flattened = false;
   try {
-    let pipeline;
-    if (info.format === 'bmp') {
-      const d = decodeBmp(bytes, bmpHeader(bytes));
-      pipeline = sharp(Buffer.from(d.data.buffer, d.data.byteOffset, d.data.length), { raw: { width: d.width, height: d.height, channels: 1 } });
-    } else {
-      pipeline = sharp(bytes, { page: index, failOn: 'truncated', limitInputPixels: false }).rotate();
-    }
+    const pipeline = await openPage(bytes, index);
     // Colour pages are turned grey here, with their red ink (a seal over the table) dropped.
     const raw = await pipeline.flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
     const { width, height, channels } = raw.info;

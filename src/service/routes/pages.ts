@@ -7,6 +7,7 @@ import { Router } from 'express';
 import sharp from 'sharp';
 import { PAGE_SCALE_HEADER } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
+import type { Limits } from '../../intake/limits.js';
 import type { ServiceContext } from '../context.js';
 
 /** 144 dpi: sharp enough to read a table cell, small enough to load fast. */
@@ -20,14 +21,18 @@ function serialised<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function renderPage(bytes: Buffer, mediaType: string, page: number, maxPixels: number): Promise<{ png: Buffer; scale: number }> {
+async function renderPage(bytes: Buffer, mediaType: string, page: number, limits: Limits): Promise<{ png: Buffer; scale: number }> {
   if (mediaType === 'application/pdf') {
     const { renderPdfPage } = await import('../../extract/pdf/render.js');
-    const r = await renderPdfPage(new Uint8Array(bytes), page, PDF_DPI, maxPixels);
+    const r = await renderPdfPage(new Uint8Array(bytes), page, PDF_DPI, limits.maxPixels);
     const png = await sharp(Buffer.from(r.image.data), { raw: { width: r.image.width, height: r.image.height, channels: 1 } }).png().toBuffer();
     return { png, scale: r.dpi / 72 };
   }
-  const png = await sharp(bytes, { page: page - 1, limitInputPixels: maxPixels }).rotate().png().toBuffer();
+  // The extractor's own decoding (a BMP included), so every image that converts has page images.
+  const { inspectImage, openPage } = await import('../../extract/ocr/prepare.js');
+  // The headers are checked against the limits before any pixel is decoded, as in conversion.
+  await inspectImage(new Uint8Array(bytes), limits);
+  const png = await (await openPage(new Uint8Array(bytes), page - 1)).png().toBuffer();
   return { png, scale: 1 };
 }
 
@@ -49,7 +54,7 @@ export function pagesRouter(ctx: ServiceContext): Router {
     if (!png || !Number.isFinite(scale)) {
       const bytes = ctx.files.get(stored.sha256);
       if (!bytes) throw new ConvertError('UPLOAD_LOST', 410, 'The uploaded file is no longer in the store.');
-      const r = await serialised(() => renderPage(bytes, source.mediaType, page, ctx.config.limits.maxPixels));
+      const r = await serialised(() => renderPage(bytes, source.mediaType, page, ctx.config.limits));
       png = r.png;
       scale = r.scale;
       ctx.files.putDerived(stored.sha256, name, png);
