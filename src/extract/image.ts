@@ -19,6 +19,8 @@ export interface ImageOptions {
   pool?: OcrPool;
   /** Called after each page is read (benchmarks, progress). */
   onPage?: (info: { page: number; ms: number; grids: number; lines: number }) => void;
+  /** Called as each file page is done (a long strip counts once, after all its parts). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export async function extractImage(bytes: Uint8Array, limits: Limits, options: ImageOptions = {}): Promise<LayoutDocument> {
@@ -70,6 +72,7 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
       offsetY += part.height;
       options.onPage?.({ page: piece, ms: Math.round(performance.now() - t0), grids: res.blocks.filter(isGridDraft).length, lines: res.blocks.length - res.blocks.filter(isGridDraft).length });
     }
+    options.onProgress?.(i + 1, info.pages);
   }
   const merged = mergePages(perPiece);
   mapBlocks(merged, (p) => geometry.get(p)!, (p) => fileOf.get(p)!);

@@ -11,6 +11,8 @@ export interface ExtractInput {
   /** Charset named by the HTTP Content-Type, if any. */
   charset?: string | null;
   limits: Limits;
+  /** Called as each page is done (PDF and images: the formats whose pages take seconds each). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Extracted {
@@ -36,14 +38,14 @@ export async function extract(input: ExtractInput): Promise<Extracted> {
     }
     case 'pdf': {
       const { extractPdf } = await import('./pdf/index.js');
-      const layout = await extractPdf(input.bytes, input.limits);
+      const layout = await extractPdf(input.bytes, input.limits, { onProgress: input.onProgress });
       const ocrPages = layout.pages.filter((p) => p.source === 'ocr').length;
       const route: Route = ocrPages === 0 ? 'pdf-text' : ocrPages === layout.pages.length ? 'pdf-ocr' : 'pdf-mixed';
       return { layout, route };
     }
     case 'image': {
       const { extractImage } = await import('./image.js');
-      return { layout: await extractImage(input.bytes, input.limits), route: 'image-ocr' };
+      return { layout: await extractImage(input.bytes, input.limits, { onProgress: input.onProgress }), route: 'image-ocr' };
     }
   }
 }

@@ -39,6 +39,8 @@ export interface PdfOptions {
   ocr?: boolean;
   /** Fonts pdf.js may hold parsed before its caches are dropped (default FONT_CACHE_LIMIT). */
   fontCacheLimit?: number;
+  /** Called as each page is done: a text page when laid out, a scanned page when read by OCR. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -79,6 +81,8 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
     let cachedFonts = new Set<string>();
     const watermarked: number[] = [];
     let watermarkText = '';
+    let done = 0;
+    const pageDone = () => options.onProgress?.(++done, n);
     for (let p = 1; p <= n; p++) {
       let content;
       try {
@@ -106,6 +110,7 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
         continue;
       }
       trusted.push(layoutPage(content.page, content.height, content.items, content.hLines, content.vLines));
+      pageDone();
     }
 
     if (watermarked.length) {
@@ -148,7 +153,7 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
     let ocrMs = 0;
     if (untrusted.length && withOcr) {
       const { ocrPages } = await import('./render.js');
-      const read = await ocrPages(doc, untrusted, limits);
+      const read = await ocrPages(doc, untrusted, limits, { onPage: pageDone });
       for (const p of read.pages) {
         perPage.push({ page: p.page, blocks: p.blocks });
         warnings.push(...p.warnings);

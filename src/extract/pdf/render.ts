@@ -96,6 +96,8 @@ export interface OcrPagesResult {
 export interface OcrPagesOptions {
   dpi?: number;
   pool?: OcrPool;
+  /** Called after each page is read. */
+  onPage?: () => void;
 }
 
 /**
@@ -133,6 +135,7 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
         throw pageError(err, p, opened?.missingEof ?? false);
       }
       out.push(await readRenderedPage({ page: p, image: rendered.image, dpi, renderDpi: rendered.dpi, targetDpi: options.dpi ?? 300, width: rendered.width, height: rendered.height, red: rendered.red }, pool));
+      options.onPage?.();
     }
     const used = pool.used();
     return { pages: out, engine: used.engine, languages: used.languages, ms: Math.round(performance.now() - started) };
