@@ -1,6 +1,6 @@
 /**
  * Scanned images (PNG, JPEG, TIFF with any number of pages, WebP, BMP) read by OCR. Headers are checked
- * against the limits before any pixel is decoded; pages are read one at a time (ocr/prepare.ts,
+ * against the limits before any pixel is decoded; pages are read one at a time (ocr/decode.ts,
  * ocr/read-page.ts) and tables that run over page breaks are joined as for PDF. Boxes are pixels of each
  * file page as its EXIF orientation shows it (reading happens on a turned, straightened, rescaled copy;
  * ocr/transform.ts maps the boxes back; the warnings say what was done). A long strip (a captured
@@ -9,7 +9,9 @@
 import type { Limits } from '../intake/limits.js';
 import type { LayoutBlock, LayoutDocument, LayoutPageInfo, LayoutWarning } from '../layout/types.js';
 import { getOcrPool, type OcrPool } from './ocr/pool.js';
-import { decodePage, inspectImage, isQuarterTurned, rotateGray, splitTall } from './ocr/prepare.js';
+import { decodePage, inspectImage } from './ocr/decode.js';
+import { splitTall } from './ocr/split-tall.js';
+import { isQuarterTurned, rotateGray } from './ocr/straighten.js';
 import { readPiece } from './ocr/read-page.js';
 import { mapBlocks, type PageGeometry } from './ocr/transform.js';
 import type { DraftBlock } from '../layout/drafts.js';

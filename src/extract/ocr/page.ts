@@ -12,10 +12,24 @@ import { findAlignedTables } from '../../layout/borderless.js';
 import { groupLines } from '../../layout/lines.js';
 import type { TextItem, VisualLine } from '../../layout/text-items.js';
 import type { OcrPool } from './pool.js';
-import type { PreparedPage } from './prepare.js';
-import { binarize, otsu, type Box } from './raster.js';
+import { binarize, otsu, type Box, type Gray } from './raster.js';
 import { readBoxes, readTable, type PageRaster } from './read-cells.js';
 import { isTraditional, rereadTraditional } from './traditional.js';
+
+/** A page ready to read: upright, straight, at a known resolution. */
+export interface PreparedPage {
+  page: number;
+  image: Gray;
+  /** Resolution of the prepared raster (estimated when the file does not say). */
+  dpi: number;
+  /** Factor from the file's pixels to the prepared raster's pixels. */
+  scale: number;
+  /** Clockwise quarter turns applied (0, 90, 180, 270), after EXIF orientation. */
+  rotation: number;
+  /** Skew found and removed, degrees (clockwise positive). */
+  skew: number;
+  original: { width: number; height: number };
+}
 
 export interface OcrPageResult {
   page: number;

@@ -5,13 +5,14 @@
  * judged in the pixels it was dropped from, and every box mapped back to the page as its source has it.
  */
 import type { LayoutWarning } from '../../layout/types.js';
+import { stretchContrast } from './contrast.js';
 import { redShare, type RedInk } from './ink.js';
 import { upsideDownCheck } from './orientation.js';
-import { ocrPage, type OcrPageResult } from './page.js';
+import { ocrPage, type OcrPageResult, type PreparedPage } from './page.js';
 import { flattenIllumination, rectifyPage } from './photo.js';
 import type { OcrPool } from './pool.js';
-import { straighten, stretchContrast, type PreparedPage } from './prepare.js';
 import type { Box, Gray } from './raster.js';
+import { straighten } from './straighten.js';
 import { mapBlocks, mapBox, pointMapper, type PageGeometry } from './transform.js';
 
 /** One raster to read (a page, or a part of a long strip), with what was done to it before. */

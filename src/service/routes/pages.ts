@@ -29,7 +29,7 @@ async function renderPage(bytes: Buffer, mediaType: string, page: number, limits
     return { png, scale: r.dpi / 72 };
   }
   // The extractor's own decoding (a BMP included), so every image that converts has page images.
-  const { inspectImage, openPage } = await import('../../extract/ocr/prepare.js');
+  const { inspectImage, openPage } = await import('../../extract/ocr/decode.js');
   // The headers are checked against the limits before any pixel is decoded, as in conversion.
   await inspectImage(new Uint8Array(bytes), limits);
   const png = await (await openPage(new Uint8Array(bytes), page - 1)).png().toBuffer();
