@@ -106,17 +106,218 @@ function toMatrix(m: unknown): Matrix | null {
   return a.length >= 6 && a.every((v) => Number.isFinite(v)) ? (a.slice(0, 6) as Matrix) : null;
 }
 
+/** What a page scan collects besides text: rule pieces, shading, and the counts the verdict uses. */
+interface Marks {
+  hs: Rule[];
+  vs: Rule[];
+  fills: Fill[];
+  imageArea: number;
+  curveFills: number;
+  invisibleGlyphs: number;
+}
+
+/** A stroked straight segment along an axis is a ruling line piece. */
+function addSeg(marks: Marks, x0: number, y0: number, x1: number, y1: number): void {
+  if (Math.abs(y1 - y0) <= AXIS_TOL && Math.abs(x1 - x0) > AXIS_TOL) {
+    marks.hs.push({ at: (y0 + y1) / 2, from: Math.min(x0, x1), to: Math.max(x0, x1) });
+  } else if (Math.abs(x1 - x0) <= AXIS_TOL && Math.abs(y1 - y0) > AXIS_TOL) {
+    marks.vs.push({ at: (x0 + x1) / 2, from: Math.min(y0, y1), to: Math.max(y0, y1) });
+  }
+}
+
+/** Shows a text run: each glyph positioned in page points and handed to the run builder. */
+function showText(st: State, glyphs: unknown[], viewport: Matrix, text: TextCollector, marks: Marks): void {
+  const font = st.font;
+  const fontSize = st.fontSize;
+  if (!font || fontSize === 0) return;
+  const fm = font.fontMatrix && font.fontMatrix.length >= 4 ? font.fontMatrix : [0.001, 0, 0, 0.001];
+  const vertical = !!font.vertical && !font.isType3Font;
+  const dir = st.fontDirection;
+  const hs_ = st.hScale * dir;
+  const spacingDir = vertical ? 1 : -1;
+  const was = fontSize * fm[0];
+  let asc = typeof font.ascent === 'number' && font.ascent > 0 ? font.ascent : 0.8;
+  let desc = typeof font.descent === 'number' && font.descent < 0 ? font.descent : -0.2;
+  asc = Math.min(Math.max(asc, 0.5), 1.1);
+  desc = Math.min(Math.max(desc, -0.5), 0);
+  // Glyph space (y up): page ← viewport ← ctm ← text matrix ← translate(x, y + rise) ← scale(hScale·dir, 1).
+  const base = multiply(multiply(multiply(viewport, st.ctm), st.textMatrix), [hs_, 0, 0, 1, st.x, st.y + st.rise]);
+  // Glyphs stand on +y in glyph space, or on -y when the font size is negative.
+  const up = dir > 0 ? 1 : -1;
+  const sizeVec = [base[2] * fontSize * up, base[3] * fontSize * up];
+  const size = Math.hypot(sizeVec[0], sizeVec[1]);
+  const advVec = vertical ? [-base[2], -base[3]] : [base[0], base[1]];
+  const advLen = Math.hypot(advVec[0], advVec[1]) || 1;
+  const dx = advVec[0] / advLen;
+  const dy = advVec[1] / advLen;
+  // What the glyphs paint: fill (Tr 0, 2, 4, 6) and/or stroke (1, 2, 5, 6). The faintest paint that
+  // is drawn stands for the glyph; invisible modes (3, 7) are judged elsewhere and count as solid.
+  const mode = st.renderMode & 3;
+  const fills_ = mode === 0 || mode === 2;
+  const strokes = mode === 1 || mode === 2;
+  const ink = (lum: number, a: number) => (1 - lum) * a;
+  let lum = 0;
+  let alpha = 1;
+  if (fills_ && (!strokes || ink(st.fillLum, st.fillAlpha) >= ink(st.strokeLum, st.strokeAlpha))) {
+    lum = st.fillLum;
+    alpha = st.fillAlpha * st.groupAlpha;
+  } else if (strokes) {
+    lum = st.strokeLum;
+    alpha = st.strokeAlpha * st.groupAlpha;
+  }
+  let x = 0;
+  for (const g of glyphs) {
+    if (typeof g === 'number') {
+      // TJ adjustment: kerning or a word space; the run builder judges the resulting gap.
+      x += (spacingDir * g * fontSize) / 1000;
+      continue;
+    }
+    const glyph = g as Glyph;
+    if (!glyph) continue;
+    const spacing = (glyph.isSpace ? st.wordSpacing : 0) + st.charSpacing;
+    let width = typeof glyph.width === 'number' ? glyph.width : 0;
+    const uni = typeof glyph.unicode === 'string' ? glyph.unicode : '';
+    // isSpace only says the code is 32 (word spacing applies); subset fonts map code 32 to 人 and such.
+    const blank = uni === '' ? !!glyph.isSpace : /^\s+$/.test(uni);
+    let bx0: number, bx1: number, by0: number, by1: number, px: number, py: number, ex: number, ey: number;
+    if (vertical) {
+      const vm = glyph.vmetric || font.defaultVMetrics || [-1000, width / 2, 880];
+      const vx = -(glyph.vmetric ? vm[1] : width * 0.5) * was;
+      const vy = vm[2] * was;
+      const hw = width * was;
+      width = -vm[0];
+      const adv = width * was - spacing * dir;
+      const oy = -(x + vy);
+      bx0 = vx;
+      bx1 = vx + hw;
+      by0 = oy + desc * fontSize * up;
+      by1 = oy + asc * fontSize * up;
+      px = 0;
+      py = -x;
+      ex = 0;
+      ey = -(x + adv);
+      x += adv;
+    } else {
+      const adv = width * was + spacing * dir;
+      bx0 = x;
+      bx1 = x + width * was;
+      by0 = desc * fontSize * up;
+      by1 = asc * fontSize * up;
+      px = x;
+      py = 0;
+      ex = x + adv;
+      ey = 0;
+      x += adv;
+    }
+    if (blank) {
+      const pe = apply(base, ex, ey);
+      const ps = apply(base, px, py);
+      if (Math.hypot(pe[0] - ps[0], pe[1] - ps[1]) > 0.6 * size) text.gap();
+      else text.space(pe[0], pe[1]);
+      continue;
+    }
+    if (st.renderMode === 3 || st.renderMode === 7) marks.invisibleGlyphs++;
+    const c1 = apply(base, bx0, by0);
+    const c2 = apply(base, bx1, by0);
+    const c3 = apply(base, bx0, by1);
+    const c4 = apply(base, bx1, by1);
+    const p0 = apply(base, px, py);
+    const p1 = apply(base, ex, ey);
+    text.glyph({
+      text: uni === '' ? '\ufffd' : uni,
+      x0: Math.min(c1[0], c2[0], c3[0], c4[0]),
+      x1: Math.max(c1[0], c2[0], c3[0], c4[0]),
+      y0: Math.min(c1[1], c2[1], c3[1], c4[1]),
+      y1: Math.max(c1[1], c2[1], c3[1], c4[1]),
+      penX: p0[0],
+      penY: p0[1],
+      endX: p1[0],
+      endY: p1[1],
+      dx,
+      dy,
+      size,
+      lum,
+      alpha,
+    });
+  }
+  if (vertical) st.y -= x;
+  else st.x += x * hs_;
+}
+
+type Subpath = { pts: [number, number][]; closed: boolean; curved: boolean };
+
+/** A pdf.js path buffer as subpaths in page points (a curve keeps only its end point and marks its subpath curved). */
+function tracePath(buf: ArrayLike<number>, m: Matrix): Subpath[] {
+  const subpaths: Subpath[] = [];
+  let cur: Subpath | null = null;
+  for (let k = 0; k < buf.length; ) {
+    const op = buf[k++];
+    if (op === DRAW_MOVE) {
+      cur = { pts: [apply(m, buf[k], buf[k + 1])], closed: false, curved: false };
+      subpaths.push(cur);
+      k += 2;
+    } else if (op === DRAW_LINE) {
+      if (!cur) {
+        cur = { pts: [], closed: false, curved: false };
+        subpaths.push(cur);
+      }
+      cur.pts.push(apply(m, buf[k], buf[k + 1]));
+      k += 2;
+    } else if (op === DRAW_CURVE) {
+      if (cur) {
+        cur.curved = true;
+        cur.pts.push(apply(m, buf[k + 4], buf[k + 5]));
+      }
+      k += 6;
+    } else if (op === DRAW_CLOSE) {
+      if (cur) cur.closed = true;
+    } else break;
+  }
+  return subpaths;
+}
+
+/** Stroked straight edges and filled thin rectangles become rule pieces, other dark rectangles shading; filled curves are counted. */
+function paintPath(subpaths: Subpath[], stroke: boolean, fill: boolean, st: State, marks: Marks): void {
+  if (stroke && !st.strokeWhite) {
+    for (const sp of subpaths) {
+      if (sp.curved) continue;
+      const p = sp.pts;
+      for (let j = 1; j < p.length; j++) addSeg(marks, p[j - 1][0], p[j - 1][1], p[j][0], p[j][1]);
+      if (sp.closed && p.length > 2) addSeg(marks, p[p.length - 1][0], p[p.length - 1][1], p[0][0], p[0][1]);
+    }
+  }
+  if (fill) {
+    for (const sp of subpaths) {
+      if (sp.curved) {
+        marks.curveFills++;
+        continue;
+      }
+      if (st.fillWhite) continue;
+      const p = sp.pts;
+      if (p.length < 2 || p.length > 5) continue;
+      const xs = p.map((q) => q[0]);
+      const ys = p.map((q) => q[1]);
+      const x0 = Math.min(...xs);
+      const x1 = Math.max(...xs);
+      const y0 = Math.min(...ys);
+      const y1 = Math.max(...ys);
+      const onCorners = p.every((q) => (Math.abs(q[0] - x0) < 0.05 || Math.abs(q[0] - x1) < 0.05) && (Math.abs(q[1] - y0) < 0.05 || Math.abs(q[1] - y1) < 0.05));
+      if (!onCorners) continue;
+      const w = x1 - x0;
+      const h = y1 - y0;
+      if (h <= THIN && w > h) marks.hs.push({ at: (y0 + y1) / 2, from: x0, to: x1 });
+      else if (w <= THIN && h > w) marks.vs.push({ at: (x0 + x1) / 2, from: y0, to: y1 });
+      else if (h > THIN && w > THIN && st.fillAlpha >= 0.5 && st.fillLum < 0.6 && marks.fills.length < 2000) marks.fills.push({ x0, y0, x1, y1, lum: st.fillLum });
+    }
+  }
+}
+
 /**
  * `viewport` maps PDF user space to top-left page points; `fontOf` resolves a font id from `setFont`.
  */
 export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, OPS: OpsTable, viewport: Matrix, fontOf: (id: string) => FontInfo | null): PageScan {
-  const hs: Rule[] = [];
-  const vs: Rule[] = [];
+  const marks: Marks = { hs: [], vs: [], fills: [], imageArea: 0, curveFills: 0, invisibleGlyphs: 0 };
   const text = new TextCollector();
-  let imageArea = 0;
-  let curveFills = 0;
-  let invisibleGlyphs = 0;
-  const fills: Fill[] = [];
   let st: State = {
     ctm: IDENTITY,
     strokeWhite: false,
@@ -151,136 +352,11 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
     ),
   );
 
-  const addSeg = (x0: number, y0: number, x1: number, y1: number) => {
-    if (Math.abs(y1 - y0) <= AXIS_TOL && Math.abs(x1 - x0) > AXIS_TOL) {
-      hs.push({ at: (y0 + y1) / 2, from: Math.min(x0, x1), to: Math.max(x0, x1) });
-    } else if (Math.abs(x1 - x0) <= AXIS_TOL && Math.abs(y1 - y0) > AXIS_TOL) {
-      vs.push({ at: (x0 + x1) / 2, from: Math.min(y0, y1), to: Math.max(y0, y1) });
-    }
-  };
-
   const moveText = (x: number, y: number) => {
     st.x = st.lineX += x;
     st.y = st.lineY += y;
   };
 
-  const showText = (glyphs: unknown[]) => {
-    const font = st.font;
-    const fontSize = st.fontSize;
-    if (!font || fontSize === 0) return;
-    const fm = font.fontMatrix && font.fontMatrix.length >= 4 ? font.fontMatrix : [0.001, 0, 0, 0.001];
-    const vertical = !!font.vertical && !font.isType3Font;
-    const dir = st.fontDirection;
-    const hs_ = st.hScale * dir;
-    const spacingDir = vertical ? 1 : -1;
-    const was = fontSize * fm[0];
-    let asc = typeof font.ascent === 'number' && font.ascent > 0 ? font.ascent : 0.8;
-    let desc = typeof font.descent === 'number' && font.descent < 0 ? font.descent : -0.2;
-    asc = Math.min(Math.max(asc, 0.5), 1.1);
-    desc = Math.min(Math.max(desc, -0.5), 0);
-    // Glyph space (y up): page ← viewport ← ctm ← text matrix ← translate(x, y + rise) ← scale(hScale·dir, 1).
-    const base = multiply(multiply(multiply(viewport, st.ctm), st.textMatrix), [hs_, 0, 0, 1, st.x, st.y + st.rise]);
-    // Glyphs stand on +y in glyph space, or on -y when the font size is negative.
-    const up = dir > 0 ? 1 : -1;
-    const sizeVec = [base[2] * fontSize * up, base[3] * fontSize * up];
-    const size = Math.hypot(sizeVec[0], sizeVec[1]);
-    const advVec = vertical ? [-base[2], -base[3]] : [base[0], base[1]];
-    const advLen = Math.hypot(advVec[0], advVec[1]) || 1;
-    const dx = advVec[0] / advLen;
-    const dy = advVec[1] / advLen;
-    // What the glyphs paint: fill (Tr 0, 2, 4, 6) and/or stroke (1, 2, 5, 6). The faintest paint that
-    // is drawn stands for the glyph; invisible modes (3, 7) are judged elsewhere and count as solid.
-    const mode = st.renderMode & 3;
-    const fills_ = mode === 0 || mode === 2;
-    const strokes = mode === 1 || mode === 2;
-    const ink = (lum: number, a: number) => (1 - lum) * a;
-    let lum = 0;
-    let alpha = 1;
-    if (fills_ && (!strokes || ink(st.fillLum, st.fillAlpha) >= ink(st.strokeLum, st.strokeAlpha))) {
-      lum = st.fillLum;
-      alpha = st.fillAlpha * st.groupAlpha;
-    } else if (strokes) {
-      lum = st.strokeLum;
-      alpha = st.strokeAlpha * st.groupAlpha;
-    }
-    let x = 0;
-    for (const g of glyphs) {
-      if (typeof g === 'number') {
-        // TJ adjustment: kerning or a word space; the run builder judges the resulting gap.
-        x += (spacingDir * g * fontSize) / 1000;
-        continue;
-      }
-      const glyph = g as Glyph;
-      if (!glyph) continue;
-      const spacing = (glyph.isSpace ? st.wordSpacing : 0) + st.charSpacing;
-      let width = typeof glyph.width === 'number' ? glyph.width : 0;
-      const uni = typeof glyph.unicode === 'string' ? glyph.unicode : '';
-      // isSpace only says the code is 32 (word spacing applies); subset fonts map code 32 to 人 and such.
-      const blank = uni === '' ? !!glyph.isSpace : /^\s+$/.test(uni);
-      let bx0: number, bx1: number, by0: number, by1: number, px: number, py: number, ex: number, ey: number;
-      if (vertical) {
-        const vm = glyph.vmetric || font.defaultVMetrics || [-1000, width / 2, 880];
-        const vx = -(glyph.vmetric ? vm[1] : width * 0.5) * was;
-        const vy = vm[2] * was;
-        const hw = width * was;
-        width = -vm[0];
-        const adv = width * was - spacing * dir;
-        const oy = -(x + vy);
-        bx0 = vx;
-        bx1 = vx + hw;
-        by0 = oy + desc * fontSize * up;
-        by1 = oy + asc * fontSize * up;
-        px = 0;
-        py = -x;
-        ex = 0;
-        ey = -(x + adv);
-        x += adv;
-      } else {
-        const adv = width * was + spacing * dir;
-        bx0 = x;
-        bx1 = x + width * was;
-        by0 = desc * fontSize * up;
-        by1 = asc * fontSize * up;
-        px = x;
-        py = 0;
-        ex = x + adv;
-        ey = 0;
-        x += adv;
-      }
-      if (blank) {
-        const pe = apply(base, ex, ey);
-        const ps = apply(base, px, py);
-        if (Math.hypot(pe[0] - ps[0], pe[1] - ps[1]) > 0.6 * size) text.gap();
-        else text.space(pe[0], pe[1]);
-        continue;
-      }
-      if (st.renderMode === 3 || st.renderMode === 7) invisibleGlyphs++;
-      const c1 = apply(base, bx0, by0);
-      const c2 = apply(base, bx1, by0);
-      const c3 = apply(base, bx0, by1);
-      const c4 = apply(base, bx1, by1);
-      const p0 = apply(base, px, py);
-      const p1 = apply(base, ex, ey);
-      text.glyph({
-        text: uni === '' ? '\ufffd' : uni,
-        x0: Math.min(c1[0], c2[0], c3[0], c4[0]),
-        x1: Math.max(c1[0], c2[0], c3[0], c4[0]),
-        y0: Math.min(c1[1], c2[1], c3[1], c4[1]),
-        y1: Math.max(c1[1], c2[1], c3[1], c4[1]),
-        penX: p0[0],
-        penY: p0[1],
-        endX: p1[0],
-        endY: p1[1],
-        dx,
-        dy,
-        size,
-        lum,
-        alpha,
-      });
-    }
-    if (vertical) st.y -= x;
-    else st.x += x * hs_;
-  };
 
   for (let i = 0, n = fnArray.length; i < n; i++) {
     const fn = fnArray[i];
@@ -401,10 +477,10 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
         moveText(0, st.leading);
         break;
       case OPS.showText:
-        if (Array.isArray(args?.[0])) showText(args[0] as unknown[]);
+        if (Array.isArray(args?.[0])) showText(st, args[0] as unknown[], viewport, text, marks);
         break;
       case OPS.showSpacedText:
-        if (Array.isArray(args?.[0])) showText(args[0] as unknown[]);
+        if (Array.isArray(args?.[0])) showText(st, args[0] as unknown[], viewport, text, marks);
         break;
       case OPS.constructPath: {
         if (!args) break;
@@ -414,64 +490,7 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
         const stroke = strokeOps.has(paint);
         const fill = fillOps.has(paint);
         if (!stroke && !fill) break;
-        const m = multiply(viewport, st.ctm);
-        const subpaths: { pts: [number, number][]; closed: boolean; curved: boolean }[] = [];
-        let cur: { pts: [number, number][]; closed: boolean; curved: boolean } | null = null;
-        for (let k = 0; k < buf.length; ) {
-          const op = buf[k++];
-          if (op === DRAW_MOVE) {
-            cur = { pts: [apply(m, buf[k], buf[k + 1])], closed: false, curved: false };
-            subpaths.push(cur);
-            k += 2;
-          } else if (op === DRAW_LINE) {
-            if (!cur) {
-              cur = { pts: [], closed: false, curved: false };
-              subpaths.push(cur);
-            }
-            cur.pts.push(apply(m, buf[k], buf[k + 1]));
-            k += 2;
-          } else if (op === DRAW_CURVE) {
-            if (cur) {
-              cur.curved = true;
-              cur.pts.push(apply(m, buf[k + 4], buf[k + 5]));
-            }
-            k += 6;
-          } else if (op === DRAW_CLOSE) {
-            if (cur) cur.closed = true;
-          } else break;
-        }
-        if (stroke && !st.strokeWhite) {
-          for (const sp of subpaths) {
-            if (sp.curved) continue;
-            const p = sp.pts;
-            for (let j = 1; j < p.length; j++) addSeg(p[j - 1][0], p[j - 1][1], p[j][0], p[j][1]);
-            if (sp.closed && p.length > 2) addSeg(p[p.length - 1][0], p[p.length - 1][1], p[0][0], p[0][1]);
-          }
-        }
-        if (fill) {
-          for (const sp of subpaths) {
-            if (sp.curved) {
-              curveFills++;
-              continue;
-            }
-            if (st.fillWhite) continue;
-            const p = sp.pts;
-            if (p.length < 2 || p.length > 5) continue;
-            const xs = p.map((q) => q[0]);
-            const ys = p.map((q) => q[1]);
-            const x0 = Math.min(...xs);
-            const x1 = Math.max(...xs);
-            const y0 = Math.min(...ys);
-            const y1 = Math.max(...ys);
-            const onCorners = p.every((q) => (Math.abs(q[0] - x0) < 0.05 || Math.abs(q[0] - x1) < 0.05) && (Math.abs(q[1] - y0) < 0.05 || Math.abs(q[1] - y1) < 0.05));
-            if (!onCorners) continue;
-            const w = x1 - x0;
-            const h = y1 - y0;
-            if (h <= THIN && w > h) hs.push({ at: (y0 + y1) / 2, from: x0, to: x1 });
-            else if (w <= THIN && h > w) vs.push({ at: (x0 + x1) / 2, from: y0, to: y1 });
-            else if (h > THIN && w > THIN && st.fillAlpha >= 0.5 && st.fillLum < 0.6 && fills.length < 2000) fills.push({ x0, y0, x1, y1, lum: st.fillLum });
-          }
-        }
+        paintPath(tracePath(buf, multiply(viewport, st.ctm)), stroke, fill, st, marks);
         break;
       }
       default:
@@ -480,18 +499,18 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
           const c = [apply(m, 0, 0), apply(m, 1, 0), apply(m, 0, 1), apply(m, 1, 1)];
           const xs = c.map((q) => q[0]);
           const ys = c.map((q) => q[1]);
-          imageArea += (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys));
+          marks.imageArea += (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys));
         }
     }
   }
   text.flush();
   return {
     items: text.items,
-    hLines: joinSegments(hs),
-    vLines: joinSegments(vs),
-    imageArea,
-    curveFills,
-    invisibleGlyphs,
-    fills,
+    hLines: joinSegments(marks.hs),
+    vLines: joinSegments(marks.vs),
+    imageArea: marks.imageArea,
+    curveFills: marks.curveFills,
+    invisibleGlyphs: marks.invisibleGlyphs,
+    fills: marks.fills,
   };
 }
