@@ -10,7 +10,7 @@ import { stretchContrast } from './contrast.js';
 import { dropRedInk, type RedInk } from './ink.js';
 import { composeHomography, flattenIllumination, rectifyPage, type Homography } from './photo.js';
 import type { Gray } from './raster.js';
-import { dpiFromText, estimateDpi, isPageShaped, TARGET_DPI } from './resolution.js';
+import { pageResolution, TARGET_DPI, toTargetResolution } from './resolution.js';
 import { sharpLib } from './sharp.js';
 
 export interface ImageInfo {
@@ -115,7 +115,6 @@ export async function openPage(bytes: Uint8Array, index: number): Promise<import
 
 /** Decodes one page (0-based index): EXIF orientation, gray, scaled to ≈ 300 dpi, contrast stretched. */
 export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: number): Promise<DecodedPage> {
-  const sharp = await sharpLib();
   const size = info.sizes[index];
   let g: Gray;
   let scale = 1;
@@ -148,20 +147,11 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
       g = rect.image;
       warp = rect.warp;
     }
-    const w0 = g.width;
-    const h0 = g.height;
-    const density = rect ? null : size.density;
-    const dpiIn = rect?.dpi ?? density ?? (isPageShaped(w0, h0) ? estimateDpi(w0, h0) : dpiFromText(g) ?? estimateDpi(w0, h0));
-    scale = Math.abs(dpiIn - TARGET_DPI) / TARGET_DPI > 0.2 ? TARGET_DPI / dpiIn : 1;
-    dpi = scale === 1 ? dpiIn : TARGET_DPI;
-    if (scale !== 1) {
-      const out = await sharp(Buffer.from(g.data.buffer, g.data.byteOffset, g.data.length), { raw: { width: w0, height: h0, channels: 1 } })
-        .resize(Math.max(1, Math.round(w0 * scale)), Math.max(1, Math.round(h0 * scale)), { kernel: scale > 1 ? 'cubic' : 'lanczos3' })
-        .extractChannel(0)
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      g = { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
-    }
+    // A squared-up photo has the resolution rectifying gave it; otherwise the file's density or an estimate.
+    const scaled = await toTargetResolution(g, rect?.dpi ?? (rect ? null : size.density) ?? pageResolution(g));
+    g = scaled.image;
+    scale = scaled.scale;
+    dpi = scaled.dpi;
     if (warp) {
       // Decoded pixels → the warped page's (undo the scaling) → the file's.
       warp = composeHomography(warp, [1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1]);
