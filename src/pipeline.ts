@@ -33,7 +33,8 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
     throw new ConvertError('TOO_LARGE', 413, `The file is ${bytes.length} bytes; the limit is ${limits.maxBytes} (XXGK_MAX_BYTES).`);
   }
   const sniffed = await sniff(bytes, options.filename);
-  const { layout, route } = await extract({ bytes, format: sniffed.format, charset: options.charset, limits });
+  // PDFs and images report each page as it is done; every format reports the total at the end.
+  const { layout, route } = await extract({ bytes, format: sniffed.format, charset: options.charset, limits, onProgress: options.onProgress });
   options.onProgress?.(layout.pages.length, layout.pages.length);
   const rec = reconstruct(layout);
 

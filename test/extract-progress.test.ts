@@ -24,3 +24,12 @@ test('a scanned PDF and an image report each page as it is read', { timeout: 300
   await progressOf('scans/001_c47c3146309e273f.skew-jpeg.pdf', 'pdf');
   await progressOf('scans/000_ac416d85e5af171b.clean-300.tif', 'image');
 });
+
+test('convert() passes the pages on as they are done (what jobs show), then the total', async () => {
+  const { convert } = await import('../src/pipeline.js');
+  const calls: [number, number | null][] = [];
+  const report = await convert(readFileSync(join(samples, 'pdf/003_7d78940555e26d72.chrome.pdf')), { filename: 'a.pdf', onProgress: (d, t) => calls.push([d, t]) });
+  const n = report.source.pages;
+  assert.ok(n > 1);
+  assert.deepEqual(calls, [...Array.from({ length: n }, (_, i) => [i + 1, n] as [number, number]), [n, n]]);
+});
