@@ -4,7 +4,6 @@
  * (bboxes are PDF points for PDFs, pixels for images), so cells can be outlined on the image.
  */
 import { Router } from 'express';
-import sharp from 'sharp';
 import { PAGE_SCALE_HEADER } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { Limits } from '../../intake/limits.js';
@@ -25,6 +24,8 @@ async function renderPage(bytes: Buffer, mediaType: string, page: number, limits
   if (mediaType === 'application/pdf') {
     const { renderPdfPage } = await import('../../extract/pdf/render.js');
     const r = await renderPdfPage(new Uint8Array(bytes), page, PDF_DPI, limits.maxPixels);
+    // Loaded here, not at start: sharp costs the service's cold start a quarter of a second.
+    const { default: sharp } = await import('sharp');
     const png = await sharp(Buffer.from(r.image.data), { raw: { width: r.image.width, height: r.image.height, channels: 1 } }).png().toBuffer();
     return { png, scale: r.dpi / 72 };
   }
