@@ -32,6 +32,7 @@ import { degrees, PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { applyHomography, homography, type Point } from '../../src/extract/ocr/photo.js';
 import { extractPdf } from '../../src/extract/pdf/index.js';
+import { prng } from './prng.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const samples = join(root, 'samples');
@@ -224,18 +225,6 @@ async function rotateKeep(r: Raw, deg: number): Promise<Raw> {
   const out = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 1 | 3 } })
     .extract({ left, top, width: r.width, height: r.height }).toColourspace(r.channels === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
   return { data: out.data, width: r.width, height: r.height, channels: out.info.channels === 1 ? 1 : 3 };
-}
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A red official seal as SVG: a ring, a star, the agency's name round the top, a line under the star. */

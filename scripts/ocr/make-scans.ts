@@ -19,6 +19,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { prng } from './prng.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const samples = join(root, 'samples');
@@ -53,18 +54,6 @@ const PLAN: { variant: ScanVariant; seeds: number[]; degradation: 0 | 1 | 2 }[] 
   { variant: 'scanned-pdf', seeds: [4], degradation: 1 },
   { variant: 'searchable-pdf', seeds: [2], degradation: 1 },
 ];
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seedNumber(s: string): number {
   return parseInt(createHash('sha256').update(s).digest('hex').slice(0, 8), 16);
