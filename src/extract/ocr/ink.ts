@@ -178,7 +178,7 @@ function mayHaveRed(px: Uint8Array | Uint8ClampedArray, width: number, height: n
 }
 
 /** Luma of RGB or RGBA (over white) pixels. */
-function luma(px: Uint8Array | Uint8ClampedArray, n: number, channels: number): Uint8Array {
+export function luma(px: Uint8Array | Uint8ClampedArray, n: number, channels: number): Uint8Array {
   const gray = new Uint8Array(n);
   if (channels === 3) {
     for (let i = 0, j = 0; i < n; i++, j += 3) gray[i] = (px[j] * 299 + px[j + 1] * 587 + px[j + 2] * 114 + 500) / 1000;

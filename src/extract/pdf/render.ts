@@ -9,7 +9,7 @@ import type { Limits } from '../../intake/limits.js';
 import type { OcrPageResult } from '../ocr/page.js';
 import { getOcrPool, type OcrPool } from '../ocr/pool.js';
 import type { Gray } from '../ocr/raster.js';
-import { dropRedInk, type RedInk } from '../ocr/ink.js';
+import { dropRedInk, luma } from '../ocr/ink.js';
 import { readRenderedPage } from '../ocr/read-page.js';
 import { openPdf, pageError, type PdfDocument } from './load.js';
 
@@ -21,8 +21,17 @@ export interface RenderedPage {
   /** Page size in points. */
   width: number;
   height: number;
-  /** Red ink dropped from the page, in the rendered pixels; null when none. */
-  red: RedInk | null;
+}
+
+/** A page as pdf.js drew it: RGBA pixels (the canvas's), with the page's resolution and size. */
+interface RenderedRgba {
+  page: number;
+  rgba: Uint8ClampedArray;
+  pixelWidth: number;
+  pixelHeight: number;
+  dpi: number;
+  width: number;
+  height: number;
 }
 
 interface CanvasLike {
@@ -34,12 +43,23 @@ interface CanvasFactoryLike {
   destroy(entry: unknown): void;
 }
 
-/** Renders one page (1-based) at `dpi` (lowered when the page would exceed `maxPixels`). */
+/**
+ * Renders one page (1-based) at `dpi` (lowered when the page would exceed `maxPixels`), as grey: the
+ * page as drawn (composited over white), nothing dropped. The page images of the review UI come from
+ * here; OCR drops red ink from the colour render itself (`ocrPages`).
+ */
 export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber: number, dpi = 300, maxPixels = 100_000_000): Promise<RenderedPage> {
+  const r = await renderRgba(source, pageNumber, dpi, maxPixels);
+  const gray = luma(r.rgba, r.pixelWidth * r.pixelHeight, 4);
+  return { page: r.page, image: { data: gray, width: r.pixelWidth, height: r.pixelHeight }, dpi: r.dpi, width: r.width, height: r.height };
+}
+
+/** Renders one page (1-based) at `dpi` (lowered when the page would exceed `maxPixels`), as RGBA. */
+async function renderRgba(source: Uint8Array | PdfDocument, pageNumber: number, dpi: number, maxPixels: number): Promise<RenderedRgba> {
   if (source instanceof Uint8Array) {
     const opened = await openPdf(source);
     try {
-      return await renderPdfPage(opened.doc, pageNumber, dpi, maxPixels);
+      return await renderRgba(opened.doc, pageNumber, dpi, maxPixels);
     } finally {
       await opened.close();
     }
@@ -59,9 +79,7 @@ export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber
     try {
       await page.render({ canvasContext: entry.context as never, canvas: entry.canvas as never, viewport, background: 'rgb(255,255,255)' } as never).promise;
       const rgba = entry.context.getImageData(0, 0, w, h).data;
-      // Composited over white (transparent areas stay paper), luma, red ink (a seal on a colour scan) dropped.
-      const { gray, red } = dropRedInk(rgba, w, h, 4);
-      return { page: pageNumber, image: { data: gray, width: w, height: h }, dpi: scale * 72, width: base.width, height: base.height, red };
+      return { page: pageNumber, rgba, pixelWidth: w, pixelHeight: h, dpi: scale * 72, width: base.width, height: base.height };
     } finally {
       factory.destroy(entry);
     }
@@ -123,18 +141,21 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
     const pool = options.pool ?? getOcrPool();
     const out: OcrPageResult[] = [];
     for (const p of wanted) {
-      let rendered: RenderedPage;
+      let rendered: RenderedRgba;
       let dpi: number;
       try {
         const size = (await doc.getPage(p)).getViewport({ scale: 1 });
         const target = options.dpi ?? 300;
         const renderDpi = renderResolution(size.width, size.height, target);
-        rendered = await renderPdfPage(doc, p, renderDpi, limits.maxPixels);
+        rendered = await renderRgba(doc, p, renderDpi, limits.maxPixels);
         dpi = target * (rendered.dpi / renderDpi); // lower when the pixel limit shrank the render
       } catch (err) {
         throw pageError(err, p, opened?.missingEof ?? false);
       }
-      out.push(await readRenderedPage({ page: p, image: rendered.image, dpi, renderDpi: rendered.dpi, targetDpi: options.dpi ?? 300, width: rendered.width, height: rendered.height, red: rendered.red }, pool));
+      // Composited over white, luma, red ink (a seal on a colour scan) dropped: for reading only.
+      const { gray, red } = dropRedInk(rendered.rgba, rendered.pixelWidth, rendered.pixelHeight, 4);
+      const image = { data: gray, width: rendered.pixelWidth, height: rendered.pixelHeight };
+      out.push(await readRenderedPage({ page: p, image, dpi, renderDpi: rendered.dpi, targetDpi: options.dpi ?? 300, width: rendered.width, height: rendered.height, red }, pool));
       options.onPage?.();
     }
     const used = pool.used();
