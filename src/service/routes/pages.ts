@@ -23,7 +23,8 @@ function serialised<T>(work: () => Promise<T>): Promise<T> {
 async function renderPage(bytes: Buffer, mediaType: string, page: number, limits: Limits): Promise<{ png: Buffer; scale: number }> {
   if (mediaType === 'application/pdf') {
     const { renderPdfPage } = await import('../../extract/pdf/render.js');
-    const r = await renderPdfPage(new Uint8Array(bytes), page, PDF_DPI, limits.maxPixels);
+    // A Buffer is a Uint8Array, and openPdf hands pdf.js its own copy: no copy here.
+    const r = await renderPdfPage(bytes, page, PDF_DPI, limits.maxPixels);
     // Loaded here, not at start: sharp costs the service's cold start a quarter of a second.
     const { default: sharp } = await import('sharp');
     const png = await sharp(Buffer.from(r.image.data), { raw: { width: r.image.width, height: r.image.height, channels: 1 } }).png().toBuffer();
@@ -32,8 +33,8 @@ async function renderPage(bytes: Buffer, mediaType: string, page: number, limits
   // The extractor's own decoding (a BMP included), so every image that converts has page images.
   const { inspectImage, openPage } = await import('../../extract/ocr/decode.js');
   // The headers are checked against the limits before any pixel is decoded, as in conversion.
-  await inspectImage(new Uint8Array(bytes), limits);
-  const png = await (await openPage(new Uint8Array(bytes), page - 1)).png().toBuffer();
+  await inspectImage(bytes, limits);
+  const png = await (await openPage(bytes, page - 1)).png().toBuffer();
   return { png, scale: 1 };
 }
 
