@@ -1,34 +1,26 @@
 /** Manual corrections of stored results: every change kept with who, when, old and new. */
+import type { CorrectionEntry } from '../api/wire.js';
 import type { CellState } from '../model/report.js';
 import type { DB } from './db.js';
 
-export interface Correction {
-  key: string;
-  oldValue: number | null;
-  newValue: number | null;
-  oldState: CellState;
-  newState: CellState;
-  who: string;
-  at: string;
-  /** The result version this change created. */
-  version: number;
-}
-
 interface Row { key: string; old_value: number | null; new_value: number | null; old_state: CellState; new_state: CellState; who: string; at: string; version: number }
+
+const entry = (r: Row): CorrectionEntry => ({
+  key: r.key, oldValue: r.old_value, newValue: r.new_value, oldState: r.old_state, newState: r.new_state, who: r.who, at: r.at, version: r.version,
+});
 
 export class CorrectionStore {
   constructor(private readonly db: DB) {}
 
-  list(resultId: string): Correction[] {
-    return (this.db.prepare('SELECT key, old_value, new_value, old_state, new_state, who, at, version FROM corrections WHERE result_id = ? ORDER BY id').all(resultId) as Row[])
-      .map((r) => ({ key: r.key, oldValue: r.old_value, newValue: r.new_value, oldState: r.old_state, newState: r.new_state, who: r.who, at: r.at, version: r.version }));
+  list(resultId: string): CorrectionEntry[] {
+    return (this.db.prepare('SELECT key, old_value, new_value, old_state, new_state, who, at, version FROM corrections WHERE result_id = ? ORDER BY id').all(resultId) as Row[]).map(entry);
   }
 
   /**
    * Saves changes made against `baseVersion`; returns the new version, or null when someone else
    * saved since (the version moved), in which case nothing is written.
    */
-  save(resultId: string, baseVersion: number, changes: Omit<Correction, 'at' | 'version'>[]): number | null {
+  save(resultId: string, baseVersion: number, changes: Omit<CorrectionEntry, 'at' | 'version'>[]): number | null {
     return this.db.transaction(() => {
       const bumped = this.db.prepare('UPDATE results SET version = version + 1 WHERE id = ? AND version = ?').run(resultId, baseVersion);
       if (bumped.changes !== 1) return null;

@@ -1,7 +1,7 @@
 /** Job rows: what was asked, where it stands, and how it ended. */
+import type { JobStatus } from '../api/wire.js';
 import type { DB } from './db.js';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type Lane = 'main' | 'ocr';
 
 export interface Job {

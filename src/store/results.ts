@@ -1,20 +1,7 @@
 /** Stored conversion results: the model as converted, listed for the correction UI, found again by content hash. */
+import type { ResultEntry } from '../api/wire.js';
 import type { Report } from '../model/report.js';
 import type { DB } from './db.js';
-
-export interface ResultSummary {
-  id: string;
-  filename: string;
-  mediaType: string;
-  agency: string | null;
-  year: number | null;
-  template: string;
-  confidence: number;
-  checksFailed: number;
-  lowConfidence: number;
-  version: number;
-  created: string;
-}
 
 interface Row {
   id: string; owner: string; sha256: string; options_key: string; filename: string; media_type: string; agency: string | null;
@@ -22,7 +9,7 @@ interface Row {
   report: string; created: string;
 }
 
-const summary = (r: Row): ResultSummary => ({
+const entry = (r: Row): ResultEntry => ({
   id: r.id, filename: r.filename, mediaType: r.media_type, agency: r.agency, year: r.year, template: r.template,
   confidence: r.confidence, checksFailed: r.checks_failed, lowConfidence: r.low_confidence, version: r.version, created: r.created,
 });
@@ -58,11 +45,11 @@ export class ResultStore {
     return r?.id ?? null;
   }
 
-  list(owner: string | null, limit = 500): ResultSummary[] {
+  list(owner: string | null, limit = 500): ResultEntry[] {
     const columns = 'id, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, version, created';
     const rows = (owner === null
       ? this.db.prepare(`SELECT ${columns} FROM results ORDER BY created DESC LIMIT ?`).all(limit)
       : this.db.prepare(`SELECT ${columns} FROM results WHERE owner = ? ORDER BY created DESC LIMIT ?`).all(owner, limit)) as Row[];
-    return rows.map(summary);
+    return rows.map(entry);
   }
 }

@@ -3,10 +3,9 @@
  * saved since), GET lists every change with who, when, old and new.
  */
 import express, { Router, type Response } from 'express';
-import type { CorrectionChange, CorrectionEntry, CorrectionHistory, CorrectionsPut, CorrectionsSaved } from '../../api/wire.js';
+import type { CorrectionChange, CorrectionHistory, CorrectionsPut, CorrectionsSaved } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { CellState } from '../../model/report.js';
-import type { Correction } from '../../store/corrections.js';
 import type { Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
 import { errorBody } from '../errors.js';
@@ -16,10 +15,6 @@ const MAX_CHANGES = 1000;
 /** What a client sent, before it is checked. */
 type Unchecked<T> = { [K in keyof T]?: unknown };
 
-const entry = (c: Correction): CorrectionEntry => ({
-  key: c.key, oldValue: c.oldValue, newValue: c.newValue, oldState: c.oldState, newState: c.newState, who: c.who, at: c.at, version: c.version,
-});
-
 export function correctionsRouter(ctx: ServiceContext): Router {
   const router = Router();
   const principal = (res: Response) => res.locals.principal as Principal;
@@ -27,7 +22,7 @@ export function correctionsRouter(ctx: ServiceContext): Router {
   router.get('/v1/results/:id/corrections', (req, res) => {
     const s = ctx.visibleResult(req, res);
     if (!s) return;
-    const body: CorrectionHistory = { resultId: String(req.params.id), version: s.version, corrections: ctx.corrections.list(String(req.params.id)).map(entry) };
+    const body: CorrectionHistory = { resultId: String(req.params.id), version: s.version, corrections: ctx.corrections.list(String(req.params.id)) };
     res.json(body);
   });
 

@@ -1,21 +1,15 @@
 /** Stored results: the list for the correction UI, and one result as served. */
 import { Router, type Response } from 'express';
-import type { ResultEntry, ResultList } from '../../api/wire.js';
-import type { ResultSummary } from '../../store/results.js';
+import type { ResultList } from '../../api/wire.js';
 import { visibleOwner, type Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
-
-const entry = (s: ResultSummary): ResultEntry => ({
-  id: s.id, filename: s.filename, mediaType: s.mediaType, agency: s.agency, year: s.year, template: s.template,
-  confidence: s.confidence, checksFailed: s.checksFailed, lowConfidence: s.lowConfidence, version: s.version, created: s.created,
-});
 
 export function resultsRouter(ctx: ServiceContext): Router {
   const router = Router();
   const owner = (res: Response) => visibleOwner(ctx.config, res.locals.principal as Principal);
 
   router.get('/v1/results', (_req, res) => {
-    const body: ResultList = { results: ctx.results.list(owner(res)).map(entry) };
+    const body: ResultList = { results: ctx.results.list(owner(res)) };
     res.json(body);
   });
 
