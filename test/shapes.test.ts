@@ -255,6 +255,7 @@ test('a row with fewer values than columns is placed by a guess: every cell of i
   // One cell per line loses empty cells: seed 002's （一）予以公开 prints six empty cells and a 0.
   const lines = await convertAs(pipeExport(html(S002), { flatten: 'lines' }), 'lines.txt');
   const granted = rowCells(lines, 'applications.granted.');
+  assert.equal(granted.length, 7);
   assert.ok(granted.every((c) => c.confidence < 0.5), granted.map((c) => `${c.col} ${c.value} ${c.confidence}`).join(' '));
   // The other rows are whole and stay sure.
   assert.ok(cellsOf(lines).filter((c) => !c.key.startsWith('applications.granted.')).every((c) => c.confidence >= 0.9));
@@ -278,7 +279,9 @@ test('a label matched only tolerantly where the form\'s order does not confirm i
   const duplicate = rowCells(report, 'applications.notProcessed.duplicate.');
   assert.deepEqual(duplicate.map((c) => c.value), [0, 0, 0, 0, 0, 0, 0]);
   assert.ok(duplicate.every((c) => c.confidence < 0.5), duplicate.map((c) => c.confidence).join(' '));
-  assert.ok(rowCells(report, 'applications.notProcessed.complaint.').every((c) => c.state === 'missing' && c.confidence < 0.5));
+  const complaint = rowCells(report, 'applications.notProcessed.complaint.');
+  assert.equal(complaint.length, 7);
+  assert.ok(complaint.every((c) => c.state === 'missing' && c.confidence < 0.5));
   // Where the order confirms it (the row before is there), the same misread label is placed with confidence.
   const confirmed = await convertAs(seedText(S000).replace('2.重复申请', '2.重夏申请'), 'confirmed.txt');
   assertExpected(confirmed, expectedFor(S000), 'misread label in its place');

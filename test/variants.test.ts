@@ -84,6 +84,7 @@ test('a table the document titles but that could not be read is missing at low c
   const report = await convertText(text);
   const t4 = report.tables.find((t) => t.id === 'reviewLitigation')!;
   assert.equal(t4.found, false);
+  assert.equal(t4.cells.length, 15);
   assert.ok(t4.cells.every((c) => c.state === 'missing' && c.confidence <= 0.2), t4.cells.map((c) => c.confidence).join(' '));
   assert.deepEqual(report.warnings.filter((w) => w.code === 'TABLE_NOT_READ').map((w) => w.message), [
     'The document has a section 四、政府信息公开行政复议、行政诉讼情况, but its table could not be read: its cells are missing and need checking against the document.',
@@ -95,12 +96,16 @@ test('a table the document titles but that could not be read is missing at low c
   const cut = `${head}四、政府信息公开行政复议、行政诉讼情况\n\n${rest}`;
   assert.ok(!cut.includes('结果维持'), 'the 表四 header is gone');
   const titled = await convertText(cut);
-  assert.ok(titled.tables.find((t) => t.id === 'reviewLitigation')!.cells.every((c) => c.state === 'missing' && c.confidence <= 0.2));
+  const titledReview = titled.tables.find((t) => t.id === 'reviewLitigation')!;
+  assert.equal(titledReview.cells.length, 15);
+  assert.ok(titledReview.cells.every((c) => c.state === 'missing' && c.confidence <= 0.2));
   assert.equal(titled.warnings.filter((w) => w.code === 'TABLE_NOT_READ').length, 1);
   const untitled = await convertText(`${head.replace(/#### $/, '')}${rest}`);
   assert.ok(!untitled.warnings.some((w) => w.code === 'TABLE_NOT_READ'));
   // Not found at all: missing, and a cell the converter could not find never scores 0.5 or more.
-  assert.ok(untitled.tables.find((t) => t.id === 'reviewLitigation')!.cells.every((c) => c.state === 'missing' && c.confidence < 0.5));
+  const untitledReview = untitled.tables.find((t) => t.id === 'reviewLitigation')!;
+  assert.equal(untitledReview.cells.length, 15);
+  assert.ok(untitledReview.cells.every((c) => c.state === 'missing' && c.confidence < 0.5));
 });
 
 test('a negative number glued to its neighbours (2648-18538, templates.md): the digits before the sign stay whole, the rest is offered for review', async () => {
