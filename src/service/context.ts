@@ -59,6 +59,7 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
     config, db, files, jobs, results, corrections, queue, metrics, log,
     reportOf(resultId, stored = results.get(resultId)!) {
       const changes = corrections.list(resultId).map((c) => ({ key: c.key, value: c.newValue }));
+      if (!changes.length) return stored.report;
       return applyCorrections(stored.report, changes, config.reviewThreshold);
     },
     visibleResult(req, res) {

@@ -4,6 +4,7 @@
  */
 import express, { Router, type Response } from 'express';
 import type { CorrectionChange, CorrectionHistory, CorrectionsPut, CorrectionsSaved } from '../../api/wire.js';
+import { applyCorrections } from '../../check/index.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { CellState } from '../../model/report.js';
 import type { Principal } from '../auth.js';
@@ -57,7 +58,11 @@ export function correctionsRouter(ctx: ServiceContext): Router {
       res.status(409).json(errorBody('CONFLICT', `This result was saved by ${latest?.who ?? 'someone'} at ${latest?.at ?? 'an earlier time'} since you loaded version ${body.baseVersion}; reload it (now version ${ctx.results.get(String(req.params.id))!.version}) and apply your changes again.`));
       return;
     }
-    const saved: CorrectionsSaved = { resultId: String(req.params.id), version, saved: changes.length, report: ctx.reportOf(String(req.params.id)) };
+    const saved: CorrectionsSaved = {
+      resultId: String(req.params.id), version, saved: changes.length,
+      // The report as served before this save, with this save's changes: not read and re-checked from scratch.
+      report: applyCorrections(current, changes.map((c) => ({ key: c.key, value: c.newValue })), ctx.config.reviewThreshold),
+    };
     res.json(saved);
   });
 
