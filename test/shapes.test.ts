@@ -283,7 +283,9 @@ test('a label matched only tolerantly where the form\'s order does not confirm i
   assert.equal(complaint.length, 7);
   assert.ok(complaint.every((c) => c.state === 'missing' && c.confidence < 0.5));
   // Where the order confirms it (the row before is there), the same misread label is placed with confidence.
-  const confirmed = await convertAs(seedText(S000).replace('2.重复申请', '2.重夏申请'), 'confirmed.txt');
+  const misread = seedText(S000).replace('2.重复申请', '2.重夏申请');
+  assert.notEqual(misread, seedText(S000));
+  const confirmed = await convertAs(misread, 'confirmed.txt');
   assertExpected(confirmed, expectedFor(S000), 'misread label in its place');
   assert.ok(rowCells(confirmed, 'applications.notProcessed.duplicate.').every((c) => c.confidence >= 0.9));
 });

@@ -24,10 +24,10 @@ function expectedWith(changes: Record<string, number | null>) {
 }
 
 test('无 in a value cell is printed-empty: blank, and the row keeps its other values in place', async () => {
-  const text = seedText(0)
-    .replace('行政强制 | 2 | 0 | 2 |', '行政强制 | 2 | 无 | 2 |')
-    .replace('2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |', '2.重复申请 | 无 | 0 | 0 | 0 | 0 | 0 | 0 |');
-  assert.notEqual(text, seedText(0));
+  const coercion = seedText(0).replace('行政强制 | 2 | 0 | 2 |', '行政强制 | 2 | 无 | 2 |');
+  assert.notEqual(coercion, seedText(0));
+  const text = coercion.replace('2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |', '2.重复申请 | 无 | 0 | 0 | 0 | 0 | 0 | 0 |');
+  assert.notEqual(text, coercion);
   const report = await convertText(text);
   assertExpected(report, expectedWith({ 'active.coercion.change': null, 'applications.notProcessed.duplicate.naturalPerson': null }), 'seed 000 with 无');
   assert.equal(cell(report, 'active.coercion.change').state, 'blank');
@@ -100,7 +100,9 @@ test('a table the document titles but that could not be read is missing at low c
   assert.equal(titledReview.cells.length, 15);
   assert.ok(titledReview.cells.every((c) => c.state === 'missing' && c.confidence <= 0.2));
   assert.equal(titled.warnings.filter((w) => w.code === 'TABLE_NOT_READ').length, 1);
-  const untitled = await convertText(`${head.replace(/#### $/, '')}${rest}`);
+  const headless = head.replace(/#### $/, '');
+  assert.notEqual(headless, head, 'the heading\'s #### is cut');
+  const untitled = await convertText(`${headless}${rest}`);
   assert.ok(!untitled.warnings.some((w) => w.code === 'TABLE_NOT_READ'));
   // Not found at all: missing, and a cell the converter could not find never scores 0.5 or more.
   const untitledReview = untitled.tables.find((t) => t.id === 'reviewLitigation')!;
