@@ -123,45 +123,47 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
   let red: RedInk | null = null;
   let warp: Homography | null = null;
   let flattened = false;
+  // Only decoding turns errors into IMAGE_CORRUPT: a failure in what follows is a fault of ours, not the file's.
+  let raw: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
     const pipeline = await openPage(bytes, index);
     // Colour pages are turned grey here, with their red ink (a seal over the table) dropped.
-    const raw = await pipeline.flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
-    const { width, height, channels } = raw.info;
-    orientedSize = { width, height };
-    let gray: Uint8Array;
-    if (channels >= 3) {
-      const d = dropRedInk(raw.data, width, height, channels >= 4 ? 4 : 3);
-      gray = d.gray;
-      red = d.red;
-    } else if (channels === 1) {
-      gray = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
-    } else {
-      gray = new Uint8Array(width * height);
-      for (let i = 0; i < gray.length; i++) gray[i] = raw.data[i * channels];
-    }
-    g = { data: gray, width, height };
-    // A photographed page (on a darker desk) is squared up first; it then has its own size and resolution.
-    const rect = rectifyPage(g, TARGET_DPI);
-    if (rect) {
-      g = rect.image;
-      warp = rect.warp;
-    }
-    // A squared-up photo has the resolution rectifying gave it; otherwise the file's density or an estimate.
-    const scaled = await toTargetResolution(g, rect?.dpi ?? (rect ? null : size.density) ?? pageResolution(g));
-    g = scaled.image;
-    scale = scaled.scale;
-    dpi = scaled.dpi;
-    if (warp) {
-      // Decoded pixels → the warped page's (undo the scaling) → the file's.
-      warp = composeHomography(warp, [1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1]);
-      scale = 1;
-    }
-    flattened = flattenIllumination(g);
-    stretchContrast(g);
+    raw = await pipeline.flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
     if (err instanceof ConvertError) throw err;
     throw corrupt(err);
   }
+  const { width, height, channels } = raw.info;
+  orientedSize = { width, height };
+  let gray: Uint8Array;
+  if (channels >= 3) {
+    const d = dropRedInk(raw.data, width, height, channels >= 4 ? 4 : 3);
+    gray = d.gray;
+    red = d.red;
+  } else if (channels === 1) {
+    gray = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
+  } else {
+    gray = new Uint8Array(width * height);
+    for (let i = 0; i < gray.length; i++) gray[i] = raw.data[i * channels];
+  }
+  g = { data: gray, width, height };
+  // A photographed page (on a darker desk) is squared up first; it then has its own size and resolution.
+  const rect = rectifyPage(g, TARGET_DPI);
+  if (rect) {
+    g = rect.image;
+    warp = rect.warp;
+  }
+  // A squared-up photo has the resolution rectifying gave it; otherwise the file's density or an estimate.
+  const scaled = await toTargetResolution(g, rect?.dpi ?? (rect ? null : size.density) ?? pageResolution(g));
+  g = scaled.image;
+  scale = scaled.scale;
+  dpi = scaled.dpi;
+  if (warp) {
+    // Decoded pixels → the warped page's (undo the scaling) → the file's.
+    warp = composeHomography(warp, [1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1]);
+    scale = 1;
+  }
+  flattened = flattenIllumination(g);
+  stretchContrast(g);
   return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize, red, warp, flattened };
 }
