@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import request from 'supertest';
 import { convertVia, testApp } from './support/app.js';
+import { expectedFor } from './support/fixtures.js';
 
 const repo = join(import.meta.dirname, '..');
 const app = testApp().app;
@@ -38,13 +39,24 @@ function writeBmp(rgb: Buffer, width: number, height: number): Buffer {
   return out;
 }
 
-test('a BMP scan converts and its page image is a PNG of the page', { timeout: 300_000 }, async () => {
+test('a BMP scan converts and its page image is a PNG of the page', { timeout: 300_000 }, async (t) => {
   const tif = readFileSync(join(repo, 'samples/scans/000_ac416d85e5af171b.clean-300.tif'));
   const { data, info } = await sharp(tif).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const bmp = writeBmp(data, info.width, info.height);
   const report = await convertVia(app, bmp, 'scan.bmp');
   assert.equal(report.source.route, 'image-ocr');
-  assert.ok(report.tables.some((t) => t.cells.length > 0), 'the BMP was read');
+  // The BMP was read, and read as the same pixels are in a PNG (the TIF's first page: sharp reads one page):
+  // the same value and state in every cell, and the cells it found are the seed's.
+  const png1 = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).png().toBuffer();
+  const fromPng = await convertVia(app, png1, 'scan.png');
+  assert.equal(fromPng.source.route, 'image-ocr');
+  const cells = (r: typeof report) => r.tables.flatMap((t) => t.cells).map((c) => `${c.key} ${c.state} ${c.value}`);
+  assert.deepEqual(cells(report), cells(fromPng));
+  const expected = expectedFor('000_ac416d85e5af171b').cells;
+  const found = report.tables.flatMap((t) => t.cells).filter((c) => c.state !== 'missing');
+  assert.ok(found.length > 0, 'the BMP was read');
+  t.diagnostic(`${found.length} cells found on the first page`);
+  assert.deepEqual(found.filter((c) => c.value !== expected[c.key]).map((c) => `${c.key} ${c.value} (expected ${expected[c.key]})`), []);
   const res = await request(app).get(`/v1/results/${report.id}/pages/1.png`).buffer(true);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.headers['content-type'], 'image/png');
