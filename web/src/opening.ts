@@ -59,7 +59,7 @@ export class Opening {
       const report = await api.report(id);
       if (!this.state.isLatest(generation)) return;
       const next = new Review(report, id, history.version, storedThreshold());
-      if (keep) for (const [k, v] of keep) if (next.cells.has(k) && next.cells.get(k)!.state !== 'missing') next.setValue(k, v);
+      if (keep) next.setValues([...keep].filter(([k]) => next.cells.has(k) && next.cells.get(k)!.state !== 'missing'));
       await this.screen.show(next, history.corrections, generation);
     } catch (err) {
       if (!this.state.isLatest(generation)) return;

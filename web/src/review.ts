@@ -58,11 +58,18 @@ export class Review {
 
   /** Sets a cell's value; setting it back to what was loaded drops the edit. */
   setValue(key: CellKey, value: number | null): void {
-    const cell = this.cells.get(key)!;
-    const same = value === null ? cell.state === 'blank' : cell.state === 'number' && cell.value === value;
-    if (same) this.edits.delete(key);
-    else this.edits.set(key, value);
-    this.reviewed.add(key);
+    this.setValues([[key, value]]);
+  }
+
+  /** Sets several cells' values, then re-checks once. */
+  setValues(values: Iterable<readonly [CellKey, number | null]>): void {
+    for (const [key, value] of values) {
+      const cell = this.cells.get(key)!;
+      const same = value === null ? cell.state === 'blank' : cell.state === 'number' && cell.value === value;
+      if (same) this.edits.delete(key);
+      else this.edits.set(key, value);
+      this.reviewed.add(key);
+    }
     this.recheck();
   }
 
@@ -145,10 +152,13 @@ export class Review {
     return out;
   }
 
-  /** The report with the local edits applied, by the service's own corrections path. */
+  /**
+   * The report with the local edits applied, by the service's own corrections path. Only the tables
+   * are copied: applyCorrections mutates their cells and replaces checks and summary, nothing else.
+   */
   corrected(): Report {
     const changes = [...this.edits].map(([key, value]) => ({ key, value }));
-    return applyCorrections(structuredClone(this.report), changes, this.threshold);
+    return applyCorrections({ ...this.report, tables: structuredClone(this.report.tables) }, changes, this.threshold);
   }
 }
 
