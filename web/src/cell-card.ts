@@ -28,7 +28,6 @@ export class CellCard {
     const edited = r.isEdited(key);
     const queue = r.queue();
     const at = queue.indexOf(key);
-    const otherFlags = cell.flags.filter((f) => !f.startsWith('check:'));
     fill(this.root,
       h('div', { class: 'card-head' },
         h('h3', null, '当前单元格'),
@@ -53,8 +52,7 @@ export class CellCard {
         : null,
       failing.length
         ? h('ul', { class: 'cell-checks' }, failing.map((f) => h('li', { class: f.soft ? 'soft' : 'fail' }, `✗ ${checkLabel(f)}`)))
-        : cell.flags.some((f) => f.startsWith('check:')) ? h('p', { class: 'ok-text' }, '✓ 相关检查现已成立') : null,
-      otherFlags.length ? h('p', { class: 'muted' }, `标记：${otherFlags.join('，')}`) : null);
+        : cell.flags.length ? h('p', { class: 'ok-text' }, '✓ 相关检查现已成立') : null);
   }
 }
 

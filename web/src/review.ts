@@ -111,7 +111,7 @@ export class Review {
     return 'low';
   }
 
-  /** Cells to review: under the threshold (as loaded), in a failing check, or flagged otherwise; in document order. */
+  /** Cells to review: under the threshold (as loaded) or in a failing check; in document order. */
   queue(): CellKey[] {
     return this.layout.order.filter((k) => {
       const cell = this.cells.get(k)!;
