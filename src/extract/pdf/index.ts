@@ -107,6 +107,8 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
           ? { code: 'PAGE_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page was read by OCR.` }
           : { code: 'PAGE_NEEDS_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page needs OCR.` });
         trusted.push(null);
+        // Without OCR the page is done here (with OCR it counts once it is read).
+        if (!withOcr) pageDone();
         continue;
       }
       trusted.push(layoutPage(content.page, content.height, content.items, content.hLines, content.vLines));
