@@ -66,7 +66,8 @@ test('unknown commands and options are refused in one line with the usage line, 
   assertUsageError(await cli('serve', 'now'), 'serve', /no arguments/);
   assertUsageError(await cli('batch', '--bogus'), 'batch', /unknown option '--bogus'/);
   assertUsageError(await cli('batch', samplesDir), 'batch', /--out <dir> is required/);
-  const badEnv = await run([...CLI, 'serve'], { env: { ...process.env, PORT: 'eighty' } });
+  // A temporary data directory: were the PORT check to let it through, it would not write into the default one.
+  const badEnv = await run([...CLI, 'serve'], { env: { ...process.env, PORT: 'eighty', XXGK_DATA_DIR: join(tmp, 'bad-port-data') } });
   assertUsageError(badEnv, 'serve', /PORT must be a number/);
 });
 
@@ -90,7 +91,10 @@ test('convert --out writes the model to the file and prints nothing; a file that
 });
 
 test('serve --port and --host override PORT and HOST', async () => {
-  const [port, envPort] = [await freePort(), await freePort()];
+  // Two different ports: freePort() closes its probe, so the second call may hand back the first port.
+  const port = await freePort();
+  let envPort = await freePort();
+  while (envPort === port) envPort = await freePort();
   const dataDir = join(tmp, 'serve-data');
   // HOST names an address this machine does not have: only --host makes the service start.
   const service = await start([...CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], healthy(`http://127.0.0.1:${port}/healthz`), {
