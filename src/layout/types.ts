@@ -70,12 +70,10 @@ export interface LayoutPageInfo {
   source: TextSource;
 }
 
-/** What a file declares about the report beside its body (a crawler export's header fields). */
-export interface DeclaredMeta {
-  title?: string;
-  agency?: string;
-  /** ISO date, YYYY-MM-DD. */
-  publishedOn?: string;
+/** A field a file declares about the report beside its body (a crawler export's header), as printed. */
+export interface DeclaredField {
+  name: string;
+  value: string;
 }
 
 /** A whole document after extraction: blocks in reading order. */
@@ -84,7 +82,7 @@ export interface LayoutDocument {
   blocks: LayoutBlock[];
   /** Title from document metadata (<title>, PDF info), when present. */
   metaTitle?: string;
-  declared?: DeclaredMeta;
+  declared?: DeclaredField[];
   warnings: LayoutWarning[];
   ocr?: { engine: string; languages: string[]; pages: number[] } | null;
   ocrMs?: number;

@@ -10,8 +10,10 @@ export interface ReportMeta {
 }
 
 const TITLE = /(政府)?信息公开(工作)?年度报告|信息公开.{0,6}年报/;
+/** A declared field that names the page's title. */
+const TITLE_FIELD = /^(标题|题名|名称|文章标题)$/;
 const YEAR_IN_TITLE = /((?:19|20)\d{2})\s*年度?/;
-const FIELD_AGENCY = /(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*([^\s|:：]{2,40})/;
+const FIELD_AGENCY = /(?:信息来源|来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([^\s|:：]{2,40})/;
 const PUBLISHED = /(?:发布|发表|成文|生成|公开)(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})/;
 /** Place and body names, for reports whose title is missing: the most frequent one names the agency. */
 const ADMIN_NAME = /[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|工区|新区|街道|管委会|省|市|区|县|乡|镇)/g;
@@ -59,14 +61,17 @@ function mostFrequent(values: string[]): string | null {
 }
 
 export function extractMetadata(doc: LayoutDocument): ReportMeta {
-  // A title the file declares (a crawler's 标题 field) is the page's own; a printed one comes next.
-  const declaredTitle = doc.declared?.title ? cleanPrinted(doc.declared.title) : null;
-  const title = declaredTitle && TITLE.test(toSimplified(declaredTitle)) ? declaredTitle : findTitle(doc);
+  // Fields the file declares (a crawler's header) are the page's own word: read first, by the same
+  // patterns as the body. A declared report title beats a printed one.
+  const fields = (doc.declared ?? []).map((f) => ({ name: toSimplified(f.name), value: cleanPrinted(f.value) }));
+  const declared = fields.map((f) => `${f.name}:${f.value}`).join('\n') + '\n';
+  const declaredTitle = fields.find((f) => TITLE_FIELD.test(f.name) && TITLE.test(toSimplified(f.value)))?.value ?? null;
+  const title = declaredTitle ?? findTitle(doc);
   const text = documentText(doc);
   const simpleTitle = title ? toSimplified(title) : null;
 
-  const pub = PUBLISHED.exec(text);
-  const publishedOn = doc.declared?.publishedOn ?? (pub ? `${pub[1]}-${pad(pub[2])}-${pad(pub[3])}` : null);
+  const pub = PUBLISHED.exec(declared) ?? PUBLISHED.exec(text);
+  const publishedOn = pub ? `${pub[1]}-${pad(pub[2])}-${pad(pub[3])}` : null;
 
   let year: number | null = null;
   const ty = simpleTitle ? YEAR_IN_TITLE.exec(simpleTitle) : null;
@@ -82,8 +87,7 @@ export function extractMetadata(doc: LayoutDocument): ReportMeta {
     const prefix = simpleTitle.replace(/^关于/, '').split(YEAR_IN_TITLE)[0].trim();
     if (prefix.length >= 2 && !TITLE.test(prefix)) agency = prefix;
   }
-  if (!agency && doc.declared?.agency) agency = toSimplified(cleanPrinted(doc.declared.agency));
-  if (!agency) agency = FIELD_AGENCY.exec(text)?.[1] ?? null;
+  if (!agency) agency = (FIELD_AGENCY.exec(declared) ?? FIELD_AGENCY.exec(text))?.[1] ?? null;
   if (!agency) {
     const names = [...text.matchAll(ADMIN_NAME)].map((m) => m[0]).filter((n) => !NOT_A_NAME.test(n));
     agency = mostFrequent(names);
