@@ -5,11 +5,13 @@
  */
 import type { LayoutBlock, LayoutCell, LayoutDocument, LayoutGrid } from '../layout/types.js';
 import { isPageFooter, parseNumber } from '../normalize/number.js';
+import { sectionHeadingEndings } from '../templates/forms.js';
 import { decodeText } from './charset.js';
 import { splitCrawlHeader } from './crawl-header.js';
 import { atomize, flatLineBlocks, textLine as line } from './flat-text.js';
 
-type LineKind = 'blank' | 'separator' | 'rowEnd' | 'row' | 'cell' | 'prose';
+/** `atoms`: a short line cut into cells by `atomize` (single spaces or glue): cells, but no columns. */
+type LineKind = 'blank' | 'separator' | 'rowEnd' | 'row' | 'atoms' | 'cell' | 'prose';
 
 interface ClassifiedLine {
   kind: LineKind;
@@ -18,7 +20,7 @@ interface ClassifiedLine {
 }
 
 const MARKDOWN_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
-const SECTION_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S.*(情况|情況|事项|事項|措施|问题|問題|附表|概述)$/;
+const SECTION_HEADING = new RegExp(`^[一二三四五六七八九十]{1,2}[、.．]\\s*\\S.*(${sectionHeadingEndings.join('|')})$`);
 const MAX_CELL_CHARS = 60;
 const MAX_HEADER_CELL_CHARS = 30;
 
@@ -43,7 +45,8 @@ function classify(raw: string): ClassifiedLine {
   }
   if (text.includes('\t')) {
     // Every tab is a column boundary: empty fields, trailing ones too, are the row's blank cells.
-    const cells = text.split('\t').map((c) => c.trim());
+    // Leading white space is indentation (a Word export's tab-indented paragraph), not cells.
+    const cells = text.replace(/^\s+/, '').split('\t').map((c) => c.trim());
     if (cells.filter((c) => c !== '').length >= 2 || cells.length >= 3) return { kind: 'row', text: trimmed, cells };
   }
   if (/\S {2,}\S/.test(trimmed)) {
@@ -56,11 +59,11 @@ function classify(raw: string): ClassifiedLine {
     }
   }
   const isProse = trimmed.length > MAX_CELL_CHARS || /[。；]$/.test(trimmed) || SECTION_HEADING.test(trimmed);
-  if (!isProse) {
+  if (!isProse && !isPageFooter(trimmed)) {
     // A short line of cells separated by single spaces or glued (规章 0 0 0, 行政规范性文件303).
     const atoms = atomize(trimmed);
     if (atoms.length >= 2 && atoms.some((a) => a.kind === 'value') && atoms.some((a) => a.kind === 'label') && !atoms.some((a) => a.kind === 'prose')) {
-      return { kind: 'row', text: trimmed, cells: atoms.map((a) => a.text) };
+      return { kind: 'atoms', text: trimmed, cells: atoms.map((a) => a.text) };
     }
   }
   return { kind: isProse ? 'prose' : 'cell', text: trimmed, cells: [trimmed] };
@@ -85,10 +88,10 @@ function buildGrid(lines: ClassifiedLine[]): LayoutGrid {
     stream = null;
   };
   for (const l of lines) {
-    if (l.kind === 'row') {
+    if (l.kind === 'row' || l.kind === 'atoms') {
       flush();
       rows.push(l.cells.filter((c) => !isPageFooter(c)));
-      delimitedRows++;
+      if (l.kind === 'row') delimitedRows++;
     } else if (l.kind === 'rowEnd') {
       flush();
     } else if (l.kind === 'cell') {
@@ -130,7 +133,7 @@ export function layoutFromText(text: string): LayoutDocument {
     const content = region.filter((l) => l.kind !== 'blank');
     const tableLike = content.filter((l) => l.kind !== 'separator' && l.kind !== 'rowEnd');
     // …or, printed all empty, rows delimited into several cells (a tab or pipe table of blanks).
-    const delimited = tableLike.filter((l) => l.kind === 'row' && l.cells.length >= 3).length;
+    const delimited = tableLike.filter((l) => l.kind === 'row' && l.cells.filter((c) => c !== '').length >= 2 && l.cells.length >= 3).length;
     if (tableLike.length >= 2 && (numericCount(tableLike) >= 3 || delimited >= 3)) {
       blocks.push(buildGrid(content));
     } else {
