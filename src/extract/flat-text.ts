@@ -6,26 +6,30 @@
  * prose: one line per sentence, with section headings on lines of their own.
  */
 import type { LayoutBlock, LayoutCell, LayoutGrid, LayoutLine } from '../layout/types.js';
+import { asciiDigits, signedGlue } from '../normalize/number.js';
+import { toSimplified } from '../normalize/text.js';
+import { sectionHeadingEndings, widestPrintedRow } from '../templates/forms.js';
 
 type AtomKind = 'label' | 'value' | 'prose';
 
-export interface Atom {
+interface Atom {
   kind: AtomKind;
   text: string;
   /** White space stood before it in the line (prose is put back together as printed). */
   spaced?: boolean;
 }
 
-/** A number a table prints: digits, decimals, thousands separators, a glued negative (2648-18538). */
-const NUMBER = /^[-−]?[0-9０-９]+(?:[,，][0-9]{3})*(?:[.．][0-9０-９]+)?/;
-/** What follows a number in a sentence, never in a table cell: a measure word, a date, a bracket. */
-const PROSE_AFTER = /^[”’」』年月日时時分秒号條条件項项个個次人家位份篇期场場批元万萬亿億%％‰倍天周届屆层層户戶名所座页頁起宗例余餘多〕】\]）)》>:：\/A-Za-z]/;
-/** What precedes a number in a sentence: an ordinal, an opening bracket, a Latin word. */
+/** A number a table prints (in ASCII digits): digits, thousands separators, decimals. */
+const NUMBER = /^-?[0-9]+(?:[,，][0-9]{3})*(?:[.．][0-9]+)?/;
+/**
+ * What follows a number in a sentence, never in a table cell: a measure word or date part (in
+ * simplified characters: the next character is compared simplified), a closing bracket or quote.
+ */
+const PROSE_AFTER = /^[”’」』年月日时分秒号条件项个次人家位份篇期场批元万亿%‰倍天周届层户名所座页起宗例余多张块册通〕】\]）)》>:：\/A-Za-z]/;
+/** What precedes a number in a sentence: an ordinal, an opening bracket or quote, a Latin word. */
 const PROSE_BEFORE = /[“‘「『第〔【\[（(《<A-Za-z@.．:：\/+＋#]$/;
-/** Digits, then a negative number glued on: not a year, a phone number (leading 0) or a date. */
-const SIGNED_GLUE = /^([1-9][0-9]{0,5})[-−]([0-9]{2,})(?![-/:0-9])/;
 /** A row's numbering (1. 2、 3．) glued to the values before it: its digit belongs to the label. */
-const NUMBERING_AFTER = /^[.．、](?![0-9０-９])/;
+const NUMBERING_AFTER = /^[.．、](?![0-9])/;
 /** Ends a sentence or clause outside parentheses (an ASCII comma is too often a label's 、). */
 const CLAUSE_END = /[，。；！？;!?]/;
 const OPEN = '（(';
@@ -34,14 +38,19 @@ const CLOSE = '）)';
 const MAX_PAREN_CHARS = 80;
 /** A single CJK character between spaces is a letter-spaced header word (指 标 名 称). */
 const SINGLE_CJK = /^[\u3400-\u9fff]$/;
-/** A section heading at the start of a piece of text: 一、总体情况 (glued to what follows it). */
-const SECTION_HEAD = /^[一二三四五六七八九十]{1,2}、[^，。；;\s0-9（(]{2,30}(?:情况|情況|事项|事項|措施|问题|問題|概述)/;
 /**
- * A table region needs this many numbers, or one run of this many glued digits after labels of some
- * length (a whole 表四 row glued after its header): less is a figure in prose (邮编350400).
+ * A section heading at the start of a piece of text, glued to what follows it (一、总体情况2022年…):
+ * the numbering, then up to 30 characters ending in a word a section title ends in. Greedy, so
+ * 五、存在的主要问题及改进情况 ends at 情况, not at 问题.
+ */
+const SECTION_HEAD = new RegExp(`^[一二三四五六七八九十]{1,2}[、.．][^，。；;\\s0-9（(]{2,30}(?:${sectionHeadingEndings.join('|')})`);
+/** Where a section heading may start inside prose: after a sentence, a colon or a bracket. */
+const HEADING_START = /(?<=^|[\s：:。；;！？）)])[一二三四五六七八九十]{1,2}[、.．]/g;
+/**
+ * A table region needs this many numbers, or one glued run as long as the widest row a form prints
+ * (表四's one line of 15 cells) after labels of some length: less is a figure in prose (邮编350400).
  */
 const MIN_REGION_VALUES = 3;
-const MIN_REGION_DIGITS = 6;
 const MIN_REGION_LABEL_CHARS = 8;
 
 /** Is the number at `start` (ending at `end`) a table value, given the text around it? */
@@ -49,7 +58,7 @@ function isTableNumber(line: string, start: number, end: number): boolean {
   const before = line.slice(Math.max(0, start - 1), start);
   // Layout text puts a space between digits and CJK (2023 年): the word after it still counts.
   const after = line.slice(end).replace(/^ /, '').slice(0, 1);
-  if (PROSE_BEFORE.test(before) || PROSE_AFTER.test(after)) return false;
+  if (PROSE_BEFORE.test(before) || PROSE_AFTER.test(after && toSimplified(after))) return false;
   // A date, time or phone number: digits joined by a dash, slash or colon to more digits
   // (2022-01-13, 0591—24315110, 08:38).
   if (/^[-−—–/:][0-9]/.test(line.slice(end, end + 2))) return false;
@@ -85,10 +94,15 @@ function clauses(text: string): Atom[] {
   return out;
 }
 
-/** One whitespace-free chunk: text and table numbers, the numbering of a row kept with its label. */
+/**
+ * One whitespace-free chunk: text and table numbers, the numbering of a row kept with its label.
+ * Decisions are made on the chunk with ASCII digits (`ascii`, same length); the atoms keep the
+ * printed characters.
+ */
 function chunkAtoms(chunk: string, next: string): Atom[] {
+  const ascii = asciiDigits(chunk);
   // The next chunk's first character decides for a number at the chunk's end (2023 年).
-  const context = `${chunk} ${next.slice(0, 1)}`;
+  const context = `${ascii} ${next.slice(0, 1)}`;
   const atoms: Atom[] = [];
   let text = '';
   const flushText = () => {
@@ -97,26 +111,24 @@ function chunkAtoms(chunk: string, next: string): Atom[] {
   };
   let i = 0;
   while (i < chunk.length) {
-    const m = /[0-9０-９]/.test(chunk[i]) || (/[-−]/.test(chunk[i]) && /[0-9]/.test(chunk[i + 1] ?? '') && i === 0)
-      ? NUMBER.exec(chunk.slice(i))
+    const m = /[0-9]/.test(ascii[i]) || (ascii[i] === '-' && /[0-9]/.test(ascii[i + 1] ?? '') && i === 0)
+      ? NUMBER.exec(ascii.slice(i))
       : null;
     if (!m) { text += chunk[i++]; continue; }
-    let digits = m[0];
+    let length = m[0].length;
     // A negative value glued to the one before it (行政许可281-2649): one atom, split by the tokens.
-    const signed = SIGNED_GLUE.exec(chunk.slice(i));
-    if (signed && !/^(19|20)\d{2}$/.test(signed[1]) && !/[0-9]/.test(chunk[i - 1] ?? '')) digits = signed[0];
-    const end = i + digits.length;
-    if (NUMBERING_AFTER.test(chunk.slice(end)) && !/[.．]/.test(digits)) {
+    const signed = /[0-9]/.test(ascii[i - 1] ?? '') ? null : signedGlue(ascii.slice(i));
+    if (signed) length = signed.length;
+    if (NUMBERING_AFTER.test(ascii.slice(i + length)) && !/[.．]/.test(m[0])) {
       // 00000002.其他… : the last digit numbers the next row; a short run alone is all numbering.
-      const alone = i === 0 || !/[0-9]/.test(chunk[i - 1]);
-      if (digits.length <= 2 && alone && text === '') { text += digits; i = end; continue; }
-      if (digits.length === 1) { text += digits; i = end; continue; }
-      digits = digits.slice(0, -1);
+      const alone = i === 0 || !/[0-9]/.test(ascii[i - 1]);
+      if ((length <= 2 && alone && text === '') || length === 1) { text += chunk.slice(i, i + length); i += length; continue; }
+      length--;
     }
-    if (!isTableNumber(context, i, i + digits.length)) { text += digits; i += digits.length; continue; }
+    if (!isTableNumber(context, i, i + length)) { text += chunk.slice(i, i + length); i += length; continue; }
     flushText();
-    atoms.push({ kind: 'value', text: digits });
-    i += digits.length;
+    atoms.push({ kind: 'value', text: chunk.slice(i, i + length) });
+    i += length;
   }
   flushText();
   return atoms;
@@ -148,9 +160,6 @@ export function atomize(line: string): Atom[] {
 export function textLine(text: string, heading?: number): LayoutLine {
   return { kind: 'line', text, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) };
 }
-
-/** Where a section heading may start inside prose: after a sentence, a colon or a bracket. */
-const HEADING_START = /(?<=^|[\s：:。；;！？）)])[一二三四五六七八九十]{1,2}、/g;
 
 /** Prose as lines: a line per sentence, and a section heading glued to its text cut onto its own. */
 function proseLines(text: string): LayoutLine[] {
@@ -206,7 +215,7 @@ export function flatLineBlocks(text: string): LayoutBlock[] | null {
     const values = region.filter((a) => a.kind === 'value');
     const longest = Math.max(0, ...values.map((v) => v.text.length));
     const labelChars = region.reduce((n, a) => n + (a.kind === 'label' ? a.text.length : 0), 0);
-    if (values.length >= MIN_REGION_VALUES || (longest >= MIN_REGION_DIGITS && labelChars >= MIN_REGION_LABEL_CHARS)) {
+    if (values.length >= MIN_REGION_VALUES || (longest >= widestPrintedRow && labelChars >= MIN_REGION_LABEL_CHARS)) {
       flushProse();
       blocks.push(regionGrid(region));
       found = true;

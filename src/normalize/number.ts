@@ -19,6 +19,22 @@ export function foldNumeric(text: string): string {
     .replace(/\s+/g, '');
 }
 
+/** Full-width digits and minus signs as ASCII, one character for one (offsets into the text stay valid). */
+export function asciiDigits(text: string): string {
+  return text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[−－﹣]/g, '-');
+}
+
+/**
+ * A negative number glued to the count before it at the start of `text` (2648-18538: 2648 | -18538),
+ * in ASCII digits. Not a year range (2019-2020), a phone number (a count has no leading zero) or a
+ * date (more digits joined on).
+ */
+export function signedGlue(text: string): { head: string; tail: string; length: number } | null {
+  const m = /^([1-9]\d{0,5})-(\d{2,})/.exec(text);
+  if (!m || /^(19|20)\d{2}$/.test(m[1]) || /^[-/:]\d/.test(text.slice(m[0].length))) return null;
+  return { head: m[1], tail: `-${m[2]}`, length: m[0].length };
+}
+
 export function parseNumber(text: string): ParsedNumber | null {
   const t = foldNumeric(text);
   const m = NUMBER_RE.exec(t);

@@ -2,10 +2,9 @@
 import type { LayoutDocument } from '../layout/types.js';
 import type { Section } from '../model/report.js';
 import { cleanPrinted, matchKey } from '../normalize/text.js';
-import { templates } from '../templates/forms.js';
+import { sectionHeadingPattern as HEADING, templates } from '../templates/forms.js';
 import { labelScore } from './labels.js';
 
-const HEADING = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S/;
 const MAX_HEADING_CHARS = 40;
 
 /** Row labels that look like headings (一、本年新收…, 四、结转下年度…). */

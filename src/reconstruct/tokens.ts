@@ -4,7 +4,7 @@
  * which works the same whether a table arrived as markup, ruled PDF cells or flattened text.
  */
 import type { BBox, LayoutDocument, TextSource } from '../layout/types.js';
-import { foldNumeric, isBlankText, isPageFooter, parseNumber, type ParsedNumber } from '../normalize/number.js';
+import { foldNumeric, isBlankText, isPageFooter, parseNumber, signedGlue, type ParsedNumber } from '../normalize/number.js';
 import { matchKey } from '../normalize/text.js';
 import { segmentLabel } from './segment.js';
 
@@ -38,11 +38,6 @@ function makeToken(text: string, origin: TokenOrigin, structured: boolean): Toke
   return { text, key: kind === 'label' ? matchKey(text) : '', kind, number, rowEnd: false, structured, origin };
 }
 
-/**
- * A negative number glued to the cell before it (`2648-18538`: 2648 | −18 | 538). Not a year range,
- * not a phone number (0943-8212345: a count has no leading zero).
- */
-const SIGNED_GLUE = /^([1-9]\d{0,5})-(\d{2,})$/;
 const DASH = /[-−–—﹣－]/;
 
 /**
@@ -56,9 +51,11 @@ function cellTokens(text: string, origin: TokenOrigin, structured: boolean): Tok
     const pieces = segmentLabel(text);
     if (pieces) return pieces.map((p) => makeToken(p, origin, structured));
   }
-  const m = DASH.test(text) ? SIGNED_GLUE.exec(foldNumeric(text)) : null;
-  if (!m || /^(19|20)\d{2}$/.test(m[1])) return [makeToken(text, origin, structured)];
-  return [makeToken(m[1], origin, structured), makeToken(`-${m[2]}`, origin, structured)];
+  // A negative number glued to the cell before it (`2648-18538`): two tokens, split at the sign.
+  const folded = DASH.test(text) ? foldNumeric(text) : '';
+  const g = folded ? signedGlue(folded) : null;
+  if (!g || g.length !== folded.length) return [makeToken(text, origin, structured)];
+  return [makeToken(g.head, origin, structured), makeToken(g.tail, origin, structured)];
 }
 
 /**

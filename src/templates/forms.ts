@@ -322,7 +322,7 @@ export interface LegacyIndicatorDef {
 export const legacyIndicators: LegacyIndicatorDef[] = [
   { key: 'fees.waived', pattern: /收费.*减免|减免.*金额/ },
   { key: 'complaints.count', pattern: /申诉|举报/ },
-  { key: 'proactive.website', pattern: /政府网站|^网站公开/ },
+  { key: 'proactive.website', pattern: /网站公开|政府网站/ },
   { key: 'proactive.gazette', pattern: /政府公报/ },
   { key: 'proactive.total', pattern: /主动公开(政府)?(信息|文件)(总)?数/ },
   // Channels count applications: 网上咨询数 (人次, 定西) is not 网上申请数.
@@ -428,8 +428,8 @@ export const legacySums: { parent: string; children: string[] }[] = [
 
 export const templates: Record<TemplateDef['id'], TemplateDef> = { gov2021, gov2019, legacy };
 
-/** Labels that open 表四 and the order of its 15 printed numbers. */
-export const reviewLitigationHeader = { anchors: ['行政复议', '行政诉讼'], firstColumn: '结果维持' };
+/** The most cells a form prints on one line: 表四's three rows of five, as one row of 15 numbers. */
+export const widestPrintedRow = reviewLitigationTable.rows.length * reviewLitigationTable.columns.length;
 
 /**
  * Header cells that name no row: 表二's first column, the legacy 附表's header. Text glued after
@@ -439,3 +439,6 @@ export const formHeaderWords = ['信息内容', '附表', '指标名称', '计�
 
 /** Section headings of the national forms (一 … 六), for the sections list. */
 export const sectionHeadingPattern = /^[一二三四五六七八九十]{1,2}[、.．]\s*\S/;
+
+/** The words a report's section titles end in (一、总体情况, 五、存在的主要问题及改进措施 …), both scripts. */
+export const sectionHeadingEndings = ['情况', '情況', '事项', '事項', '措施', '问题', '問題', '附表', '概述'];
