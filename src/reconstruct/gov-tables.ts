@@ -4,7 +4,7 @@
  */
 import { matchKey } from '../normalize/text.js';
 import { parseNumber } from '../normalize/number.js';
-import type { ColumnDef, RowDef, TableDef, TemplateDef } from '../templates/forms.js';
+import { formHeaderWords, type ColumnDef, type RowDef, type TableDef, type TemplateDef } from '../templates/forms.js';
 import { fitRow } from './fit.js';
 import { bestMatch, candidatesFor, isGroupLabel, TOLERANT_MATCH, type LabelCandidate } from './labels.js';
 import { mapReviewLitigation } from './review-litigation.js';
@@ -139,7 +139,7 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
     const t = tokens[i];
     const previous = active?.rows.at(-1);
     if (!active || !previous || (applications && applications.lastOrder >= 0)) return null;
-    if (t.key.length < 2 || t.key.length > 80 || /^(第二十条|信息内容|[一二三四五六七八九十]+、)/.test(t.key)) return null;
+    if (t.key.length < 2 || t.key.length > 80 || /^(第二十条|[一二三四五六七八九十]+、)/.test(t.key) || formHeaderWords.some((w) => t.key.startsWith(w))) return null;
     if (headerKeys.some((h) => t.key.startsWith(h))) return null;
     const values: Token[] = [];
     let j = i + 1;

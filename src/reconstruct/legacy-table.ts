@@ -34,15 +34,21 @@ function findHeader(tokens: Token[]): LegacyHeader | null {
     let codeColumn = false;
     for (; j < Math.min(tokens.length, i + 8); j++) {
       const t = tokens[j];
-      const text = matchKey(t.text);
-      if (UNIT_HEADER.test(text)) { sawUnit = true; continue; }
-      // A header word spaced over two cells (计量 单位).
-      if (j + 1 < tokens.length && UNIT_HEADER.test(text + matchKey(tokens[j + 1].text))) { sawUnit = true; j++; continue; }
-      if (CODE_HEADER.test(text)) { codeColumn = true; continue; }
       if (t.kind === 'blank') continue;
-      const col = legacyColumns.find((c) => c.pattern.test(text));
+      // A header word spaced over two cells (计量 单位, 历年 累计) is read as one.
+      // A year heading a column (2018) is a number token: its match key is its text.
+      const keyOf = (x: Token) => (x.kind === 'label' ? x.key : matchKey(x.text));
+      const joined = j + 1 < tokens.length && t.kind === 'label' && tokens[j + 1].kind === 'label' ? t.key + tokens[j + 1].key : '';
+      const isHeader = (k: string) => UNIT_HEADER.test(k) || CODE_HEADER.test(k) || legacyColumns.some((c) => c.pattern.test(k));
+      const spaced = !isHeader(keyOf(t)) && joined !== '' && isHeader(joined);
+      const key = spaced ? joined : keyOf(t);
+      const text = spaced ? `${t.text}${tokens[j + 1].text}` : t.text;
+      if (spaced) j++;
+      if (UNIT_HEADER.test(key)) { sawUnit = true; continue; }
+      if (CODE_HEADER.test(key)) { codeColumn = true; continue; }
+      const col = legacyColumns.find((c) => c.pattern.test(key));
       if (!col) break;
-      columns.push({ key: col.key, label: cleanPrinted(t.text), unit: '' });
+      columns.push({ key: col.key, label: cleanPrinted(text), unit: '' });
     }
     if (columns.length > 0 || sawUnit) {
       // The column-letter row: its letters, then the value columns numbered 1, 2 …
@@ -75,9 +81,11 @@ export function mapLegacyTable(tokens: Token[], def: TableDef): MappedTable {
     let label = t.text;
     if (j < tokens.length && tokens[j].kind === 'label' && legacyUnits.includes(tokens[j].key)) unit = tokens[j++].text.trim();
     else if (header.unitColumn) {
-      // The unit glued to the label (主动公开文件数条): a crawler dropped the cell boundary.
-      const glued = legacyUnits.find((u) => label.trim().endsWith(u) && legacyKey(label.trim().slice(0, -u.length)));
-      if (glued) { unit = glued; label = label.trim().slice(0, -glued.length); }
+      // The unit glued to the label (主动公开文件数条): a crawler dropped the cell boundary. Matched on
+      // the key, so a traditional 條 is a unit too; the label keeps its printed characters.
+      const glued = legacyUnits.find((u) => t.key.endsWith(u));
+      const printed = glued ? [...label.trim()].slice(0, -glued.length).join('') : '';
+      if (glued && legacyKey(printed)) { unit = glued; label = printed; }
     }
     const values: Token[] = [];
     while (j < tokens.length && tokens[j].kind !== 'label' && values.length < header.columns.length + 2) {

@@ -7,7 +7,6 @@
  */
 import { matchKey, ocrFold } from '../normalize/text.js';
 import type { TableDef } from '../templates/forms.js';
-import { reviewLitigationHeader } from '../templates/forms.js';
 import { fitRow, type RowReading } from './fit.js';
 import type { MappedRow, MappedTable } from './mapped.js';
 import { unreadableValue, type Token } from './tokens.js';
@@ -90,9 +89,9 @@ function isHeaderText(key: string, vocabulary: string[]): boolean {
 }
 
 /** Where 表四 starts: the last header cell naming its first group (行政复议) followed by its first column header. */
-function findStart(tokens: Token[], names: GroupNames, vocabulary: string[]): number {
+function findStart(tokens: Token[], def: TableDef, names: GroupNames, vocabulary: string[]): number {
   const firstRow = names.leaves[0].row;
-  const first = fold(reviewLitigationHeader.firstColumn);
+  const first = fold(def.columns[0].label);
   // `pdftotext -layout` breaks the header cells over lines: 结果 on one, 维持 on the next.
   const firstBroken = first.slice(0, 2);
   for (let i = tokens.length - 1; i >= 0; i--) {
@@ -141,7 +140,7 @@ function trimmedCount(values: Token[]): number {
 export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
   const names = groupNames(def);
   const vocabulary = headerVocabulary(def, names);
-  const start = findStart(tokens, names, vocabulary);
+  const start = findStart(tokens, def, names, vocabulary);
   if (start < 0) return { def, found: false, rows: [] };
   const width = def.columns.length;
 

@@ -5,9 +5,9 @@
  * the most characters with them, in the fewest pieces. Text no form word covers stays one piece.
  */
 import { matchKey } from '../normalize/text.js';
-import { formHeaderWords, reviewLitigationHeader, templates } from '../templates/forms.js';
+import { formHeaderWords, templates } from '../templates/forms.js';
 
-/** Words shorter than this are too common to cut at (其他, 总计 only count inside a longer cut). */
+/** A one-character form word would cut anywhere; two characters (其他, 总计, 规章) are words. */
 const MIN_WORD = 2;
 /** Glued text holds at least two of the form's words; one form word inside other text is no glue. */
 const MIN_KNOWN_PIECES = 2;
@@ -35,32 +35,28 @@ function formWords(): string[] {
       }
     }
   }
-  for (const a of reviewLitigationHeader.anchors) add(a);
   formHeaderWords.forEach(add);
   return [...words].filter((w) => w.length >= MIN_WORD);
 }
 
-/** Each character's match form (simplified, punctuation unified; '' for what matching ignores). */
+/** Each character's match form (simplified, punctuation unified; '' for what matching ignores), cached. */
+const charKey = new Map<string, string>();
 function charKeys(s: string): string[] {
-  return [...s].map((ch) => matchKey(ch));
+  return [...s].map((ch) => {
+    let k = charKey.get(ch);
+    if (k === undefined) charKey.set(ch, (k = matchKey(ch)));
+    return k;
+  });
 }
 
-let byFirst: Map<string, string[]> | null = null;
-let headers: Set<string> | null = null;
+/** The form's words by their first character, and the header words among them; built on first use. */
+let vocabulary: { byFirst: Map<string, string[]>; headers: Set<string> } | null = null;
 
-function headerWords(): Set<string> {
-  return (headers ??= new Set(formHeaderWords.map((w) => charKeys(w).join(''))));
-}
-
-function words(): Map<string, string[]> {
-  if (byFirst) return byFirst;
-  byFirst = new Map();
-  for (const w of formWords()) {
-    const list = byFirst.get(w[0]) ?? [];
-    list.push(w);
-    byFirst.set(w[0], list);
-  }
-  return byFirst;
+function words(): { byFirst: Map<string, string[]>; headers: Set<string> } {
+  if (vocabulary) return vocabulary;
+  const byFirst = new Map<string, string[]>();
+  for (const w of formWords()) byFirst.set(w[0], [...(byFirst.get(w[0]) ?? []), w]);
+  return (vocabulary = { byFirst, headers: new Set(formHeaderWords.map((w) => charKeys(w).join(''))) });
 }
 
 /**
@@ -81,7 +77,7 @@ export function segmentLabel(text: string): string[] | null {
   const cost: [number, number][] = Array.from({ length: n + 1 }, () => [Infinity, Infinity]);
   const next: { end: number; known: boolean }[] = Array(n);
   cost[n] = [0, 0];
-  const dict = words();
+  const { byFirst: dict, headers } = words();
   for (let i = n - 1; i >= 0; i--) {
     // An uncovered character joins the piece after it when that one is uncovered too.
     const after = next[i + 1];
@@ -108,7 +104,7 @@ export function segmentLabel(text: string): string[] | null {
   // unless it is a header word the text is glued after (历年累计主动公开文件数). Glue leaves text the
   // forms do not print at an edge only (a note before the header, the first row after a header
   // word): form words with other text between them are a local label (其他主动公开文件（部门规范性文件等）).
-  const opensWithHeader = pieces[0].known && headerWords().has(norm.slice(pieces[0].start, pieces[0].end));
+  const opensWithHeader = pieces[0].known && headers.has(norm.slice(pieces[0].start, pieces[0].end));
   if (pieces.length < 2 || (pieces.filter((p) => p.known).length < MIN_KNOWN_PIECES && !opensWithHeader)) return null;
   if (pieces.slice(1, -1).some((p) => !p.known)) return null;
   // Back to printed characters: a piece runs to where the next one starts.
