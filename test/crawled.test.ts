@@ -6,7 +6,6 @@
  * Run: node --import tsx --test test/crawled.test.ts
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +21,7 @@ import { tokenize } from '../src/reconstruct/tokens.js';
 import { convertVia, testApp } from './support/app.js';
 import { assertExpected } from './support/assert-expected.js';
 import { expectedFor, repoRoot, samplesDir } from './support/fixtures.js';
+import { cliConvert } from './support/process.js';
 
 const { app } = testApp();
 const real = ['pingtan-czj-2009', 'pingtan-gaj-2013', 'pingtan-jjf-2019', 'pingtan-czj-2021', 'pingtan-gaj-2022'];
@@ -52,17 +52,14 @@ for (const name of real) {
   });
 }
 
-test('the CLI reads a glued crawler export (2022, every cell glued) the same way', () => {
+test('the CLI reads a glued crawler export (2022, every cell glued) the same way', async () => {
   const name = 'pingtan-gaj-2022';
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'convert', join(samplesDir, 'crawled/real', `${name}.txt`)], {
-    cwd: repoRoot, encoding: 'utf8',
-  });
-  const report = JSON.parse(out);
+  const report = await cliConvert(join(samplesDir, 'crawled/real', `${name}.txt`));
   assert.deepEqual(schemaErrors(report), []);
   assertExpected(report, expectedFor(name), `${name} via the CLI`);
   assert.equal(report.report.title, '平潭综合实验区公安局2022年政府信息公开工作年度报告');
   // The body's section headings are found although they are glued to their text.
-  assert.deepEqual(report.sections.map((s: { heading: string }) => s.heading).slice(0, 4), [
+  assert.deepEqual(report.sections.map((s) => s.heading).slice(0, 4), [
     '一、总体情况', '二、主动公开政府信息情况', '三、收到和处理政府信息公开申请情况', '四、政府信息公开行政复议、行政诉讼情况',
   ]);
 });

@@ -1,12 +1,12 @@
 /** The five seeds, through the HTTP API and the CLI, give exactly their expected values. */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { schemaErrors } from '../src/model/validate.js';
 import { convertVia, testApp } from './support/app.js';
 import { assertExpected } from './support/assert-expected.js';
-import { expectedFor, repoRoot, sample, samplesDir, seeds } from './support/fixtures.js';
+import { expectedFor, sample, samplesDir, seeds } from './support/fixtures.js';
+import { CLI, cliConvert, run } from './support/process.js';
 
 const { app } = testApp();
 
@@ -20,29 +20,21 @@ for (const seed of seeds) {
   });
 }
 
-test('the CLI prints the same model for a seed', () => {
+test('the CLI prints the same model for a seed', async () => {
   const seed = seeds[3];
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'convert', join(samplesDir, 'seeds', `${seed}.txt`)], {
-    cwd: repoRoot, encoding: 'utf8',
-  });
-  const report = JSON.parse(out);
+  const report = await cliConvert(join(samplesDir, 'seeds', `${seed}.txt`));
   assert.deepEqual(schemaErrors(report), []);
   assertExpected(report, expectedFor(seed), `${seed} via the CLI`);
   assert.equal(report.report.publishedOn, '2024-01-22');
   assert.equal(report.report.title, '同心县人民政府办公室2023年政府信息公开工作年度报告');
-  assert.deepEqual(report.sections.map((s: { heading: string }) => s.heading), [
+  assert.deepEqual(report.sections.map((s) => s.heading), [
     '一、总体情况', '二、主动公开政府信息情况', '三、收到和处理政府信息公开申请情况',
     '四、政府信息公开行政复议、行政诉讼情况', '五、存在的问题及改进情况', '六、其他需要报告的事项',
   ]);
 });
 
-test('the CLI says what is wrong with an unreadable file and exits non-zero', () => {
-  try {
-    execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'convert', '/nonexistent/report.pdf'], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });
-    assert.fail('expected a non-zero exit');
-  } catch (err) {
-    const e = err as { status: number; stderr: string };
-    assert.equal(e.status, 1);
-    assert.match(e.stderr, /Cannot read \/nonexistent\/report.pdf: ENOENT/);
-  }
+test('the CLI says what is wrong with an unreadable file and exits non-zero', async () => {
+  const f = await run([...CLI, 'convert', '/nonexistent/report.pdf']);
+  assert.equal(f.code, 1);
+  assert.match(f.stderr, /Cannot read \/nonexistent\/report.pdf: ENOENT/);
 });

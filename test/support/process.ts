@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Report } from '../../src/model/report.js';
 import { repoRoot } from './fixtures.js';
 
 /** `node --import tsx src/cli/main.ts`: the command from source, as the tests run everything else. */
@@ -42,6 +43,13 @@ function collect(child: ChildProcess, timeoutMs: number): Promise<Finished> {
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** `convert <file>` by the CLI from source: it must exit 0; the model it printed. */
+export async function cliConvert(file: string): Promise<Report> {
+  const f = await run([...CLI, 'convert', file]);
+  if (f.code !== 0) throw new Error(`convert ${file} exited ${f.code ?? f.signal}:\n${f.stderr}`.slice(0, 4000));
+  return JSON.parse(f.stdout) as Report;
 }
 
 export interface Running {
