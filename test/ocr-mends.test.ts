@@ -27,3 +27,39 @@ describe('page progress', () => {
     assert.deepEqual(calls, [[1, 3], [2, 3], [3, 3]]);
   });
 });
+
+describe('red ink on colour scans', () => {
+  test('only a seal is dropped: a red letterhead, its rule and red figures stay as print', async () => {
+    const { dropRedInk } = await import('../src/extract/ocr/ink.js');
+    // An A4 page at 100 dpi, white, RGB.
+    const dpi = 100;
+    const w = 827;
+    const h = 1169;
+    const px = new Uint8Array(w * h * 3).fill(255);
+    const red = (x: number, y: number) => px.set([215, 38, 30], (y * w + x) * 3);
+    const fillRect = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) red(x, y);
+    };
+    // 红头: a row of big red characters (solid squares, 15 mm) and the red rule under them.
+    for (let i = 0; i < 8; i++) fillRect(120 + i * 75, 80, 180 + i * 75, 140);
+    fillRect(60, 170, 767, 176);
+    // Red figures in the text: small marks.
+    for (let i = 0; i < 10; i++) fillRect(100 + i * 30, 400, 116 + i * 30, 420);
+    // A seal: a ring 40 mm across with a star-like blob in its middle, at (550, 800).
+    const r = ((40 / 25.4) * dpi) / 2;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const d = Math.hypot(x - 550, y - 800);
+        if ((d <= r && d >= r - 6) || d <= 18) red(x, y);
+      }
+    }
+    const out = dropRedInk(px, w, h, 3, dpi);
+    const at = (x: number, y: number) => out.gray[y * w + x];
+    assert.ok(out.red, 'the seal is found');
+    assert.ok(at(150, 110) < 150, `letterhead character kept (${at(150, 110)})`);
+    assert.ok(at(400, 173) < 150, `letterhead rule kept (${at(400, 173)})`);
+    assert.ok(at(108, 410) < 150, `red figure kept (${at(108, 410)})`);
+    assert.equal(at(550, Math.round(800 - r + 3)), 255, 'seal ring dropped');
+    assert.equal(at(550, 800), 255, 'seal star dropped');
+  });
+});

@@ -137,7 +137,7 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
   orientedSize = { width, height };
   let gray: Uint8Array;
   if (channels >= 3) {
-    const d = dropRedInk(raw.data, width, height, channels >= 4 ? 4 : 3);
+    const d = dropRedInk(raw.data, width, height, channels >= 4 ? 4 : 3, size.density);
     gray = d.gray;
     red = d.red;
   } else if (channels === 1) {

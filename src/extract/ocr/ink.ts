@@ -1,7 +1,7 @@
 /**
  * Red ink on colour scans: an official seal (公章: a red ring, a star, a ring of characters) stamped over
- * a table hides or splits the digits under it once the page is grey. The page is turned grey with its
- * red ink dropped (a scanner's red "dropout": a reddish pixel takes its red channel, which is light
+ * a table hides or splits the digits under it once the page is grey. The page is turned grey with the
+ * red ink of its seals dropped (red letterheads, red figures and notes are print and keep their luma) (a scanner's red "dropout": a reddish pixel takes its red channel, which is light
  * where only seal ink lies and stays dark where black print lies under it), and where the red ink was
  * is kept, so that the cells it covered can be told (their reading is less sure).
  */
@@ -35,11 +35,21 @@ export interface Dropped {
   red: RedInk | null;
 }
 
+/** A seal is about this wide (mm), and is looked for in this range; its bounding box is about square. */
+const SEAL_MM = [25, 58];
+const SEAL_ASPECT = 1.35;
+/** A seal (ring, star, characters) covers at most this share of its bounding box's blocks; a red block more. */
+const SEAL_FILL = 0.7;
+/** When the file states no resolution, the page's short side is taken as A4's (mm). */
+const A4_SHORT_MM = 210;
+
 /**
- * Grey from RGB or RGBA (alpha over white) pixels, red ink dropped. Pages without red ink give their
- * luma (exactly R where R = G = B).
+ * Grey from RGB or RGBA (alpha over white) pixels, red ink dropped where it is a seal: connected red
+ * ink about square and 25–58 mm across at `dpi` (a ring, a star, a ring of characters). Other red ink (a
+ * red letterhead, red figures or notes) is print: it keeps its luma. Pages without a seal give their
+ * luma (exactly R where R = G = B). `dpi` null: the page's short side is taken as A4's.
  */
-export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 3 | 4): Dropped {
+export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 3 | 4, dpi: number | null = null): Dropped {
   const n = width * height;
   if (!mayHaveRed(px, width, height, channels)) return { gray: luma(px, n, channels), red: null };
   const rgb = channels === 3 ? px : overWhite(px, n);
@@ -67,6 +77,29 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
     }
   }
   if (total < RED_PAGE_SHARE * n) return { gray: luma(rgb, n, 3), red: null };
+  // Only red ink in seal-shaped blobs is dropped (and counted); elsewhere red is print.
+  const seal = sealBlocks(counts, bw, bh, dpi ?? (Math.min(width, height) * 25.4) / A4_SHORT_MM);
+  if (!seal) return { gray: luma(rgb, n, 3), red: null };
+  hist.fill(0);
+  lumaHist.fill(0);
+  total = 0;
+  for (let y = 0, j = 0; y < height; y++) {
+    const brow = ((y / BLOCK) | 0) * bw;
+    for (let x = 0; x < width; x++, j += 3) {
+      const b = brow + ((x / BLOCK) | 0);
+      if (!seal[b]) continue;
+      const r = rgb[j];
+      const g = rgb[j + 1];
+      const bl = rgb[j + 2];
+      if (r - (g > bl ? g : bl) >= RED_MARGIN && r >= RED_MIN) {
+        hist[r]++;
+        lumaHist[((r * 299 + g * 587 + bl * 114 + 500) / 1000) | 0]++;
+        total++;
+      }
+    }
+  }
+  for (let b = 0; b < counts.length; b++) if (!seal[b]) counts[b] = 0;
+  if (total === 0) return { gray: luma(rgb, n, 3), red: null };
   const median = (h: Float64Array) => {
     let acc = 0;
     for (let v = 0; v < 256; v++) if ((acc += h[v]) >= total / 2) return v;
@@ -84,7 +117,7 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
     const b = rgb[j + 2];
     const l = (r * 299 + g * 587 + b * 114 + 500) / 1000;
     const d = r - (g > b ? g : b);
-    if (d <= 25) {
+    if (d <= 25 || !seal[(((i / width) | 0) >> 2) * bw + ((i % width) >> 2)]) {
       gray[i] = l;
       continue;
     }
@@ -97,7 +130,7 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
   // Two pixels round the reddish ones, whatever is lighter than print is paper.
   dilate(near, width, height, 2);
   for (let i = 0, j = 0; i < n; i++, j += 3) {
-    if (!near[i] || gray[i] === 255) continue;
+    if (!near[i] || gray[i] === 255 || !seal[(((i / width) | 0) >> 2) * bw + ((i % width) >> 2)]) continue;
     const l = (rgb[j] * 299 + rgb[j + 1] * 587 + rgb[j + 2] * 114 + 500) / 1000;
     if (l >= printMax) gray[i] = 255;
   }
@@ -110,6 +143,56 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
     }
   }
   return { gray, red: { width, height, sums, bw, bh, total } };
+}
+
+/**
+ * Blocks of seals: connected blocks holding red ink (8-neighbours, across gaps of one block) whose
+ * bounding box is about square, 25–58 mm a side at `dpi`, and not filled solid; marked with the whole
+ * bounding box (grown by two blocks), so that a seal's star and characters inside its ring go with it.
+ * Null when there is none.
+ */
+function sealBlocks(counts: Uint16Array, bw: number, bh: number, dpi: number): Uint8Array | null {
+  const mm = (blocks: number) => (blocks * BLOCK * 25.4) / dpi;
+  const label = new Int32Array(bw * bh).fill(-1);
+  const stack: number[] = [];
+  let seal: Uint8Array | null = null;
+  for (let start = 0; start < counts.length; start++) {
+    if (!counts[start] || label[start] >= 0) continue;
+    label[start] = start;
+    stack.push(start);
+    let x0 = bw, y0 = bh, x1 = -1, y1 = -1, blocks = 0;
+    while (stack.length) {
+      const b = stack.pop()!;
+      const bx = b % bw;
+      const by = (b / bw) | 0;
+      blocks++;
+      if (bx < x0) x0 = bx;
+      if (bx > x1) x1 = bx;
+      if (by < y0) y0 = by;
+      if (by > y1) y1 = by;
+      for (let dy = -2; dy <= 2; dy++) {
+        const ny = by + dy;
+        if (ny < 0 || ny >= bh) continue;
+        for (let dx = -2; dx <= 2; dx++) {
+          const nx = bx + dx;
+          if (nx < 0 || nx >= bw) continue;
+          const nb = ny * bw + nx;
+          if (counts[nb] && label[nb] < 0) {
+            label[nb] = start;
+            stack.push(nb);
+          }
+        }
+      }
+    }
+    const w = x1 - x0 + 1;
+    const h = y1 - y0 + 1;
+    const wide = mm(Math.max(w, h));
+    if (wide < SEAL_MM[0] || wide > SEAL_MM[1] || Math.max(w, h) > SEAL_ASPECT * Math.min(w, h)) continue;
+    if (blocks > SEAL_FILL * w * h) continue;
+    seal ??= new Uint8Array(bw * bh);
+    for (let y = Math.max(0, y0 - 2); y <= Math.min(bh - 1, y1 + 2); y++) seal.fill(1, y * bw + Math.max(0, x0 - 2), y * bw + Math.min(bw - 1, x1 + 2) + 1);
+  }
+  return seal;
 }
 
 /** Grows a 0/1 mask by `k` pixels each way (a square window), in place. */

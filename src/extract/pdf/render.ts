@@ -153,7 +153,7 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
         throw pageError(err, p, opened?.missingEof ?? false);
       }
       // Composited over white, luma, red ink (a seal on a colour scan) dropped: for reading only.
-      const { gray, red } = dropRedInk(rendered.rgba, rendered.pixelWidth, rendered.pixelHeight, 4);
+      const { gray, red } = dropRedInk(rendered.rgba, rendered.pixelWidth, rendered.pixelHeight, 4, dpi);
       const image = { data: gray, width: rendered.pixelWidth, height: rendered.pixelHeight };
       out.push(await readRenderedPage({ page: p, image, dpi, renderDpi: rendered.dpi, targetDpi: options.dpi ?? 300, width: rendered.width, height: rendered.height, red }, pool));
       options.onPage?.();
