@@ -1,29 +1,10 @@
 /** `xxgk-convert batch <input-dir> --out <dir> …`: argument parsing and exit codes around runBatchJob. */
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText } from '../cli/args.js';
 import type { ProgressSink } from './progress.js';
 import { RemoteClient } from './remote.js';
 import { FORMATS, runBatchJob, type BatchResult, type Format } from './runner.js';
-
-export const BATCH_USAGE = `Usage: xxgk-convert batch <input-dir> --out <dir> [options]
-
-  Converts every report under <input-dir> (recursively) into <out>: one JSON per file mirroring the
-  folders (a/b/report.pdf → <out>/a/b/report.pdf.json), dataset.csv, dataset.xlsx, low-confidence.csv
-  and failures.csv. Run it again to convert only what is new or changed.
-
-Options:
-  --out, -o <dir>        output folder (required; may not be <input-dir> itself)
-  --server <URL>         convert through a running xxgk-convert service instead of locally
-  --api-key <KEY>        sent as "Authorization: Bearer <KEY>" with --server
-  --concurrency, -j <N>  files converted at once (default 2), each in its own worker thread
-  --timeout <seconds>    stop a local conversion that runs longer, listed as TIMEOUT (default 3600)
-  --formats <list>       any of json,csv,xlsx (default all; the per-file JSONs are always written)
-  --threshold <0..1>     cells under this confidence go to low-confidence.csv (default 0.9)
-  --retry-failed         convert again files that failed in an earlier run because of their content
-  --help, -h             show this help
-
-Exit code: 0 all converted, 1 some file failed or is unsupported (see failures.csv), 2 usage error.`;
 
 export interface BatchIO {
   /** Progress and messages (default process.stderr). */
@@ -36,38 +17,19 @@ export interface BatchIO {
 
 /** One line saying what is wrong, the usage line, where the options are; exit 2. */
 function usageError(io: ProgressSink, message: string): number {
-  io.write(`xxgk-convert batch: ${message}\n${BATCH_USAGE.split('\n')[0]}\nRun 'xxgk-convert batch --help' for its options.\n`);
+  io.write(usageText(new UsageError(message, BATCH_USAGE, 'batch')));
   return 2;
-}
-
-/** parseArgs' message for an unknown option goes on about positionals and '--'; the option is what matters. */
-function parseMessage(e: Error & { code?: string }): string {
-  const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /Unknown option '([^']*)'/.exec(e.message);
-  return unknown ? `unknown option '${unknown[1]}'` : e.message.split('\n')[0];
 }
 
 export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number> {
   const err = io.stderr ?? process.stderr;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        server: { type: 'string' },
-        'api-key': { type: 'string' },
-        concurrency: { type: 'string', short: 'j' },
-        timeout: { type: 'string' },
-        formats: { type: 'string' },
-        threshold: { type: 'string' },
-        'retry-failed': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parse(argv, BATCH_OPTIONS, BATCH_USAGE, 'batch');
   } catch (e) {
-    return usageError(err, parseMessage(e as Error));
+    if (!(e instanceof UsageError)) throw e;
+    err.write(usageText(e));
+    return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -6,7 +6,8 @@
  * file, `convert` the pipeline, `serve` express and the store, `batch` its runner. A static import here
  * would be paid by every command (express, pino, sharp and SQLite alone cost about half a second).
  */
-import { debuglog, parseArgs } from 'node:util';
+import { debuglog } from 'node:util';
+import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText } from './args.js';
 import { ConvertError } from '../intake/errors.js';
 
 const USAGE = `Usage: xxgk-convert <command> [options]
@@ -41,31 +42,10 @@ Options:
 
 Exit code: 0 after a clean shutdown, 1 it cannot start (e.g. the port is in use), 2 usage error.`;
 
-/** A wrong command line: one line saying what is wrong, then the command's usage line; exit 2. */
-class UsageError extends Error {
-  constructor(message: string, public usage: string, public command?: string) {
-    super(message);
-  }
-}
-
 /** The service cannot start (port in use, bad configuration): one line, exit 1. */
 class StartError extends Error {}
 
 const debug = debuglog('xxgk');
-
-/** parseArgs with `--help` and strict options; its errors become one-line usage errors. */
-function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: O, usage: string, command: string) {
-  try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    // Node's own message for an unknown option goes on about positionals and '--'; the option is what matters.
-    const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /Unknown option '([^']*)'/.exec(e.message);
-    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : e.message.split('\n')[0], usage, command);
-  }
-}
-
-const firstLine = (usage: string) => usage.split('\n')[0];
 
 async function convertCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' } }, CONVERT_USAGE, 'convert');
@@ -190,8 +170,10 @@ async function serveCommand(args: string[]): Promise<number> {
 }
 
 async function batchCommand(args: string[]): Promise<number> {
+  // --help and a malformed command line are answered before the runner is loaded (runBatch checks the rest).
+  if (parse(args, BATCH_OPTIONS, BATCH_USAGE, 'batch').values.help) return help(BATCH_USAGE);
   // batch converts in worker threads or through a service: no OCR engine runs on this thread.
-  return (await import('../batch/command.js')).runBatch(args, { stdout: process.stdout });
+  return (await import('../batch/command.js')).runBatch(args);
 }
 
 function help(usage: string): number {
@@ -202,7 +184,7 @@ function help(usage: string): number {
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; usage?: string }> = {
   convert: { run: convertCommand, usage: CONVERT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
-  batch: { run: batchCommand },
+  batch: { run: batchCommand, usage: BATCH_USAGE },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -214,7 +196,6 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === '--help' || command === '-h') return help(USAGE);
     if (command === 'help') {
-      if (rest[0] === 'batch') return batchCommand(['--help']);
       const usage = rest[0] === undefined ? USAGE : COMMANDS[rest[0]]?.usage;
       if (!usage) throw new UsageError(`unknown command '${rest[0]}'`, USAGE);
       return help(usage);
@@ -223,10 +204,8 @@ async function main(argv: string[]): Promise<number> {
     if (!cmd) throw new UsageError(command.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`, USAGE);
     return await cmd.run(rest);
   } catch (err) {
-    const where = err instanceof UsageError && err.command ? `xxgk-convert ${err.command}` : 'xxgk-convert';
     if (err instanceof UsageError) {
-      const more = err.command ? `Run 'xxgk-convert ${err.command} --help' for its options.` : `Run 'xxgk-convert --help' for the commands.`;
-      process.stderr.write(`${where}: ${err.message}\n${firstLine(err.usage)}\n${more}\n`);
+      process.stderr.write(usageText(err));
       return 2;
     }
     if (err instanceof ConvertError) {

@@ -1,0 +1,64 @@
+/**
+ * Command-line argument handling shared by every `xxgk-convert` command (src/cli/main.ts and
+ * src/batch/command.ts): parsing, the usage error and how it is printed, and the batch usage text.
+ * Kept light: `batch --help` and a batch usage error load this file, not the batch runner.
+ */
+import { parseArgs } from 'node:util';
+
+/** A wrong command line: one line saying what is wrong, then the command's usage line; exit 2. */
+export class UsageError extends Error {
+  constructor(message: string, public usage: string, public command?: string) {
+    super(message);
+  }
+}
+
+type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** parseArgs with `--help` and strict options; its errors become one-line usage errors. */
+export function parse<O extends Options>(args: string[], options: O, usage: string, command: string) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // Node's own message for an unknown option goes on about positionals and '--'; the option is what matters.
+    const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /Unknown option '([^']*)'/.exec(e.message);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : e.message.split('\n')[0], usage, command);
+  }
+}
+
+/** What a usage error prints: what is wrong, the usage line, where the options are. */
+export function usageText(err: UsageError): string {
+  const where = err.command ? `xxgk-convert ${err.command}` : 'xxgk-convert';
+  const more = err.command ? `Run 'xxgk-convert ${err.command} --help' for its options.` : `Run 'xxgk-convert --help' for the commands.`;
+  return `${where}: ${err.message}\n${err.usage.split('\n')[0]}\n${more}\n`;
+}
+
+export const BATCH_OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  server: { type: 'string' },
+  'api-key': { type: 'string' },
+  concurrency: { type: 'string', short: 'j' },
+  timeout: { type: 'string' },
+  formats: { type: 'string' },
+  threshold: { type: 'string' },
+  'retry-failed': { type: 'boolean' },
+} as const;
+
+export const BATCH_USAGE = `Usage: xxgk-convert batch <input-dir> --out <dir> [options]
+
+  Converts every report under <input-dir> (recursively) into <out>: one JSON per file mirroring the
+  folders (a/b/report.pdf → <out>/a/b/report.pdf.json), dataset.csv, dataset.xlsx, low-confidence.csv
+  and failures.csv. Run it again to convert only what is new or changed.
+
+Options:
+  --out, -o <dir>        output folder (required; may not be <input-dir> itself)
+  --server <URL>         convert through a running xxgk-convert service instead of locally
+  --api-key <KEY>        sent as "Authorization: Bearer <KEY>" with --server
+  --concurrency, -j <N>  files converted at once (default 2), each in its own worker thread
+  --timeout <seconds>    stop a local conversion that runs longer, listed as TIMEOUT (default 3600)
+  --formats <list>       any of json,csv,xlsx (default all; the per-file JSONs are always written)
+  --threshold <0..1>     cells under this confidence go to low-confidence.csv (default 0.9)
+  --retry-failed         convert again files that failed in an earlier run because of their content
+  --help, -h             show this help
+
+Exit code: 0 all converted, 1 some file failed or is unsupported (see failures.csv), 2 usage error.`;
