@@ -7,6 +7,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { PAGE_SCALE_HEADER } from '../api/wire.js';
 import { authenticate } from './auth.js';
 import type { ServiceConfig } from './config.js';
 import { createContext, type ServiceContext } from './context.js';
@@ -54,7 +55,7 @@ export function createService(config: ServiceConfig, log: Logger = serviceLogger
     // No upgrade-insecure-requests: on plain http it would send the page's own requests to https.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], upgradeInsecureRequests: null } },
   }));
-  if (config.corsOrigins.length) app.use(cors({ origin: config.corsOrigins, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'X-Page-Scale'] }));
+  if (config.corsOrigins.length) app.use(cors({ origin: config.corsOrigins, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', PAGE_SCALE_HEADER] }));
   app.use(ctx.metrics.middleware);
   app.use(healthRouter());
   // The correction UI loads without a key; its API calls carry one.
