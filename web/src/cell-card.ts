@@ -3,7 +3,7 @@ import type { CellKey, CheckResult } from '../../src/model/report.js';
 import { byId, fill, h, pct } from './dom.js';
 import type { Review } from './review.js';
 import type { State } from './state.js';
-import { displayValue, sourceLabel } from './tables.js';
+import { shownValue, sourceLabel } from './tables.js';
 
 export class CellCard {
   private readonly root = byId('cell-card');
@@ -35,8 +35,8 @@ export class CellCard {
       h('div', { class: 'crumbs' }, table?.title ?? ''),
       h('div', { class: 'cell-labels' }, h('span', { class: 'row-label' }, cell.rowLabel || cell.row), h('span', { class: 'times' }, '×'), h('span', { class: 'col-label' }, cell.colLabel || cell.col)),
       h('div', { class: 'cell-value-line' },
-        h('span', { class: `big-value c-${r.classOf(key)} s-${v.state}`, id: 'current-value' }, displayValue(v.state, v.value) || '（空）'),
-        edited ? h('span', { class: 'was' }, `原为 ${displayValue(cell.state, cell.value) || '（空）'}`) : null,
+        h('span', { class: `big-value c-${r.classOf(key)} s-${v.state}`, id: 'current-value' }, shownValue(v.state, v.value)),
+        edited ? h('span', { class: 'was' }, `原为 ${shownValue(cell.state, cell.value)}`) : null,
         r.reviewed.has(key) ? h('span', { class: 'tick', title: '已复核' }, '✓ 已复核') : null),
       h('dl', { class: 'facts' },
         h('dt', null, '置信度'), h('dd', null, h('span', { class: `conf c-${r.classOf(key)}` }, pct(r.confidenceOf(key))), confidenceBar(r, key)),

@@ -6,7 +6,7 @@ import type { CellKey } from '../../src/model/report.js';
 import { byId, fill, formatTime, h } from './dom.js';
 import { TEMPLATE_NAMES } from './results.js';
 import type { Change, State } from './state.js';
-import { cellTitle, displayValue } from './tables.js';
+import { cellTitle, displayValue, shownValue } from './tables.js';
 
 export class Panels {
   private readonly docInfo = byId('doc-info');
@@ -122,13 +122,12 @@ export class Panels {
       fill(this.history, h('li', { class: 'muted empty' }, '还没有人修改过这份结果。'));
       return;
     }
-    const shown = (state: string, value: number | null) => displayValue(state, value) || '（空）';
     fill(this.history, [...saved].reverse().map((c) => h('li', { 'data-key': c.key, 'data-version': c.version },
       h('div', { class: 'h-top' }, h('span', { class: 'who' }, c.who), h('time', { datetime: c.at }, formatTime(c.at)), h('span', { class: 'muted' }, `第 ${c.version} 版`)),
       h('div', { class: 'h-cell', title: c.key }, cellTitle(r, c.key)),
       h('div', { class: 'h-change' },
         c.oldValue === c.newValue && c.oldState === c.newState
-          ? h('span', { class: 'muted' }, `确认 ${shown(c.newState, c.newValue)}`)
-          : [h('span', { class: 'old' }, shown(c.oldState, c.oldValue)), ' → ', h('span', { class: 'new' }, shown(c.newState, c.newValue))]))));
+          ? h('span', { class: 'muted' }, `确认 ${shownValue(c.newState, c.newValue)}`)
+          : [h('span', { class: 'old' }, shownValue(c.oldState, c.oldValue)), ' → ', h('span', { class: 'new' }, shownValue(c.newState, c.newValue))]))));
   }
 }

@@ -1,6 +1,7 @@
 /** The list of stored results: sortable by any column, searchable. */
 import type { ResultEntry } from '../../src/api/wire.js';
 import { fill, formatTime, h, pct } from './dom.js';
+import { storedThreshold } from './state.js';
 
 type Col = keyof Pick<ResultEntry, 'agency' | 'year' | 'template' | 'confidence' | 'checksFailed' | 'lowConfidence' | 'filename' | 'created'>;
 
@@ -72,11 +73,13 @@ export class ResultList {
           },
         }, c.label, h('span', { class: 'arrow' }, active ? (this.sort.dir === 1 ? '▲' : '▼') : '')));
     }));
+    // As Review.classOf colours a cell: under the reviewer's threshold is low.
+    const threshold = storedThreshold();
     const body = rows.map((r) => h('tr', { 'data-id': r.id },
       h('td', null, h('a', { href: `#/results/${encodeURIComponent(r.id)}` }, r.agency || '（未识别机关）')),
       h('td', { class: 'num' }, r.year ?? '—'),
       h('td', null, TEMPLATE_NAMES[r.template] ?? r.template),
-      h('td', { class: `num ${r.confidence >= 0.99 ? 'c-good' : r.confidence >= 0.9 ? '' : 'c-low'}` }, pct(r.confidence)),
+      h('td', { class: `num ${r.confidence >= 0.99 ? 'c-good' : r.confidence >= threshold ? '' : 'c-low'}` }, pct(r.confidence)),
       h('td', { class: `num ${r.checksFailed ? 'c-failed' : ''}` }, r.checksFailed),
       h('td', { class: 'num' }, r.lowConfidence),
       h('td', { class: 'file', title: r.filename }, r.filename),

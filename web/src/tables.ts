@@ -19,6 +19,11 @@ export function displayValue(state: string, value: number | null): string {
   return '';
 }
 
+/** A value as the card and the history show it: a blank cell reads （空）, not nothing. */
+export function shownValue(state: string, value: number | null): string {
+  return displayValue(state, value) || '（空）';
+}
+
 /** A cell named by its labels: row × column. */
 export function cellTitle(review: Review, key: CellKey): string {
   const c = review.cells.get(key);
