@@ -3,9 +3,11 @@
  * The `xxgk-convert` command: convert one file, serve the HTTP API, or convert a folder.
  *
  * Each command loads its machinery only when it runs: `--help` and usage errors load nothing but this
- * file, `convert` the pipeline, `serve` express and the store, `batch` its runner. A static import here
+ * file and args.ts (and node's own fs and path), `convert` the pipeline, `serve` express and the store, `batch` its runner. A static import here
  * would be paid by every command (express, pino, sharp and SQLite alone cost about half a second).
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { debuglog } from 'node:util';
 import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText } from './args.js';
 import { ConvertError } from '../intake/errors.js';
@@ -52,8 +54,6 @@ async function convertCommand(args: string[]): Promise<number> {
   if (values.help) return help(CONVERT_USAGE);
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one file, not ${positionals.length}` : 'the file to convert is missing', CONVERT_USAGE, 'convert');
   const file = positionals[0];
-  const { readFile, writeFile } = await import('node:fs/promises');
-  const { basename } = await import('node:path');
   const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
     throw new ConvertError('FILE_UNREADABLE', 2, `Cannot read ${file}: ${err.code ?? err.message}`);
   });
