@@ -55,7 +55,7 @@ async function convertCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one file, not ${positionals.length}` : 'the file to convert is missing', CONVERT_USAGE, 'convert');
   const file = positionals[0];
   const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new ConvertError('FILE_UNREADABLE', 2, `Cannot read ${file}: ${err.code ?? err.message}`);
+    throw new ConvertError('FILE_UNREADABLE', 400, `Cannot read ${file}: ${err.code ?? err.message}`);
   });
   const [{ convert }, { limitsFromEnv }] = await Promise.all([import('../pipeline.js'), import('../intake/limits.js')]);
   let report;
@@ -68,7 +68,7 @@ async function convertCommand(args: string[]): Promise<number> {
   if (values.out) {
     const out = values.out;
     await writeFile(out, json).catch((err: NodeJS.ErrnoException) => {
-      throw new ConvertError('FILE_UNWRITABLE', 2, `Cannot write ${out}: ${err.code ?? err.message}`);
+      throw new ConvertError('FILE_UNWRITABLE', 500, `Cannot write ${out}: ${err.code ?? err.message}`);
     });
   } else {
     process.stdout.write(json);
