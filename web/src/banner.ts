@@ -4,7 +4,7 @@ import { byId, fill, h } from './dom.js';
 
 const root = byId('banner');
 
-export interface BannerAction {
+interface BannerAction {
   label: string;
   run: () => void;
 }

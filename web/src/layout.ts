@@ -21,7 +21,7 @@ export interface FormBlock {
   cls: string;
 }
 
-export interface FormTable {
+interface FormTable {
   id: TableId;
   title: string;
   found: boolean;

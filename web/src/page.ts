@@ -21,7 +21,7 @@ export class PageView {
   private readonly pageLabel: HTMLSpanElement;
   private readonly zoomLabel: HTMLSpanElement;
   /** Whether the loaded result has page images at all. */
-  available = false;
+  private available = false;
 
   constructor(root: HTMLElement, private readonly pick: (key: CellKey) => void) {
     this.pageLabel = h('span', { class: 'page-no' });

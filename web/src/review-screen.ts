@@ -14,7 +14,7 @@ const ROUTE_NAMES: Record<string, string> = {
   text: '纯文本', html: 'HTML', docx: 'Word', doc: 'Word', 'pdf-text': 'PDF', 'pdf-ocr': '扫描 PDF', 'pdf-mixed': 'PDF', 'image-ocr': '图像',
 };
 
-export interface ScreenHooks {
+interface ScreenHooks {
   /** A cell picked on the page image. */
   pick(key: CellKey): void;
   /** Called before the screen changes: an edit in progress is dropped. */

@@ -8,7 +8,7 @@ import { applyCorrections } from '../../src/check/index.js';
 import { toCsv as csv } from '../../src/output/csv.js';
 import { buildLayout, type FormLayout } from './layout.js';
 
-export type CellClass = 'good' | 'ok' | 'low' | 'failed';
+type CellClass = 'good' | 'ok' | 'low' | 'failed';
 
 export class Review {
   readonly cells = new Map<CellKey, CanonicalCell>();

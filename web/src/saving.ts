@@ -10,7 +10,7 @@ import { formatTime, h } from './dom.js';
 import { Review } from './review.js';
 import type { State } from './state.js';
 
-export interface SaveHooks {
+interface SaveHooks {
   /** Commits an edit in progress; false when what was typed is not a number. */
   commitEdit(): boolean;
   show(review: Review, history: CorrectionEntry[], generation: number): Promise<void>;
