@@ -14,10 +14,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../test/support/process.js';
 import { writeSection } from './report-section.js';
 
 const here = join(import.meta.dirname, '..');
@@ -54,14 +54,6 @@ function once(cmd: string, args: string[]): Sample {
   }
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 /** Spawn `serve`, poll /healthz every 5 ms, stop it with SIGTERM. */
 async function coldStart(main: string): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-startup-'));
@@ -80,9 +72,13 @@ async function coldStart(main: string): Promise<Sample> {
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    // A child that already exited (it failed to start) sends no more 'exit': waiting for one would hang.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (Number.isNaN(wall)) throw new Error(`${main} serve: /healthz did not answer within 30 s (exit ${child.exitCode ?? child.signalCode ?? 'none'})`);
     return { wall };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -118,7 +114,7 @@ const MODULES = [
   'pdfjs-dist/legacy/build/pdf.mjs', 'pdfjs-dist/legacy/build/pdf.worker.mjs', '@napi-rs/canvas',
   'sharp', 'onnxruntime-node', 'tesseract.js',
   'express', 'pino', 'pino-http', 'prom-client', 'multer', 'helmet', 'cors', 'better-sqlite3', 'ajv/dist/2020.js',
-  './dist/intake/sniff.js', './dist/pipeline.js', './dist/model/schema.js', './dist/service/routes/pages.js', './dist/service/app.js', './dist/batch/command.js',
+  './dist/intake/sniff.js', './dist/pipeline.js', './dist/model/schema.js', './dist/model/validate.js', './dist/service/routes/pages.js', './dist/service/app.js', './dist/batch/command.js',
 ];
 
 function importMs(spec: string): number {
@@ -145,7 +141,8 @@ function importers(spec: string): string {
     const text = readFileSync(file, 'utf8');
     const rel = file.slice(here.length + 1);
     if (new RegExp(`^import (?!type )[^;]*?from ${quoted}`, 'm').test(text)) found.push(`${rel} (static)`);
-    else if (new RegExp(`import\\(\\s*${quoted}`).test(text)) found.push(`${rel} (dynamic)`);
+    // A dynamic import, not a type position (`typeof import('x')`, `: import('x').T`, `Promise<import('x').T>`).
+    else if (new RegExp(`(?<!typeof\\s*|[:<]\\s*)import\\(\\s*${quoted}`).test(text)) found.push(`${rel} (dynamic)`);
   }
   return found.join(', ') || (spec.startsWith('pdfjs') || spec === '@napi-rs/canvas' ? 'pdf.js itself, when it is loaded' : 'a dependency of another package');
 }

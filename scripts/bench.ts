@@ -3,12 +3,13 @@
  * conversions through HTTP, and baselines (pdftotext) on the same files. Writes
  * docs/performance.md and prints the same tables.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus } from '../src/eval/corpus.js';
 import { convert } from '../src/pipeline.js';
+import { freePort } from '../test/support/process.js';
 import { writeSection } from './report-section.js';
 
 const root = join(import.meta.dirname, '..');
@@ -177,9 +178,17 @@ function rssOf(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
+/** SIGTERM and wait for the exit, unless it already exited: then no 'exit' is left to wait for. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 async function service(list: Input[]): Promise<string[]> {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-  const port = 18000 + Math.floor(Math.random() * 1000);
+  const port = await freePort();
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-bench-'));
   const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve'], {
@@ -189,7 +198,11 @@ async function service(list: Input[]): Promise<string[]> {
   let coldMs = 0;
   for (;;) {
     try { if ((await fetch(`${url}/healthz`)).ok) { coldMs = performance.now() - started; break; } } catch { /* not up yet */ }
-    if (performance.now() - started > 20_000) throw new Error('service did not start');
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`service exited (${child.exitCode ?? child.signalCode}) before /healthz answered`);
+    if (performance.now() - started > 20_000) {
+      await stop(child);
+      throw new Error('service did not start');
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   const mix = list;
@@ -214,8 +227,7 @@ async function service(list: Input[]): Promise<string[]> {
       `| service peak RSS | ${mib(mem.peak)} MiB |`,
     ];
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
