@@ -63,3 +63,32 @@ describe('red ink on colour scans', () => {
     assert.equal(at(550, 800), 255, 'seal star dropped');
   });
 });
+
+describe('uneven light', () => {
+  /** An A4 page at 100 dpi: paper `paper(x, y)`, lines of dark "text" every 30 px. */
+  function page(paper: (x: number, y: number) => number) {
+    const width = 827;
+    const height = 1169;
+    const data = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) data[y * width + x] = y % 30 < 6 && x > 80 && x < 740 && x % 9 < 5 ? 30 : paper(x, y);
+    }
+    return { data, width, height };
+  }
+
+  test('an evenly lit scan with grey-shaded table areas is not flattened', async () => {
+    const { flattenIllumination } = await import('../src/extract/ocr/photo.js');
+    // Two shaded blocks (a table's header band and a sidebar) on white paper.
+    const g = page((x, y) => ((y > 300 && y < 520 && x > 60 && x < 770) || (x > 560 && y > 700 && y < 1100) ? 200 : 250));
+    const before = Uint8Array.from(g.data);
+    assert.equal(flattenIllumination(g, false), false);
+    assert.deepEqual(g.data, before);
+  });
+
+  test('light falling off across a page is still evened out, and a photo always is', async () => {
+    const { flattenIllumination } = await import('../src/extract/ocr/photo.js');
+    const falloff = (x: number, y: number) => Math.round(250 - 80 * ((x / 827) ** 2 * 0.6 + (y / 1169) * 0.4));
+    assert.equal(flattenIllumination(page(falloff), false), true);
+    assert.equal(flattenIllumination(page((x, y) => ((y > 300 && y < 520) ? 200 : 250)), true), true);
+  });
+});

@@ -163,7 +163,7 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
     warp = composeHomography(warp, [1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1]);
     scale = 1;
   }
-  flattened = flattenIllumination(g);
+  flattened = flattenIllumination(g, rect !== null);
   stretchContrast(g);
   return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize, red, warp, flattened };
 }

@@ -311,10 +311,18 @@ export function quadSize(q: Quad): { width: number; height: number } {
 const BLOCK_SHARE = 0.03;
 
 /**
- * Divides the page by its paper brightness, in place, when that varies by more than about 12 % over
- * the page. Returns whether it did.
+ * Uneven light is smooth: on a page not found as a photo, the paper levels must fit a quadratic surface
+ * to within this share (RMS) of their spread. Grey shading (a shaded table, a sidebar, a form's
+ * background) makes steps no quadratic follows, and an evenly lit scan with shading is left alone.
  */
-export function flattenIllumination(g: Gray): boolean {
+const SMOOTH_RESIDUAL = 0.12;
+
+/**
+ * Divides the page by its paper brightness, in place, when that varies by more than about 12 % over
+ * the page, and the page is a photo (`photo`) or the variation is smooth (lighting, not shading).
+ * Returns whether it did.
+ */
+export function flattenIllumination(g: Gray, photo: boolean): boolean {
   const { width: W, height: H, data } = g;
   const B = Math.max(16, Math.round(Math.min(W, H) * BLOCK_SHARE));
   const bw = Math.ceil(W / B);
@@ -354,6 +362,7 @@ export function flattenIllumination(g: Gray): boolean {
   const lo = sorted[Math.floor(sorted.length * 0.05)];
   const hi = sorted[Math.floor(sorted.length * 0.95)];
   if (hi <= 0 || (hi - lo) / hi < 0.12) return false;
+  if (!photo && quadraticResidual(paper, bw, bh) > SMOOTH_RESIDUAL * (hi - lo)) return false;
   // Divide, interpolating the block levels between block centres.
   const row = new Float64Array(W);
   for (let y = 0; y < H; y++) {
@@ -377,6 +386,46 @@ export function flattenIllumination(g: Gray): boolean {
     }
   }
   return true;
+}
+
+/** RMS residual of the least-squares quadratic surface (1, x, y, x², xy, y²) through a grid of values. */
+export function quadraticResidual(v: Float64Array, w: number, h: number): number {
+  const terms = (x: number, y: number) => [1, x, y, x * x, x * y, y * y];
+  const A = Array.from({ length: 6 }, () => new Float64Array(7));
+  const at = (i: number) => {
+    const x = w > 1 ? (2 * (i % w)) / (w - 1) - 1 : 0;
+    const y = h > 1 ? (2 * Math.floor(i / w)) / (h - 1) - 1 : 0;
+    return terms(x, y);
+  };
+  for (let i = 0; i < v.length; i++) {
+    const t = at(i);
+    for (let r = 0; r < 6; r++) {
+      for (let c = 0; c < 6; c++) A[r][c] += t[r] * t[c];
+      A[r][6] += t[r] * v[i];
+    }
+  }
+  // Gaussian elimination with partial pivoting; a singular column (a one-block-wide grid) gets 0.
+  const coef = new Float64Array(6);
+  for (let c = 0; c < 6; c++) {
+    let p = c;
+    for (let r = c + 1; r < 6; r++) if (Math.abs(A[r][c]) > Math.abs(A[p][c])) p = r;
+    [A[c], A[p]] = [A[p], A[c]];
+    if (Math.abs(A[c][c]) < 1e-9) continue;
+    for (let r = 0; r < 6; r++) {
+      if (r === c) continue;
+      const f = A[r][c] / A[c][c];
+      for (let k = c; k < 7; k++) A[r][k] -= f * A[c][k];
+    }
+  }
+  for (let c = 0; c < 6; c++) coef[c] = Math.abs(A[c][c]) < 1e-9 ? 0 : A[c][6] / A[c][c];
+  let ss = 0;
+  for (let i = 0; i < v.length; i++) {
+    const t = at(i);
+    let f = 0;
+    for (let k = 0; k < 6; k++) f += coef[k] * t[k];
+    ss += (v[i] - f) ** 2;
+  }
+  return Math.sqrt(ss / Math.max(1, v.length));
 }
 
 function widen(v: Float64Array, w: number, h: number, k: number): Float64Array {

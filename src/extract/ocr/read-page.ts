@@ -74,7 +74,7 @@ export async function readRenderedPage(r: RenderedImage, pool: OcrPool): Promise
     image = rect.image;
     if (rect.dpi) dpi = rect.dpi;
   }
-  const flattened = flattenIllumination(image);
+  const flattened = flattenIllumination(image, rect !== null);
   stretchContrast(image);
   const notes: LayoutWarning[] = [];
   if (rect) notes.push({ code: 'OCR_PHOTO', page: p, message: `Page ${p} is a photograph: the page was found and squared up before reading.` });
