@@ -7,6 +7,14 @@ import { checkFlag, type CanonicalCell, type CanonicalTable, type CellKey, type 
 import type { TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
 
+/** The tables' printed rows and columns, which the form's checks are expanded over. */
+function printedTables(tables: CanonicalTable[]): PrintedTable[] {
+  return tables.filter((t) => t.found).map((t) => {
+    const cells = t.cells.filter((c) => c.state !== 'missing');
+    return { id: t.id, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))] };
+  });
+}
+
 /** Value of `key` that makes `check` hold with every other cell as read, or null. */
 function valueThatHolds(check: ConcreteCheck, key: CellKey, values: Map<CellKey, CellValue>): number | null {
   if (check.relation !== 'eq') return null;
@@ -15,7 +23,8 @@ function valueThatHolds(check: ConcreteCheck, key: CellKey, values: Map<CellKey,
   return Math.round(v * 1e6) / 1e6;
 }
 
-export function applyChecks(tables: CanonicalTable[], template: TemplateDef | null, printed: PrintedTable[]): CheckResult[] {
+export function applyChecks(tables: CanonicalTable[], template: TemplateDef | null): CheckResult[] {
+  const printed = printedTables(tables);
   const cells = new Map<CellKey, CanonicalCell>();
   for (const t of tables) for (const c of t.cells) if (c.state !== 'missing') cells.set(c.key, c);
   const values = new Map<CellKey, CellValue>([...cells].map(([k, c]) => [k, { state: c.state, value: c.value }]));

@@ -4,10 +4,9 @@
  * stand, flags and suggested values on the cells they concern, each cell's confidence, the summary.
  * Everything it derives it derives again on every run, so running it after a change is always right.
  */
-import type { CanonicalTable, CellKey, CheckResult, Report, Section, TemplateId } from '../model/report.js';
+import type { Alternative, CanonicalTable, CellKey, CheckResult, Report, Section, TemplateId } from '../model/report.js';
 import type { CellBasis } from '../reconstruct/canonical.js';
 import { templates } from '../templates/forms.js';
-import type { PrintedTable } from '../templates/rules.js';
 import { applyChecks } from './apply.js';
 import { calibrate, rawConfidence, type RawConfidence } from './confidence.js';
 import { proseChecks } from './prose.js';
@@ -35,12 +34,13 @@ export interface CheckOutput {
   summary: Report['summary'];
 }
 
-/** The tables' printed rows and columns, which the form's checks are expanded over. */
-function printedTables(tables: CanonicalTable[]): PrintedTable[] {
-  return tables.filter((t) => t.found).map((t) => {
-    const cells = t.cells.filter((c) => c.state !== 'missing');
-    return { id: t.id, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))] };
-  });
+/**
+ * Results stored before alternatives named their source: the check stage's were worded `makes … hold`
+ * (the only place a message is read, and only for such old results).
+ */
+function withSource(a: Alternative): Alternative {
+  if ((a as Partial<Alternative>).source) return a;
+  return { ...a, source: a.why.startsWith('makes ') ? 'check' : 'split' };
 }
 
 /** Runs the check stage over `tables` (their flags, check alternatives and, with `basis`, confidences are set). */
@@ -49,11 +49,11 @@ export function runChecks(input: CheckInput): CheckOutput {
   for (const t of tables) {
     for (const c of t.cells) {
       c.flags = [];
-      c.alternatives = c.alternatives.filter((a) => a.source !== 'check');
+      c.alternatives = c.alternatives.map(withSource).filter((a) => a.source !== 'check');
     }
   }
   const template = input.template === 'unknown' ? null : templates[input.template];
-  const checks = [...applyChecks(tables, template, printedTables(tables)), ...proseChecks(input.sections, tables)];
+  const checks = [...applyChecks(tables, template), ...proseChecks(input.sections, tables)];
   if (basis) {
     const raw = new Map<CellKey, RawConfidence>();
     for (const t of tables) {

@@ -96,14 +96,12 @@ export const LOW_CONFIDENCE_COLUMNS = ['file', 'key', 'value', 'text', 'state', 
  * in the report's order. `flags` are joined with a space.
  */
 export function lowConfidenceRows(report: Report, file: string = report.source.filename, threshold = DEFAULT_REVIEW_THRESHOLD): DatasetValue[][] {
-  const failing = new Set(report.checks.filter((c) => !c.holds).map((c) => `check:${c.id}`));
   const failingCells = new Set(report.checks.filter((c) => !c.holds).flatMap((c) => c.cells));
   const rows: DatasetValue[][] = [];
   for (const t of report.tables) {
     for (const c of t.cells) {
       const printed = c.state !== 'missing';
-      const flagged = failingCells.has(c.key) || c.flags.some((f) => failing.has(f));
-      if ((printed && c.confidence < threshold) || c.state === 'illegible' || flagged) {
+      if ((printed && c.confidence < threshold) || c.state === 'illegible' || failingCells.has(c.key)) {
         rows.push([file, c.key, c.state === 'number' ? c.value : null, c.text, c.state, c.confidence, c.flags.join(' ')]);
       }
     }
