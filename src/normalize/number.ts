@@ -35,6 +35,11 @@ export function signedGlue(text: string): { head: string; tail: string; length: 
   return { head: m[1], tail: `-${m[2]}`, length: m[0].length };
 }
 
+/** A unit a cell may print beside or instead of its number (件, 万元 …): no value read wrong. */
+export function isUnitWord(text: string): boolean {
+  return new RegExp(`^${UNIT}$`).test(foldNumeric(text));
+}
+
 export function parseNumber(text: string): ParsedNumber | null {
   const t = foldNumeric(text);
   const m = NUMBER_RE.exec(t);

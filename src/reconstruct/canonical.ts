@@ -53,13 +53,19 @@ interface RowGroup {
   tied: number[];
 }
 
-function slotValue(s: Slot | undefined): CellValue {
+/**
+ * A slot as the checks see it while readings are chosen: an unreadable cell is `illegible` and a
+ * row given up on `missing`, so no check counts them as an empty 0.
+ */
+function slotValue(s: Slot | undefined, note: RowReading['note']): CellValue {
+  if (note === 'split-gave-up') return { state: 'missing', value: null };
+  if (s?.token?.kind === 'label') return { state: 'illegible', value: null };
   if (!s) return { state: 'blank', value: null };
   return s.value === null ? { state: 'blank', value: null } : { state: 'number', value: s.value };
 }
 
 function groupCells(u: RowGroup, k: number): [CellKey, CellValue][] {
-  return u.rows.flatMap((r) => r.columns.map((c, ci) => [cellKey(u.table, r.key, c.key), slotValue(r.readings[k]?.slots[ci])] as [CellKey, CellValue]));
+  return u.rows.flatMap((r) => r.columns.map((c, ci) => [cellKey(u.table, r.key, c.key), slotValue(r.readings[k]?.slots[ci], r.readings[k]?.note)] as [CellKey, CellValue]));
 }
 
 /**
@@ -215,7 +221,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
           page: row.labelToken?.origin.page,
         });
       }
-      if (reading.note === 'overflow' || reading.note === 'short-row' || reading.note === 'aligned-right') {
+      if (reading.note && GUESSED_PLACEMENT.has(reading.note)) {
         warnings.push({
           code: reading.note === 'overflow' ? 'ROW_TOO_MANY_VALUES' : 'ROW_TOO_FEW_VALUES',
           message: `${def.title}: row ${row.label.trim()} has ${reading.note === 'overflow' ? 'more' : 'fewer'} values than columns; placement is uncertain.`,

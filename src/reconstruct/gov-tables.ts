@@ -176,15 +176,9 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
     let rowClosed = t.rowEnd && t.structured && values.length > 0;
     while (j < tokens.length && !rowClosed) {
       const v = tokens[j];
-      // The label again in the same row: a merged cell filled into every column it spans (a
-      // spreadsheet's or pandas' flattening), not the next row.
-      if (v.kind === 'label' && v.key === t.key && values.length === 0 && v.origin.table === t.origin.table && v.origin.row === t.origin.row) {
-        j++;
-        continue;
-      }
       // Glyphs that are no number in one of the row's own value cells (a watermark over a 0, a
       // misread digit): the cell is there but unreadable, not the end of the row.
-      if (v.kind === 'label' && isValueCell(v, t) && !isRowLabel(v) && !isGroupLabel(v.key, allRows)) {
+      if (isValueCell(v, t) && !isRowLabel(v) && !isGroupLabel(v.key, allRows)) {
         values.push(v);
         if (v.rowEnd) rowClosed = true;
         j++;

@@ -164,25 +164,20 @@ export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable
     const seg = segment;
     segment = [];
     if (!seg.length || ended) return;
-    const labels = seg.filter((t) => t.kind === 'label');
-    if (!labels.length) return addValues(seg);
-    // A row of values with some cells unreadable (〇 read as text, a watermark glyph): values all the same.
-    const numbers = seg.filter((t) => t.kind === 'number').length;
-    if (numbers >= labels.length && labels.every((t) => unreadableValue(t) && !mentions(t.key, names).length)) return addValues(seg);
+    // A row reads as header cells, then values from its first value on: a number, or a value cell read
+    // wrong (〇 as text, a watermark glyph) that names no group (行政复议 | 1 | 1 | 〇 | 0 | 2).
+    const isValue = (t: Token) => t.kind === 'number' || (unreadableValue(t) && !mentions(t.key, names).length);
+    const firstValue = seg.findIndex(isValue);
+    const head = (firstValue < 0 ? seg : seg.slice(0, firstValue)).filter((t) => t.kind === 'label');
+    if (!head.length) return addValues(seg);
     // A label that is not 表四's header ends the table once values have been read.
-    if (!labels.every((t) => isHeaderText(t.key, vocabulary))) {
+    if (!head.every((t) => isHeaderText(t.key, vocabulary))) {
       if (blocks.some((b) => b.values.some((v) => v.kind === 'number'))) ended = true;
       return;
     }
-    // A row of values after its group's name (行政复议 | 1 | 1 | 1 | 0 | 3): the name heads the values.
-    let lastLabel = seg.length - 1;
-    while (seg[lastLabel].kind !== 'label') lastLabel--;
-    const firstNumber = seg.findIndex((t) => t.kind === 'number');
-    if (firstNumber > lastLabel) {
-      addHeader(labels);
-      return addValues(seg.slice(lastLabel + 1));
-    }
-    addHeader(labels);
+    addHeader(head);
+    // The values start after the last header cell (the blanks of a span before them included).
+    if (firstValue >= 0) addValues(seg.slice(seg.lastIndexOf(head.at(-1)!) + 1));
   };
   for (let j = start; j < tokens.length && !ended; j++) {
     const t = tokens[j];

@@ -4,7 +4,7 @@
  * which works the same whether a table arrived as markup, ruled PDF cells or flattened text.
  */
 import type { BBox, LayoutDocument, TextSource } from '../layout/types.js';
-import { foldNumeric, isBlankText, isPageFooter, parseNumber, signedGlue, type ParsedNumber } from '../normalize/number.js';
+import { foldNumeric, isBlankText, isPageFooter, isUnitWord, parseNumber, signedGlue, type ParsedNumber } from '../normalize/number.js';
 import { matchKey } from '../normalize/text.js';
 import { segmentLabel } from './segment.js';
 
@@ -29,6 +29,11 @@ export interface Token {
   rowEnd: boolean;
   /** The token's grid keeps empty cells and column positions (blank tokens are meaningful). */
   structured: boolean;
+  /**
+   * A label where values stand in a grid that keeps its cells: its column holds numbers in other
+   * rows, or its row is mostly numbers (表四's one value row). Set by `tokenize`.
+   */
+  amongValues?: boolean;
   origin: TokenOrigin;
 }
 
@@ -62,6 +67,23 @@ function cellTokens(text: string, origin: TokenOrigin, structured: boolean): Tok
  * `gridIndex` maps a block index to its generic-table index. Blank cells are kept only where the
  * grid keeps them (a flat stream has none); page footers are dropped everywhere.
  */
+/** Marks the labels of one grid that stand where values do (see `Token.amongValues`). */
+function markAmongValues(grid: Token[]): void {
+  const numericCols = new Set(grid.filter((t) => t.kind === 'number').map((t) => t.origin.col));
+  const rows = new Map<number, { numbers: number; labels: number }>();
+  for (const t of grid) {
+    const r = rows.get(t.origin.row) ?? { numbers: 0, labels: 0 };
+    if (t.kind === 'number') r.numbers++;
+    if (t.kind === 'label') r.labels++;
+    rows.set(t.origin.row, r);
+  }
+  for (const t of grid) {
+    if (t.kind !== 'label') continue;
+    const r = rows.get(t.origin.row)!;
+    t.amongValues = numericCols.has(t.origin.col) || r.numbers > r.labels;
+  }
+}
+
 export function tokenize(doc: LayoutDocument, gridIndex: Map<number, number>): Token[] {
   const tokens: Token[] = [];
   doc.blocks.forEach((block, bi) => {
@@ -75,6 +97,7 @@ export function tokenize(doc: LayoutDocument, gridIndex: Map<number, number>): T
       return;
     }
     const structured = block.structure !== 'stream';
+    const firstOfGrid = tokens.length;
     const byRow = new Map<number, typeof block.cells>();
     for (const c of block.cells) {
       const list = byRow.get(c.row) ?? [];
@@ -85,8 +108,14 @@ export function tokenize(doc: LayoutDocument, gridIndex: Map<number, number>): T
     for (const r of rows) {
       const cells = byRow.get(r)!.sort((a, b) => a.col - b.col);
       let last: Token | null = null;
+      let previousText: string | null = null;
       for (const c of cells) {
         if (isPageFooter(c.text)) continue;
+        // A merged label cell filled into every column it spans (a spreadsheet's or pandas' TSV) is
+        // one cell: its copies are dropped. Values repeat legitimately and are kept.
+        const repeated = structured && c.text.trim() === previousText && !parseNumber(c.text) && !isBlankText(c.text);
+        previousText = c.text.trim();
+        if (repeated) continue;
         for (const t of cellTokens(c.text, {
           table: gridIndex.get(bi) ?? null, row: c.row, col: c.col, page: c.page, bbox: c.bbox,
           source: block.source, confidence: c.confidence,
@@ -98,14 +127,18 @@ export function tokenize(doc: LayoutDocument, gridIndex: Map<number, number>): T
       }
       if (last && structured) last.rowEnd = true;
     }
+    if (structured) markAmongValues(tokens.slice(firstOfGrid));
   });
   return tokens;
 }
 
-/** Text in a value cell is a reading gone wrong when it is short or holds a digit (仅供参考0, 〇, l0). */
-const MAX_UNREADABLE_CHARS = 4;
+/** Digits and what OCR or print makes of them (〇, O, l, |): the marks of a number attempted. */
+const NUMBER_MARK = /[0-9０-９〇○◯OoDlI|]/;
 
-/** A label token that could be a value cell read wrong (a watermark over a 0, a misread digit). */
+/**
+ * A label cell in a value position that tries to be a number (a digit or its look-alike in it) and
+ * is no unit: a value read wrong (仅供参考0, 〇, l0). Header words in value columns are not.
+ */
 export function unreadableValue(t: Token): boolean {
-  return t.kind === 'label' && (t.text.trim().length <= MAX_UNREADABLE_CHARS || /\d/.test(t.text));
+  return t.kind === 'label' && !!t.amongValues && NUMBER_MARK.test(t.text) && !isUnitWord(t.text);
 }
