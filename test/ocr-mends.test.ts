@@ -92,3 +92,17 @@ describe('uneven light', () => {
     assert.equal(flattenIllumination(page((x, y) => ((y > 300 && y < 520) ? 200 : 250)), true), true);
   });
 });
+
+describe('faint text', () => {
+  test('light colours in body size are the page\'s own; a large faint stamp is still a watermark', async () => {
+    const { dropWatermarks } = await import('../src/extract/pdf/watermark.js');
+    const item = (text: string, y: number, size: number, lum = 0, alpha = 1) => ({ text, x0: 72, y0: y, x1: 72 + size * text.length, y1: y + size, size, lum, alpha });
+    const body = Array.from({ length: 10 }, (_, i) => item(`正文第${i}行的文字内容`, 100 + i * 20, 10));
+    const gold = item('黄色标注文字', 400, 10, 0.8); // #ffc000: luminance ≈ 0.8, contrast 0.2
+    const stamp = item('仅供参考', 500, 40, 0, 0.25);
+    const out = dropWatermarks([...body, gold, stamp]);
+    assert.ok(out.items.includes(gold), 'gold body text kept');
+    assert.ok(!out.items.includes(stamp), 'large faint stamp dropped');
+    assert.equal(out.dropped?.text, '仅供参考');
+  });
+});

@@ -11,7 +11,9 @@
  *   degrees), then that one.
  * - **Faint**: paint whose contrast with white paper, (1 − luminance) × opacity, is under FAINT, unless
  *   it stands on a darker filled box (white text on a dark header row is not faint). Only when the page
- *   has text of its own beside it: a page printed all in light grey is kept as it is.
+ *   has text of its own beside it: a page printed all in light grey is kept as it is. Faint text must
+ *   also look like a watermark, set larger than WATERMARK_SIZE × the page's median glyph size: light
+ *   colours in body size (gold #ffc000, yellow, a grey note) are the page's own.
  */
 import type { TextItem } from '../../layout/text-items.js';
 import type { Fill } from './types.js';
@@ -20,6 +22,8 @@ import type { Fill } from './types.js';
 const ANGLE_TOL = 8;
 /** Contrast with white under which text is faint: #b3b3b3 at full opacity, black at 30 %. */
 const FAINT = 0.3;
+/** Faint text is a watermark only when its glyphs are larger than this times the page's median size. */
+const WATERMARK_SIZE = 1.5;
 /** Text that is not furniture the page must hold before faint or angled text is dropped (characters). */
 const MIN_OWN_TEXT = 20;
 
@@ -79,6 +83,15 @@ function onDarkFill(it: TextItem, fills: readonly Fill[]): boolean {
   return fills.some((f) => cx >= f.x0 && cx <= f.x1 && cy >= f.y0 && cy <= f.y1 && (lum - f.lum) * alpha >= 0.4);
 }
 
+/** The page's median glyph size, each item weighted by its characters. */
+function medianSize(items: readonly TextItem[]): number {
+  const sized = items.map((it) => [it.size, weight(it)] as const).filter(([, w]) => w > 0).sort((a, b) => a[0] - b[0]);
+  const total = sized.reduce((s, [, w]) => s + w, 0);
+  let acc = 0;
+  for (const [size, w] of sized) if ((acc += w) >= total / 2) return size;
+  return 0;
+}
+
 /** Splits a page's text items into the page's own text and furniture drawn at an angle or faintly. */
 export function dropWatermarks(items: TextItem[], fills: readonly Fill[] = []): Furniture {
   if (!items.some((it) => (it.angle !== undefined && offAxis(it.angle, 0) > ANGLE_TOL) || contrast(it) < FAINT)) {
@@ -86,7 +99,8 @@ export function dropWatermarks(items: TextItem[], fills: readonly Fill[] = []): 
   }
   const ref = pageDirection(items);
   const angled = (it: TextItem) => it.angle !== undefined && offAxis(it.angle, ref) > ANGLE_TOL;
-  const faint = (it: TextItem) => contrast(it) < FAINT && !onDarkFill(it, fills);
+  const big = WATERMARK_SIZE * medianSize(items);
+  const faint = (it: TextItem) => contrast(it) < FAINT && it.size > big && !onDarkFill(it, fills);
   const own = items.filter((it) => !angled(it) && !faint(it));
   const ownChars = own.reduce((s, it) => s + weight(it), 0);
   const straight = items.filter((it) => !angled(it));
