@@ -48,10 +48,16 @@ async function convertEntry(e: ScanEntry): Promise<Report> {
   return convert(readFileSync(join(samplesDir, e.file)), { filename: e.file.split('/').pop() });
 }
 
-/** Cells not right, and document problems other than the agency (OCR reads 岩垅乡 as 岩城乡 on every 004 scan). */
+/** Scans whose agency OCR misreads, and why: their agency problem is not counted. Every other scan's is. */
+const AGENCY_MISREAD: Record<string, string> = {
+  '004_a98acada5b20935e': 'OCR reads 岩垅乡 as 岩城乡 on every 004 scan',
+};
+
+/** Cells not right, and document problems (the agency's too, unless AGENCY_MISREAD names the scan's seed). */
 function mismatches(report: Report, e: ScanEntry): { wrong: string[]; problems: string[] } {
   const { cells, problems } = compare(report, expectedOf(e));
-  return { wrong: describeCells(cells.filter((c) => !c.right)), problems: problems.filter((p) => !p.startsWith('agency')) };
+  const agencyMisread = e.seed in AGENCY_MISREAD;
+  return { wrong: describeCells(cells.filter((c) => !c.right)), problems: problems.filter((p) => !(agencyMisread && p.startsWith('agency'))) };
 }
 
 describe('watermarks drawn as text in a PDF are page furniture', () => {
