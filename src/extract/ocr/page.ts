@@ -10,6 +10,7 @@ import { findLinePieces } from './lines.js';
 import { numericLines, repairNumber } from './numbers.js';
 import { findAlignedTables } from '../../layout/borderless.js';
 import { groupLines } from '../../layout/lines.js';
+import { r2 } from '../../layout/stats.js';
 import type { TextItem, VisualLine } from '../../layout/text-items.js';
 import type { OcrPool } from './pool.js';
 import { binarize, otsu, type Box, type Gray } from './raster.js';
@@ -57,7 +58,6 @@ const RED_CELL_SHARE = 0.02;
  */
 const RED_CELL_CONFIDENCE = 0.35;
 
-const r2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Ink threshold: Otsu's, kept within sensible bounds for paper scans. */
 export function pageRaster(p: PreparedPage): PageRaster {

@@ -6,6 +6,7 @@
  */
 import type { BBox, LayoutBlock, LayoutGrid, LayoutLine } from '../../layout/types.js';
 import type { DraftBlock } from '../../layout/drafts.js';
+import { r2 } from '../../layout/stats.js';
 import { applyHomography, type Homography } from './photo.js';
 
 export interface PageGeometry {
@@ -31,7 +32,6 @@ export interface PageGeometry {
   outHeight: number;
 }
 
-const r2 = (n: number) => Math.round(n * 100) / 100;
 
 export function pointMapper(g: PageGeometry): (x: number, y: number) => [number, number] {
   const cx = g.width / 2;
