@@ -2,6 +2,7 @@
  * The one interface every OCR engine sits behind. Engines read a single crop (a table cell, one text
  * line) and say how sure they are; layout (grids, lines) is found elsewhere (grid.ts, lines.ts).
  */
+import { sharpLib } from './sharp.js';
 
 /** An 8-bit grayscale image: raw pixels (width × height bytes, row-major) or an encoded PNG. */
 export interface Crop {
@@ -43,7 +44,7 @@ export function isPng(data: Buffer): boolean {
 /** Raw grayscale pixels of a crop (decodes a PNG with sharp). */
 export async function rawGray(crop: Crop): Promise<Crop> {
   if (!isPng(crop.data)) return crop;
-  const { default: sharp } = await import('sharp');
+  const sharp = await sharpLib();
   const { data, info } = await sharp(crop.data).grayscale().raw().toBuffer({ resolveWithObject: true });
   const gray = info.channels === 1 ? data : takeFirstChannel(data, info.channels);
   return { data: gray, width: info.width, height: info.height };

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Crop, OcrEngine, ReadHint, Recognition, RecognizedPiece } from './engine.js';
 import { isPng } from './engine.js';
+import { sharpLib } from './sharp.js';
 
 type TesseractModule = typeof import('tesseract.js');
 type Worker = Awaited<ReturnType<TesseractModule['createWorker']>>;
@@ -141,6 +142,6 @@ function mkdtempPath(): string {
 }
 
 async function toPng(crop: Crop): Promise<Buffer> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await sharpLib();
   return sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
 }

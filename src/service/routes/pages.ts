@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import { PAGE_SCALE_HEADER } from '../../api/wire.js';
+import { sharpLib } from '../../extract/ocr/sharp.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { Limits } from '../../intake/limits.js';
 import type { ServiceContext } from '../context.js';
@@ -25,8 +26,8 @@ async function renderPage(bytes: Buffer, mediaType: string, page: number, limits
     const { renderPdfPage } = await import('../../extract/pdf/render.js');
     // A Buffer is a Uint8Array, and openPdf hands pdf.js its own copy: no copy here.
     const r = await renderPdfPage(bytes, page, PDF_DPI, limits.maxPixels);
-    // Loaded here, not at start: sharp costs the service's cold start a quarter of a second.
-    const { default: sharp } = await import('sharp');
+    // Loaded here, not at start (sharpLib loads it on first use): sharp costs the service's cold start a quarter of a second.
+    const sharp = await sharpLib();
     const png = await sharp(Buffer.from(r.image.data), { raw: { width: r.image.width, height: r.image.height, channels: 1 } }).png().toBuffer();
     return { png, scale: r.dpi / 72 };
   }
