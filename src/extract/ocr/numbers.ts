@@ -4,8 +4,13 @@
  * Letters and signs OCR reads for digits. Zero comes back as the CJK 〇 (a lone 0 among Chinese text
  * is read as a character), a circle, or a Latin, Greek or Cyrillic O.
  */
+/** Characters that print a zero in a number (〇, circles, Latin/Greek/Cyrillic O, full-width O). */
+export const ZERO_LIKE = ['〇', '○', '◯', 'O', 'o', 'Ο', 'ο', 'О', 'о', 'Ｏ', 'ｏ'];
+
 const LOOKALIKE: Record<string, string> = {
-  O: '0', o: '0', D: '0', Q: '0', '〇': '0', '○': '0', '◯': '0', 'Ο': '0', 'ο': '0', 'О': '0', 'о': '0',
+  ...Object.fromEntries(ZERO_LIKE.map((c) => [c, '0'])),
+  // Letters OCR reads for a printed 0 (not zeros as printed).
+  D: '0', Q: '0',
   l: '1', I: '1', '|': '1', i: '1', '丨': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', g: '9',
 };
 

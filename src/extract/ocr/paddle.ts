@@ -12,13 +12,13 @@ import path from 'node:path';
 import type { Crop, OcrEngine, ReadHint, Recognition, RecognizedPiece } from './engine.js';
 import { rawGray } from './engine.js';
 import { padGray, resizeGray, type Gray } from './raster.js';
+import { ZERO_LIKE } from './numbers.js';
 
 type Ort = typeof import('onnxruntime-node');
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
 const HEIGHT = 48;
 /** Characters that print a zero in a number cell: the CJK 〇, circles, Latin, Greek and Cyrillic O. */
-const ZERO_LIKE = ['〇', '○', '◯', 'O', 'o', 'Ο', 'ο', 'О', 'о', 'Ｏ', 'ｏ'];
 const MAX_WIDTH = 3200;
 
 export interface PaddleOptions {
