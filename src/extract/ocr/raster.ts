@@ -161,3 +161,26 @@ export function runs(values: ArrayLike<number>, min: number, gap: number): [numb
   if (start >= 0) out.push([start, lastOn + 1]);
   return out;
 }
+
+/** Removes horizontal and vertical ink runs longer than `len` (table rules) from a 0/1 mask, in place. */
+export function eraseLongRuns(mask: Uint8Array, width: number, height: number, len: number): void {
+  const erase = new Uint8Array(mask.length);
+  // One pass over lines: rows (`lines` of `along` pixels, `step` apart in the mask), then columns.
+  const pass = (lines: number, along: number, lineStart: (l: number) => number, step: number) => {
+    for (let l = 0; l < lines; l++) {
+      const base = lineStart(l);
+      let start = -1;
+      for (let k = 0; k <= along; k++) {
+        const on = k < along && mask[base + k * step];
+        if (on && start < 0) start = k;
+        if (!on && start >= 0) {
+          if (k - start > len) for (let j = start; j < k; j++) erase[base + j * step] = 1;
+          start = -1;
+        }
+      }
+    }
+  };
+  pass(height, width, (y) => y * width, 1);
+  pass(width, height, (x) => x, width);
+  for (let i = 0; i < mask.length; i++) if (erase[i]) mask[i] = 0;
+}

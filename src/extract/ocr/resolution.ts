@@ -2,9 +2,8 @@
  * The resolution a page image reads as: the file's stated density, else the page's size taken as
  * A4, else the height of its text lines. The readers' thresholds assume about 300 dpi.
  */
-import { binarize, otsu, shrinkGray, type Gray } from './raster.js';
+import { binarize, eraseLongRuns, otsu, shrinkGray, type Gray } from './raster.js';
 import { sharpLib } from './sharp.js';
-import { eraseLongRuns } from './straighten.js';
 
 /** The resolution the cell and line readers are tuned for. */
 export const TARGET_DPI = 300;

@@ -3,7 +3,7 @@
  * ±5° estimated from a projection profile, and upside-down detection (a callback that reads a few
  * lines both ways).
  */
-import { binarize, otsu, rotate180, shrinkGray, type Gray } from './raster.js';
+import { binarize, eraseLongRuns, otsu, rotate180, shrinkGray, type Gray } from './raster.js';
 import { sharpLib } from './sharp.js';
 
 export interface PrepareOptions {
@@ -82,34 +82,6 @@ export function isQuarterTurned(g: Gray): boolean {
   const rowAspect = bandAspect(mask, width, height, true);
   const colAspect = bandAspect(mask, width, height, false);
   return colAspect > 4 && colAspect > rowAspect * 2;
-}
-
-/** Removes horizontal and vertical ink runs longer than `len` (table rules), in place. */
-export function eraseLongRuns(mask: Uint8Array, width: number, height: number, len: number): void {
-  const erase = new Uint8Array(mask.length);
-  for (let y = 0; y < height; y++) {
-    let start = -1;
-    for (let x = 0; x <= width; x++) {
-      const on = x < width && mask[y * width + x];
-      if (on && start < 0) start = x;
-      if (!on && start >= 0) {
-        if (x - start > len) for (let k = start; k < x; k++) erase[y * width + k] = 1;
-        start = -1;
-      }
-    }
-  }
-  for (let x = 0; x < width; x++) {
-    let start = -1;
-    for (let y = 0; y <= height; y++) {
-      const on = y < height && mask[y * width + x];
-      if (on && start < 0) start = y;
-      if (!on && start >= 0) {
-        if (y - start > len) for (let k = start; k < y; k++) erase[k * width + x] = 1;
-        start = -1;
-      }
-    }
-  }
-  for (let i = 0; i < mask.length; i++) if (erase[i]) mask[i] = 0;
 }
 
 /** Median (ink extent along ÷ thickness) of the bands of inked rows (or columns), weighted by ink. */
