@@ -10,6 +10,7 @@ import type { Limits } from '../intake/limits.js';
 import type { LayoutBlock, LayoutDocument, LayoutPageInfo, LayoutWarning } from '../layout/types.js';
 import { getOcrPool, type OcrPool } from './ocr/pool.js';
 import { decodePage, inspectImage } from './ocr/decode.js';
+import { photoWarnings } from './ocr/photo.js';
 import { splitTall } from './ocr/split-tall.js';
 import { isQuarterTurned, rotateGray } from './ocr/straighten.js';
 import { readPiece } from './ocr/read-page.js';
@@ -52,8 +53,7 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
     }
     if (quarter) warnings.push({ code: 'OCR_ROTATED', page: i + 1, message: `Page ${i + 1} was turned 90° clockwise before reading.` });
     pages.push({ page: i + 1, width: decoded.oriented.width, height: decoded.oriented.height, source: 'ocr' });
-    if (decoded.warp) warnings.push({ code: 'OCR_PHOTO', page: i + 1, message: `Page ${i + 1} is a photograph: the page was found and squared up before reading.` });
-    if (decoded.flattened) warnings.push({ code: 'OCR_UNEVEN_LIGHT', page: i + 1, message: `Page ${i + 1} is lit unevenly; the paper's brightness was evened out before reading.` });
+    warnings.push(...photoWarnings(i + 1, decoded.warp !== null, decoded.flattened));
     let offsetY = 0;
     for (const [k, part] of parts.entries()) {
       piece++;

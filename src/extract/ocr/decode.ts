@@ -6,9 +6,8 @@
 import type { Limits } from '../../intake/limits.js';
 import { ConvertError } from '../../intake/errors.js';
 import { bmpHeader, decodeBmp, isBmp } from './bmp.js';
-import { stretchContrast } from './contrast.js';
 import { dropRedInk, type RedInk } from './ink.js';
-import { composeHomography, flattenIllumination, rectifyPage, type Homography } from './photo.js';
+import { composeHomography, evenOut, rectifyPage, type Homography } from './photo.js';
 import type { Gray } from './raster.js';
 import { pageResolution, TARGET_DPI, toTargetResolution } from './resolution.js';
 import { sharpLib } from './sharp.js';
@@ -163,7 +162,6 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
     warp = composeHomography(warp, [1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1]);
     scale = 1;
   }
-  flattened = flattenIllumination(g, rect !== null);
-  stretchContrast(g);
+  flattened = evenOut(g, rect !== null);
   return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize, red, warp, flattened };
 }

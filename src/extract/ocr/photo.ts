@@ -11,6 +11,8 @@
  *   widened and smoothed over neighbouring blocks, so ink does not count), and the page is divided by it.
  *   Only when it varies: an evenly lit scan is left as it is.
  */
+import type { LayoutWarning } from '../../layout/types.js';
+import { stretchContrast } from './contrast.js';
 import { otsu, shrinkGray, type Gray } from './raster.js';
 
 /** A 3 × 3 projective transform, row-major: (x, y) ↦ ((h0 x + h1 y + h2) / w, (h3 x + h4 y + h5) / w), w = h6 x + h7 y + h8. */
@@ -305,6 +307,25 @@ function plausible(q: Quad, g: Gray): boolean {
 export function quadSize(q: Quad): { width: number; height: number } {
   const d = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1]);
   return { width: Math.max(d(q[0], q[1]), d(q[3], q[2])), height: Math.max(d(q[0], q[3]), d(q[1], q[2])) };
+}
+
+/**
+ * The last steps before reading, for image files and rendered PDF pages alike: the lighting evened out
+ * (a photo, or smoothly uneven light) and the contrast stretched, in place. Returns whether the
+ * lighting was evened out.
+ */
+export function evenOut(g: Gray, photo: boolean): boolean {
+  const flattened = flattenIllumination(g, photo);
+  stretchContrast(g);
+  return flattened;
+}
+
+/** The warnings for a page squared up as a photo and for one whose lighting was evened out. */
+export function photoWarnings(page: number, squaredUp: boolean, flattened: boolean): LayoutWarning[] {
+  const out: LayoutWarning[] = [];
+  if (squaredUp) out.push({ code: 'OCR_PHOTO', page, message: `Page ${page} is a photograph: the page was found and squared up before reading.` });
+  if (flattened) out.push({ code: 'OCR_UNEVEN_LIGHT', page, message: `Page ${page} is lit unevenly; the paper's brightness was evened out before reading.` });
+  return out;
 }
 
 /** Block side for the illumination estimate, as a share of the page's short side. */

@@ -4,12 +4,10 @@
  * upright and deskewed, tables read cell by cell and the remaining lines read, red ink (a seal)
  * judged in the pixels it was dropped from, and every box mapped back to the page as its source has it.
  */
-import type { LayoutWarning } from '../../layout/types.js';
-import { stretchContrast } from './contrast.js';
 import { redShare, type RedInk } from './ink.js';
 import { upsideDownCheck } from './orientation.js';
 import { ocrPage, type OcrPageResult, type PreparedPage } from './page.js';
-import { flattenIllumination, rectifyPage } from './photo.js';
+import { evenOut, photoWarnings, rectifyPage } from './photo.js';
 import type { OcrPool } from './pool.js';
 import type { Box, Gray } from './raster.js';
 import { straighten } from './straighten.js';
@@ -74,11 +72,8 @@ export async function readRenderedPage(r: RenderedImage, pool: OcrPool): Promise
     image = rect.image;
     if (rect.dpi) dpi = rect.dpi;
   }
-  const flattened = flattenIllumination(image, rect !== null);
-  stretchContrast(image);
-  const notes: LayoutWarning[] = [];
-  if (rect) notes.push({ code: 'OCR_PHOTO', page: p, message: `Page ${p} is a photograph: the page was found and squared up before reading.` });
-  if (flattened) notes.push({ code: 'OCR_UNEVEN_LIGHT', page: p, message: `Page ${p} is lit unevenly; the paper's brightness was evened out before reading.` });
+  const flattened = evenOut(image, rect !== null);
+  const notes = photoWarnings(p, rect !== null, flattened);
   const { result, geo } = await readPiece({
     page: p, image, dpi, scale: 1, original: { width: r.image.width, height: r.image.height }, quarter: true,
     before: { offsetY: 0, quarter: false, decodedWidth: image.width, decodedHeight: image.height, unit: 72 / r.renderDpi, warp: rect?.warp ?? null, outWidth: r.width, outHeight: r.height },
