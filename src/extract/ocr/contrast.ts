@@ -1,4 +1,4 @@
-import type { Gray } from './raster.js';
+import { histQuantile, type Gray } from './raster.js';
 
 /**
  * Contrast stretch in place: the darkest 0.5 % of pixels become black and the paper (the 99th
@@ -10,16 +10,8 @@ export function stretchContrast(g: Gray): void {
   const d = g.data;
   for (let i = 0; i < d.length; i += 2) hist[d[i]]++;
   const n = Math.ceil(d.length / 2);
-  const pick = (q: number) => {
-    let acc = 0;
-    for (let v = 0; v < 256; v++) {
-      acc += hist[v];
-      if (acc >= q * n) return v;
-    }
-    return 255;
-  };
-  const lo = pick(0.005);
-  const hi = pick(0.99);
+  const lo = histQuantile(hist, n, 0.005);
+  const hi = histQuantile(hist, n, 0.99);
   if (hi - lo < 32) return;
   const lut = new Uint8Array(256);
   for (let v = 0; v < 256; v++) lut[v] = Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo))));

@@ -5,7 +5,7 @@
  * where only seal ink lies and stays dark where black print lies under it), and where the red ink was
  * is kept, so that the cells it covered can be told (their reading is less sure).
  */
-import type { Box } from './raster.js';
+import { histQuantile, type Box } from './raster.js';
 
 /** A pixel is red ink when its red channel exceeds the other two by this much… */
 const RED_MARGIN = 60;
@@ -100,11 +100,7 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
   }
   for (let b = 0; b < counts.length; b++) if (!seal[b]) counts[b] = 0;
   if (total === 0) return { gray: luma(rgb, n, 3), red: null };
-  const median = (h: Float64Array) => {
-    let acc = 0;
-    for (let v = 0; v < 256; v++) if ((acc += h[v]) >= total / 2) return v;
-    return 255;
-  };
+  const median = (h: Float64Array) => histQuantile(h, total, 0.5);
   const gain = 255 / Math.max(RED_MIN, median(hist));
   // Print is darker than the ink itself: under the ink it stays; lighter pixels at the ink's edges
   // (where JPEG's coarser colour leaves them neither red nor paper) are ink.

@@ -13,7 +13,7 @@
  */
 import type { LayoutWarning } from '../../layout/types.js';
 import { stretchContrast } from './contrast.js';
-import { otsu, shrinkGray, type Gray } from './raster.js';
+import { histQuantile, otsu, shrinkGray, type Gray } from './raster.js';
 
 /** A 3 × 3 projective transform, row-major: (x, y) ↦ ((h0 x + h1 y + h2) / w, (h3 x + h4 y + h5) / w), w = h6 x + h7 y + h8. */
 export type Homography = [number, number, number, number, number, number, number, number, number];
@@ -363,16 +363,7 @@ export function flattenIllumination(g: Gray, photo: boolean): boolean {
           n++;
         }
       }
-      let acc = 0;
-      let v = 255;
-      for (let k = 0; k < 256; k++) {
-        acc += hist[k];
-        if (acc >= 0.9 * n) {
-          v = k;
-          break;
-        }
-      }
-      level[by * bw + bx] = v;
+      level[by * bw + bx] = histQuantile(hist, n, 0.9);
     }
   }
   // A block that is mostly ink (a black box, a dense line) is as bright as its brightest neighbours;

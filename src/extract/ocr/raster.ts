@@ -184,3 +184,13 @@ export function eraseLongRuns(mask: Uint8Array, width: number, height: number, l
   pass(width, height, (x) => x, width);
   for (let i = 0; i < mask.length; i++) if (erase[i]) mask[i] = 0;
 }
+
+/** The least value v whose cumulative count in a 256-bin histogram reaches `q` × `total` (255 if none). */
+export function histQuantile(hist: ArrayLike<number>, total: number, q: number): number {
+  let acc = 0;
+  for (let v = 0; v < 256; v++) {
+    acc += hist[v];
+    if (acc >= q * total) return v;
+  }
+  return 255;
+}
