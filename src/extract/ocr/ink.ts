@@ -16,6 +16,11 @@ const RED_PAGE_SHARE = 0.0004;
 /** Red pixels are counted per block of this many pixels a side. */
 const BLOCK = 4;
 
+/** Luma (Rec. 601, unrounded: a Uint8Array store truncates it). */
+const lumaOf = (r: number, g: number, b: number) => (r * 299 + g * 587 + b * 114 + 500) / 1000;
+/** Red ink: the red channel exceeds the other two by RED_MARGIN and is at least RED_MIN. */
+const isRed = (r: number, g: number, b: number) => r - (g > b ? g : b) >= RED_MARGIN && r >= RED_MIN;
+
 /** Where red ink lies: counts per block, summed (an integral image) for counts over any box. */
 export interface RedInk {
   /** Size of the raster the ink was found on (pixels). */
@@ -68,10 +73,10 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
       const r = rgb[j];
       const g = rgb[j + 1];
       const b = rgb[j + 2];
-      if (r - (g > b ? g : b) >= RED_MARGIN && r >= RED_MIN) {
+      if (isRed(r, g, b)) {
         counts[brow + ((x / BLOCK) | 0)]++;
         hist[r]++;
-        lumaHist[((r * 299 + g * 587 + b * 114 + 500) / 1000) | 0]++;
+        lumaHist[(lumaOf(r, g, b)) | 0]++;
         total++;
       }
     }
@@ -91,9 +96,9 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
       const r = rgb[j];
       const g = rgb[j + 1];
       const bl = rgb[j + 2];
-      if (r - (g > bl ? g : bl) >= RED_MARGIN && r >= RED_MIN) {
+      if (isRed(r, g, bl)) {
         hist[r]++;
-        lumaHist[((r * 299 + g * 587 + bl * 114 + 500) / 1000) | 0]++;
+        lumaHist[(lumaOf(r, g, bl)) | 0]++;
         total++;
       }
     }
@@ -111,7 +116,7 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
     const r = rgb[j];
     const g = rgb[j + 1];
     const b = rgb[j + 2];
-    const l = (r * 299 + g * 587 + b * 114 + 500) / 1000;
+    const l = lumaOf(r, g, b);
     const d = r - (g > b ? g : b);
     if (d <= 25 || !seal[(((i / width) | 0) >> 2) * bw + ((i % width) >> 2)]) {
       gray[i] = l;
@@ -127,7 +132,7 @@ export function dropRedInk(px: Uint8Array | Uint8ClampedArray, width: number, he
   dilate(near, width, height, 2);
   for (let i = 0, j = 0; i < n; i++, j += 3) {
     if (!near[i] || gray[i] === 255 || !seal[(((i / width) | 0) >> 2) * bw + ((i % width) >> 2)]) continue;
-    const l = (rgb[j] * 299 + rgb[j + 1] * 587 + rgb[j + 2] * 114 + 500) / 1000;
+    const l = lumaOf(rgb[j], rgb[j + 1], rgb[j + 2]);
     if (l >= printMax) gray[i] = 255;
   }
   const sums = new Float64Array((bw + 1) * (bh + 1));
@@ -250,7 +255,7 @@ function mayHaveRed(px: Uint8Array | Uint8ClampedArray, width: number, height: n
       const r = px[j];
       const g = px[j + 1];
       const b = px[j + 2];
-      if (r - (g > b ? g : b) >= RED_MARGIN && r >= RED_MIN && (channels === 3 || px[j + 3] > 128)) red++;
+      if (isRed(r, g, b) && (channels === 3 || px[j + 3] > 128)) red++;
     }
   }
   return red >= 0.5 * RED_PAGE_SHARE * seen;
@@ -260,11 +265,11 @@ function mayHaveRed(px: Uint8Array | Uint8ClampedArray, width: number, height: n
 export function luma(px: Uint8Array | Uint8ClampedArray, n: number, channels: number): Uint8Array {
   const gray = new Uint8Array(n);
   if (channels === 3) {
-    for (let i = 0, j = 0; i < n; i++, j += 3) gray[i] = (px[j] * 299 + px[j + 1] * 587 + px[j + 2] * 114 + 500) / 1000;
+    for (let i = 0, j = 0; i < n; i++, j += 3) gray[i] = lumaOf(px[j], px[j + 1], px[j + 2]);
   } else {
     for (let i = 0, j = 0; i < n; i++, j += 4) {
       const a = px[j + 3];
-      const l = (px[j] * 299 + px[j + 1] * 587 + px[j + 2] * 114 + 500) / 1000;
+      const l = lumaOf(px[j], px[j + 1], px[j + 2]);
       gray[i] = a === 255 ? l : (l * a + 255 * (255 - a) + 127) / 255;
     }
   }
