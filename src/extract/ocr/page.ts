@@ -14,7 +14,7 @@ import { r2 } from '../../layout/stats.js';
 import type { TextItem, VisualLine } from '../../layout/text-items.js';
 import type { OcrPool } from './pool.js';
 import { binarize, otsu, type Box, type Gray } from './raster.js';
-import { readBoxes, readTable, type PageRaster } from './read-cells.js';
+import { readBoxes, readTable, UNSURE_CONFIDENCE, type PageRaster } from './read-cells.js';
 import { isTraditional, rereadTraditional } from './traditional.js';
 
 /** A page ready to read: upright, straight, at a known resolution. */
@@ -53,10 +53,10 @@ export interface OcrPageOptions {
 /** A cell whose print (or, empty, its interior) was this much red ink (a seal over it) … */
 const RED_CELL_SHARE = 0.02;
 /**
- * … is read with at most this confidence: digits under seal ink may be hidden or broken. Low enough
- * that the checks holding over such a cell do not lift it past the review threshold on their own.
+ * … is read with at most the confidence of a single reading (UNSURE_CONFIDENCE): digits under seal ink
+ * may be hidden or broken.
  */
-const RED_CELL_CONFIDENCE = 0.35;
+const RED_CELL_CONFIDENCE = UNSURE_CONFIDENCE;
 
 
 /** Ink threshold: Otsu's, kept within sensible bounds for paper scans. */

@@ -37,6 +37,11 @@ const CJK = /[\u3400-\u9fff]/;
 
 /** Confidence below which a numeric reading gets a second opinion. */
 export const RECHECK_BELOW = 0.9;
+/**
+ * The most a cell gets when only one reading vouches for it (and a cell under seal ink, page.ts): low
+ * enough that the checks holding over it do not lift it past the review threshold on their own.
+ */
+export const UNSURE_CONFIDENCE = 0.35;
 
 export interface ReadSettings {
   recheckBelow: number;
@@ -281,7 +286,7 @@ export async function settleNumber(raster: PageRaster, lines: Box[], firstText: 
   } else if (v.n >= 2) {
     confidence = Math.min(0.6, best);
   } else {
-    confidence = Math.min(0.35, best);
+    confidence = Math.min(UNSURE_CONFIDENCE, best);
   }
   return { text, confidence };
 }
