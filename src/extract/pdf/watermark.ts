@@ -22,8 +22,11 @@ import type { Fill } from './types.js';
 const ANGLE_TOL = 8;
 /** Contrast with white under which text is faint: #b3b3b3 at full opacity, black at 30 %. */
 const FAINT = 0.3;
-/** Faint text is a watermark only when its glyphs are larger than this times the page's median size. */
-const WATERMARK_SIZE = 1.5;
+/**
+ * Faint text is a watermark only when its glyphs are larger than this times the page's median size
+ * (a 14 pt light-grey DRAFT over 10 pt body text is one; 10 pt gold text is the page's own).
+ */
+const WATERMARK_SIZE = 1.3;
 /** Text that is not furniture the page must hold before faint or angled text is dropped (characters). */
 const MIN_OWN_TEXT = 20;
 
