@@ -59,9 +59,9 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
       piece++;
       if (k > 0) t0 = performance.now();
       const { result: res, geo } = await readPiece({
-        page: piece, image: part, dpi: decoded.dpi, scale: decoded.scale, original: decoded.original, quarter: false,
+        page: piece, image: part, dpi: decoded.dpi, quarter: false,
         before: {
-          offsetY, quarter, decodedWidth: decoded.image.width, decodedHeight: decoded.image.height, unit: 1 / decoded.scale, warp: decoded.warp,
+          offsetY, quarter, decodedHeight: decoded.image.height, unit: 1 / decoded.scale, warp: decoded.warp,
           outWidth: decoded.oriented.width, outHeight: decoded.oriented.height,
         },
         // Red ink was found in the file's own pixels, the frame boxes are mapped back to.

@@ -84,7 +84,6 @@ export interface DecodedPage {
   image: Gray;
   dpi: number;
   scale: number;
-  original: { width: number; height: number };
   /** Size after EXIF orientation, before scaling (the pixels evidence boxes refer to). */
   oriented: { width: number; height: number };
   /** Red ink (a seal) dropped from a colour page, in the oriented file's pixels; null when none. */
@@ -163,5 +162,5 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
     scale = 1;
   }
   flattened = evenOut(g, rect !== null);
-  return { index, image: g, dpi, scale, original: { width: size.width, height: size.height }, oriented: orientedSize, red, warp, flattened };
+  return { index, image: g, dpi, scale, oriented: orientedSize, red, warp, flattened };
 }

@@ -23,13 +23,10 @@ export interface PreparedPage {
   image: Gray;
   /** Resolution of the prepared raster (estimated when the file does not say). */
   dpi: number;
-  /** Factor from the file's pixels to the prepared raster's pixels. */
-  scale: number;
   /** Clockwise quarter turns applied (0, 90, 180, 270), after EXIF orientation. */
   rotation: number;
   /** Skew found and removed, degrees (clockwise positive). */
   skew: number;
-  original: { width: number; height: number };
 }
 
 export interface OcrPageResult {

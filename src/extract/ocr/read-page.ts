@@ -19,9 +19,6 @@ export interface Piece {
   page: number;
   image: Gray;
   dpi: number;
-  /** Factor from the file's pixels to these pixels, and the file's size (PreparedPage). */
-  scale: number;
-  original: { width: number; height: number };
   /** Look for a quarter turn (an image page was already turned as a whole before it was cut). */
   quarter: boolean;
   /** The steps before this raster, for mapping boxes back: all PageGeometry but what straightening adds. */
@@ -33,7 +30,7 @@ export interface Piece {
 /** Straightens and reads one piece; its boxes stay in the piece's pixels, `geo` maps them back. */
 export async function readPiece(piece: Piece, pool: OcrPool): Promise<{ result: OcrPageResult; geo: PageGeometry }> {
   const s = await straighten(piece.image, piece.dpi, { quarter: piece.quarter, isUpsideDown: upsideDownCheck(pool) });
-  const prepared: PreparedPage = { page: piece.page, image: s.image, dpi: piece.dpi, scale: piece.scale, rotation: s.rotation, skew: s.skew, original: piece.original };
+  const prepared: PreparedPage = { page: piece.page, image: s.image, dpi: piece.dpi, rotation: s.rotation, skew: s.skew };
   const geo: PageGeometry = { ...piece.before, quarter: piece.before.quarter || s.quarter, width: s.image.width, height: s.image.height, halfTurn: s.halfTurn, skew: s.skew };
   // Red ink is looked up where it was found, through the same mapping as the evidence boxes.
   const red = piece.red;
@@ -75,8 +72,8 @@ export async function readRenderedPage(r: RenderedImage, pool: OcrPool): Promise
   const flattened = evenOut(image, rect !== null);
   const notes = photoWarnings(p, rect !== null, flattened);
   const { result, geo } = await readPiece({
-    page: p, image, dpi, scale: 1, original: { width: r.image.width, height: r.image.height }, quarter: true,
-    before: { offsetY: 0, quarter: false, decodedWidth: image.width, decodedHeight: image.height, unit: 72 / r.renderDpi, warp: rect?.warp ?? null, outWidth: r.width, outHeight: r.height },
+    page: p, image, dpi, quarter: true,
+    before: { offsetY: 0, quarter: false, decodedHeight: image.height, unit: 72 / r.renderDpi, warp: rect?.warp ?? null, outWidth: r.width, outHeight: r.height },
     red: r.red ? { ink: r.red, unit: 1, width: r.image.width, height: r.image.height } : null,
   }, pool);
   mapBlocks(result.blocks, () => geo, () => p);

@@ -21,7 +21,6 @@ export interface PageGeometry {
   offsetY: number;
   /** Quarter turn applied to the decoded page first, and the decoded page's height then. */
   quarter: boolean;
-  decodedWidth: number;
   decodedHeight: number;
   /** A photographed page squared up: decoded pixels → the pixels before (then `unit` applies). */
   warp?: Homography | null;
