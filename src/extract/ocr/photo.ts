@@ -64,7 +64,7 @@ export function composeHomography(a: Homography, b: Homography): Homography {
  * The `width` × `height` raster whose pixel (u, v) is `g` sampled bilinearly at `h`(u, v) (pixel
  * centres); outside `g`, white.
  */
-export function warpGray(g: Gray, h: Homography, width: number, height: number, fill = 255): Gray {
+export function warpGray(g: Gray, h: Homography, width: number, height: number): Gray {
   const out = new Uint8Array(width * height);
   const src = g.data;
   const W = g.width;
@@ -84,7 +84,7 @@ export function warpGray(g: Gray, h: Homography, width: number, height: number, 
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       if (x0 < 0 || y0 < 0 || x0 >= W - 1 || y0 >= H - 1) {
-        out[row + u] = fill;
+        out[row + u] = 255;
         continue;
       }
       const fx = x - x0;
@@ -489,7 +489,6 @@ export interface Rectified {
   image: Gray;
   /** Maps the rectified raster's pixels to the input's. */
   warp: Homography;
-  quad: Quad;
   /** Resolution of the rectified raster, taking the page as A4 when it is shaped like one. */
   dpi: number | null;
 }
@@ -516,5 +515,5 @@ export function rectifyPage(g: Gray, targetDpi: number): Rectified | null {
   width = Math.max(1, Math.round(width));
   height = Math.max(1, Math.round(height));
   const warp = homography([[0, 0], [width, 0], [width, height], [0, height]], quad);
-  return { image: warpGray(g, warp, width, height), warp, quad, dpi };
+  return { image: warpGray(g, warp, width, height), warp, dpi };
 }

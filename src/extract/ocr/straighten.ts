@@ -6,7 +6,7 @@
 import { binarize, eraseLongRuns, otsu, rotate180, shrinkGray, type Gray } from './raster.js';
 import { sharpLib } from './sharp.js';
 
-export interface PrepareOptions {
+interface PrepareOptions {
   /** Reads a few lines of the page and says whether it is upside down. */
   isUpsideDown?: (g: Gray, dpi: number) => Promise<boolean>;
 }
