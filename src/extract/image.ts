@@ -65,7 +65,7 @@ export async function extractImage(bytes: Uint8Array, limits: Limits, options: I
           outWidth: decoded.oriented.width, outHeight: decoded.oriented.height,
         },
         // Red ink was found in the file's own pixels, the frame boxes are mapped back to.
-        red: decoded.red ? { ink: decoded.red, unit: 1 / decoded.scale, width: decoded.oriented.width, height: decoded.oriented.height } : null,
+        red: decoded.red ? { ink: decoded.red, unit: 1 / decoded.scale } : null,
       }, pool);
       for (const w of res.warnings) warnings.push({ ...w, page: i + 1, message: w.message.replace(`Page ${piece}`, `Page ${i + 1}`) });
       perPiece.push({ page: piece, blocks: res.blocks });

@@ -23,8 +23,8 @@ export interface Piece {
   quarter: boolean;
   /** The steps before this raster, for mapping boxes back: all PageGeometry but what straightening adds. */
   before: Omit<PageGeometry, 'width' | 'height' | 'halfTurn' | 'skew'> & { quarter: boolean };
-  /** Red ink dropped before reading, and the pixel frame it is in (units per decoded pixel and size). */
-  red: { ink: RedInk; unit: number; width: number; height: number } | null;
+  /** Red ink dropped before reading, and its units per decoded pixel (its frame is the ink's own size). */
+  red: { ink: RedInk; unit: number } | null;
 }
 
 /** Straightens and reads one piece; its boxes stay in the piece's pixels, `geo` maps them back. */
@@ -36,7 +36,7 @@ export async function readPiece(piece: Piece, pool: OcrPool): Promise<{ result: 
   const red = piece.red;
   let redShareAt: ((b: Box) => number) | undefined;
   if (red) {
-    const inRed: PageGeometry = { ...geo, unit: red.unit, outWidth: red.width, outHeight: red.height };
+    const inRed: PageGeometry = { ...geo, unit: red.unit, outWidth: red.ink.width, outHeight: red.ink.height };
     const map = pointMapper(inRed);
     redShareAt = (b: Box) => redShare(red.ink, mapBox(b, map, inRed));
   }
@@ -74,7 +74,7 @@ export async function readRenderedPage(r: RenderedImage, pool: OcrPool): Promise
   const { result, geo } = await readPiece({
     page: p, image, dpi, quarter: true,
     before: { offsetY: 0, quarter: false, decodedHeight: image.height, unit: 72 / r.renderDpi, warp: rect?.warp ?? null, outWidth: r.width, outHeight: r.height },
-    red: r.red ? { ink: r.red, unit: 1, width: r.image.width, height: r.image.height } : null,
+    red: r.red ? { ink: r.red, unit: 1 } : null,
   }, pool);
   mapBlocks(result.blocks, () => geo, () => p);
   return { ...result, warnings: [...notes, ...result.warnings], width: r.width, height: r.height };
