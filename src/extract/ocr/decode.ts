@@ -151,8 +151,10 @@ export async function decodePage(bytes: Uint8Array, info: ImageInfo, index: numb
     g = rect.image;
     warp = rect.warp;
   }
-  // A squared-up photo has the resolution rectifying gave it; otherwise the file's density or an estimate.
-  const scaled = await toTargetResolution(g, rect?.dpi ?? (rect ? null : size.density) ?? pageResolution(g));
+  // A squared-up photo has the resolution rectifying gave it (the file's density is the photo's, not the
+  // page's); an ordinary scan has the file's density. Failing those, an estimate.
+  const known = rect ? rect.dpi : size.density;
+  const scaled = await toTargetResolution(g, known ?? pageResolution(g));
   g = scaled.image;
   scale = scaled.scale;
   dpi = scaled.dpi;
