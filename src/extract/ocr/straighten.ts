@@ -3,7 +3,7 @@
  * ±5° estimated from a projection profile, and upside-down detection (a callback that reads a few
  * lines both ways).
  */
-import { binarize, eraseLongRuns, otsu, rotate180, shrinkGray, type Gray } from './raster.js';
+import { binarize, cropGray, eraseLongRuns, otsu, rotate180, shrinkGray, type Gray } from './raster.js';
 import { sharpLib } from './sharp.js';
 
 interface PrepareOptions {
@@ -56,11 +56,7 @@ export async function rotateGray(g: Gray, deg: number, keepSize = false): Promis
   // Small corrections keep the page frame (and so the coordinates) of the original.
   const left = Math.max(0, Math.floor((r.width - g.width) / 2));
   const top = Math.max(0, Math.floor((r.height - g.height) / 2));
-  const w = Math.min(g.width, r.width);
-  const h = Math.min(g.height, r.height);
-  const data = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) data.set(r.data.subarray((y + top) * r.width + left, (y + top) * r.width + left + w), y * w);
-  return { data, width: w, height: h };
+  return cropGray(r, [left, top, left + Math.min(g.width, r.width), top + Math.min(g.height, r.height)]);
 }
 
 /** A small binary copy of the page for analysis. */
