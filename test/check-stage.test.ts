@@ -92,3 +92,17 @@ test('the form\'s arithmetic: blank counts as nothing, a missing cell leaves its
   assert.equal(r?.holds, false);
   assert.equal(r?.soft, true);
 });
+
+test('a failing check over two rows is not the glued row\'s own total: other. is no row of other.noCorrection.', async () => {
+  const { rawConfidence } = await import('../src/check/confidence.js');
+  const report = await seed000();
+  const cell = structuredClone(cellOf(report, 'applications.granted.total'));
+  const key = 'applications.other.total';
+  Object.assign(cell, { key, row: 'other', col: 'total' });
+  const basis = { labelScore: 1, placement: 1, readingShare: 1, note: 'glued' as const };
+  const across = { id: 'across', rule: 'r', holds: false, lhs: 1, rhs: 2, cells: [key, 'applications.other.noCorrection.total'] };
+  const held = { id: 'held', rule: 'r', holds: true, lhs: 1, rhs: 1, cells: [key, 'applications.total.total'] };
+  assert.equal(rawConfidence(cell, basis, [across, held], true).cap, undefined);
+  const ownRow = { ...across, cells: [key, 'applications.other.naturalPerson'] };
+  assert.equal(rawConfidence(cell, basis, [ownRow, held], true).cap, 0.45);
+});

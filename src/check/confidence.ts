@@ -84,12 +84,15 @@ export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined,
   let held = 0;
   let failed = 0;
   let ownRowFailed = false;
-  const rowPrefix = cell.key.slice(0, cell.key.length - cell.col.length);
+  // A cell key is `${table}.${row}.${col}` (reconstruct/canonical.ts cellKey) and a column key has no
+  // dot: what stands before the last dot is the row, compared whole (other. is no row of other.noCorrection.).
+  const rowOf = (key: string) => key.slice(0, key.lastIndexOf('.'));
+  const ownRow = rowOf(cell.key);
   for (const c of checks) {
     if (!c.cells.includes(cell.key)) continue;
     if (c.holds) { if (!c.soft) held++; continue; }
     if (!c.soft) failed++;
-    if (!c.soft && c.cells.every((k) => k.startsWith(rowPrefix))) ownRowFailed = true;
+    if (!c.soft && c.cells.every((k) => rowOf(k) === ownRow)) ownRowFailed = true;
     p *= c.soft ? model.failedSoftCheck : src === 'ocr' ? model.failedCheck.ocr : model.failedCheck.reliable;
   }
   // A holding check confirms a reading whose place is known; it cannot tell a 0 from a shifted blank.
