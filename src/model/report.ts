@@ -53,6 +53,9 @@ export interface CanonicalCell {
   alternatives: Alternative[];
 }
 
+/** A cell as reconstruction places it, before the check stage gives it its confidence. */
+export type DraftCell = Omit<CanonicalCell, 'confidence'>;
+
 export interface CanonicalTable {
   id: TableId;
   title: string;
@@ -60,6 +63,11 @@ export interface CanonicalTable {
   page: number | null;
   genericTable: number | null;
   cells: CanonicalCell[];
+}
+
+/** A table as reconstruction builds it: its cells have no confidence yet. */
+export interface DraftTable extends Omit<CanonicalTable, 'cells'> {
+  cells: DraftCell[];
 }
 
 export interface CheckResult {
