@@ -3,15 +3,15 @@
  * (src/normalize/traditional-chars.ts), and the gate never changes what toSimplified gives.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { toSimplified } from '../src/normalize/text.js';
 import { TARGET, traditionalCharsSource } from '../scripts/traditional-chars.js';
-import { repoRoot, samplesDir, seeds } from './support/fixtures.js';
-import { CLI, run } from './support/process.js';
+import { samplesDir, seeds } from './support/fixtures.js';
+import { runRecordingLoads } from './support/loaded.js';
+import { CLI } from './support/process.js';
 
 const require = createRequire(import.meta.url);
 const opencc = require('opencc-js/t2cn') as typeof import('opencc-js/t2cn');
@@ -41,28 +41,12 @@ test('toSimplified gives what OpenCC gives, for every word in its dictionaries a
   assert.ok(converted > 4000, `${converted} of them are changed`);
 });
 
-/** Which opencc-js files a `convert` of `file` by the CLI loaded, by ESM import or by require. */
+/** The opencc-js files that a `convert` of `file` by the CLI loaded. */
 async function openccLoadedBy(file: string): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'xxgk-opencc-'));
-  try {
-    const log = join(dir, 'loaded');
-    const hook = `import { appendFileSync } from 'node:fs';
-      export async function load(url, context, next) { if (url.includes('/opencc-js/')) appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }`;
-    const preload = `import { register, createRequire } from 'node:module'; import { appendFileSync } from 'node:fs';
-      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
-      process.on('exit', () => { for (const k of Object.keys(createRequire(${JSON.stringify(join(repoRoot, 'x.js'))}).cache)) if (k.includes('/opencc-js/')) appendFileSync(${JSON.stringify(log)}, k + '\\n'); });`;
-    const [node, ...rest] = CLI;
-    const f = await run([node, '--import', `data:text/javascript,${encodeURIComponent(preload)}`, ...rest, 'convert', file]);
-    assert.equal(f.code, 0, f.stderr);
-    assert.match(f.stdout, /"model": "xxgk\/report@1"/);
-    let loaded = '';
-    try {
-      loaded = readFileSync(log, 'utf8');
-    } catch { /* nothing was loaded */ }
-    return loaded.split('\n').filter(Boolean);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const f = await runRecordingLoads([...CLI, 'convert', file]);
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stdout, /"model": "xxgk\/report@1"/);
+  return f.loaded.filter((m) => m.includes('/opencc-js/'));
 }
 
 test('a report in simplified characters is converted without loading OpenCC; one in traditional loads it', async () => {
