@@ -61,9 +61,11 @@ async function convertCommand(args: string[]): Promise<number> {
   let report;
   try {
     report = await convert(bytes, { filename: basename(file), limits: limitsFromEnv() });
-  } finally {
+  } catch (err) {
     await closeOcr();
+    throw err;
   }
+  if (report.source.ocr) await closeOcr();
   const json = JSON.stringify(report, null, 2) + '\n';
   if (values.out) {
     const out = values.out;
@@ -76,7 +78,11 @@ async function convertCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** OCR engines (worker threads) would keep a finished command alive a few seconds. */
+/**
+ * OCR engines (worker threads) would keep a finished command alive a few seconds. Only a conversion that
+ * read pages by OCR (or failed, perhaps while reading them) can have started them: the others skip loading
+ * the OCR modules just to close nothing.
+ */
 async function closeOcr(): Promise<void> {
   await (await import('../extract/ocr/pool.js')).closeOcrPool();
 }
