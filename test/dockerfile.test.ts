@@ -133,3 +133,14 @@ test('the trim refuses a node_modules without onnxruntime-node\'s binary for thi
   assert.match(r.stderr, new RegExp(`has no linux/${process.arch} binary`));
   assert.ok(existsSync(join(modules, `onnxruntime-node/bin/napi-v6/linux/${other}/onnxruntime_binding.node`)));
 });
+
+test('.dockerignore keeps out the samples and build output but nothing the Dockerfile copies in', () => {
+  const ignored = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  assert.ok(['node_modules', 'dist', 'data', 'samples'].every((p) => ignored.includes(p)), ignored.join(' '));
+  const sources = [build, runtime].flatMap((s) => argsOf(s, 'COPY')).filter((c) => !c.startsWith('--from=')).flatMap((c) => c.split(' ').slice(0, -1));
+  assert.ok(sources.includes('scripts/trim-node-modules.sh') && sources.includes('src'));
+  for (const src of sources) {
+    assert.ok(existsSync(join(repoRoot, src)), `${src} is in the repository`);
+    assert.ok(!ignored.some((p) => src === p || src.startsWith(`${p}/`)), `${src} is copied in but ignored`);
+  }
+});
