@@ -1,5 +1,6 @@
 /** A conversion worker thread: runs the pipeline on the bytes it is sent and posts the model back. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { usePaddleHost } from '../extract/ocr/pool.js';
 import { ConvertError } from '../intake/errors.js';
 import type { Limits } from '../intake/limits.js';
 import { convert } from '../pipeline.js';
@@ -17,6 +18,13 @@ export type WorkMessage =
   | { type: 'progress'; done: number; total: number | null }
   | { type: 'done'; report: unknown }
   | { type: 'error'; code: string; status: number; message: string };
+
+/** The pool's recognition threads (see paddle-host.ts: this thread may be terminated, they may not). */
+export interface WorkerSetup {
+  paddle: MessagePort;
+}
+
+usePaddleHost((workerData as WorkerSetup).paddle);
 
 parentPort!.on('message', async (req: WorkRequest) => {
   try {
