@@ -53,7 +53,13 @@ function makeApp(name: string, { trimmed, imageFolders }: { trimmed: boolean; im
   execFileSync('cp', ['-r', join(repoRoot, 'dist'), join(repoRoot, 'package.json'), app]);
   if (trimmed) {
     // Hard links cost no space, and the trim only unlinks, so this checkout's node_modules is untouched.
-    execFileSync('cp', ['-al', join(repoRoot, 'node_modules'), join(app, 'node_modules')]);
+    // Across file systems (TMPDIR elsewhere) they cannot be made: then a real copy.
+    try {
+      execFileSync('cp', ['-al', join(repoRoot, 'node_modules'), join(app, 'node_modules')], { stdio: 'ignore' });
+    } catch {
+      rmSync(join(app, 'node_modules'), { recursive: true, force: true });
+      execFileSync('cp', ['-a', join(repoRoot, 'node_modules'), join(app, 'node_modules')]);
+    }
     execFileSync('bash', [join(repoRoot, 'scripts/trim-node-modules.sh'), join(app, 'node_modules')]);
   } else {
     symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
@@ -63,13 +69,17 @@ function makeApp(name: string, { trimmed, imageFolders }: { trimmed: boolean; im
     for (const p of created) mkdirSync(inApp(app, p), { recursive: true });
     for (const p of ownedByNode) chownSync(inApp(app, p), NODE_UID, NODE_UID);
   }
-  assert.equal(statSync(app).uid, 0);
+  const { uid, mode } = statSync(app);
+  assert.ok(uid === 0 && (mode & 0o022) === 0, 'the app folder is root\'s and only root writes it');
   return app;
 }
 
+/** node's HOME (/home/node in the image, node's own): LibreOffice and fontconfig write there. */
 const home = join(tmp, 'home');
-mkdirSync(home);
-chownSync(home, NODE_UID, NODE_UID);
+if (!skip) {
+  mkdirSync(home);
+  chownSync(home, NODE_UID, NODE_UID);
+}
 
 /** The image's CMD as uid 1000, with exactly the image's environment (and the base image's PATH and node's HOME). */
 function command(app: string, port: number): { argv: string[]; env: NodeJS.ProcessEnv } {
