@@ -132,12 +132,16 @@ async function serveCommand(args: string[]): Promise<number> {
 
   const { createServer } = await import('node:http');
   let handler: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | null = null;
-  const server = createServer((req, res) => {
+  // Timeouts are checked every quarter of the client timeout (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: Math.min(30_000, config.clientTimeoutMs / 4) }, (req, res) => {
     if (handler) return handler(req, res);
     res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
     res.end(JSON.stringify({ error: { code: 'NOT_READY', message: 'The service is starting.' } }));
   });
-  server.requestTimeout = 10 * 60_000;
+  // Slow clients cannot pin connections: the headers must arrive within the client timeout (Node answers 408),
+  // the body within it after them (service/upload.ts answers 408), and requestTimeout backs both up.
+  server.headersTimeout = config.clientTimeoutMs;
+  server.requestTimeout = 2 * config.clientTimeoutMs + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

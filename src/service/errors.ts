@@ -37,9 +37,18 @@ function fromParserError(err: { type?: string; code?: string; status?: number; m
   return null;
 }
 
+/** SQLite refusing writes (a read-only or full data folder): the service cannot store, so 503 rather than 500. */
+function fromDatabaseError(err: { code?: unknown }): ConvertError | null {
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (!/^SQLITE_(READONLY|FULL|IOERR|CANTOPEN)/.test(code)) return null;
+  return new ConvertError('STORAGE_UNAVAILABLE', 503, `The service cannot write to its database in the data folder (XXGK_DATA_DIR): ${code}. Nothing was stored; an operator must make the folder writable.`);
+}
+
 export function errorHandler(maxBytes: number, log: (err: unknown) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    const known = err instanceof ConvertError ? err : fromParserError(err, maxBytes);
+    // Already answered (a body that timed out, then broke off): nothing more to say on this connection.
+    if (res.headersSent) return;
+    const known = err instanceof ConvertError ? err : fromParserError(err, maxBytes) ?? fromDatabaseError(err);
     if (known) {
       const retryAfter = (known as ConvertError & { retryAfter?: number }).retryAfter;
       if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
