@@ -56,12 +56,13 @@ export interface SeriesOutcome {
 export const seriesFlag = (checkId: string) => `series:${checkId}`;
 
 /**
- * The key reports of one agency share: the model's `agencyKey` when the report has one, else the
- * agency name in the form labels are compared in (simplified, no spaces or punctuation). Null when the
- * report names no agency: such a report joins no series.
+ * The key reports of one agency share: the model's `agencyKey`, else (a JSON written before the model
+ * had one, or an agency the reconstruction could not key) the agency name in the form labels are
+ * compared in (simplified, no spaces or punctuation). Null when the report names no agency: such a
+ * report joins no series.
  */
 export function agencyKeyOf(report: Report): string | null {
-  const fromModel = (report.report as { agencyKey?: string | null }).agencyKey;
+  const fromModel = report.report.agencyKey;
   if (typeof fromModel === 'string' && fromModel) return fromModel;
   const name = report.report.agency;
   if (!name) return null;
