@@ -111,6 +111,15 @@ describe('the crawler header', () => {
   });
 });
 
+describe('the publication date', () => {
+  test('a label and its date in two table cells are one field', async () => {
+    const report = await convert(sample('docx/003_7d78940555e26d72.docx'), { filename: '003.docx' });
+    assert.equal(report.report.publishedOn, '2024-01-22');
+    assert.equal(report.report.fields.publishedOn.evidence?.source, 'page-field');
+    assert.equal(report.report.fields.publishedOn.evidence?.page, 1);
+  });
+});
+
 describe('divisions (GB/T 2260) and agency keys', () => {
   test('the longest chain of division names at the start of a name', () => {
     assert.deepEqual(agencyDivision('北京市朝阳区人民政府'), { code: '110105', province: '北京市', city: '北京市', county: '朝阳区' });

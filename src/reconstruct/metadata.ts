@@ -219,9 +219,19 @@ function findPublished(declared: string, all: Piece[]): Found<string> | null {
   };
   const d = PUBLISHED.exec(declared);
   if (d && date(d)) return { value: date(d)!, confidence: CONFIDENCE.dateHeader, evidence: evidence('header-field', null, d[0]) };
+  // A label and its date may be two table cells (发布日期： | 2024-01-22): searched across pieces.
+  const starts: number[] = [];
+  let at = 0;
   for (const p of all) {
-    const m = PUBLISHED.exec(p.text);
-    if (m && date(m)) return { value: date(m)!, confidence: weigh(CONFIDENCE.datePage, p.ocr), evidence: evidence('page-field', p.page, m[0]) };
+    starts.push(at);
+    at += p.text.length + 1;
+  }
+  for (const m of all.map((p) => p.text).join('\n').matchAll(new RegExp(PUBLISHED, 'g'))) {
+    const value = date(m);
+    if (!value) continue;
+    let i = starts.length - 1;
+    while (starts[i] > m.index) i--;
+    return { value, confidence: weigh(CONFIDENCE.datePage, all[i].ocr), evidence: evidence('page-field', all[i].page, m[0].replace(/\s+/g, ' ')) };
   }
   return null;
 }
