@@ -9,6 +9,7 @@ import { PaddleHost } from '../extract/ocr/paddle-host.js';
 import type { WorkMessage, WorkRequest, WorkerSetup } from './worker.js';
 
 export type TaskOutcome =
+  /** `report`: the model, or for a page request the page image. */
   | { ok: true; report: unknown }
   | { ok: false; code: string; status: number; message: string };
 
