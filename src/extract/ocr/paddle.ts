@@ -269,6 +269,8 @@ export class PaddleWorkerEngine implements OcrEngine {
   async close(): Promise<void> {
     this.channel.off('message', this.onMessage);
     if (!this.thread) return;
+    // Unreferenced while idle; held now, or the process may end before the thread's exit is seen.
+    this.thread.ref();
     this.thread.postMessage('close');
     await this.gone;
   }
