@@ -57,6 +57,17 @@ describe('an agency is a whole name or null', () => {
     }
   });
 
+  test('titles worded otherwise: the year first, 关于 after the name, OCR noise before it', () => {
+    const cases: [string, string][] = [
+      ['2019年卫东区政府信息公开工作年度报告', '卫东区'],
+      ['淮安市人民政府办公室关于2019年度政府信息公开工作年度报告', '淮安市人民政府办公室'],
+      [')同心县人民政府办公室2023年政府信息公开工作年度报告', '同心县人民政府办公室'],
+      ['全椒县人民政府2023年政府信息公开工作年度报告', '全椒县人民政府'],
+    ];
+    for (const [title, agency] of cases) assert.equal(extractMetadata(doc([line(title)])).agency, agency, title);
+    assert.equal(extractMetadata(doc([line('根据省2023年政府信息公开工作年度报告')])).agency, null);
+  });
+
   test('a title naming only its division is named in full where the page declares it', () => {
     const meta = extractMetadata(doc([line('主题分类：区政府信息公开工作年度报告'), line('发布机构：卫东区人民政府'), line('卫东区2019年政府信息公开工作年度报告')]));
     assert.equal(meta.title, '卫东区2019年政府信息公开工作年度报告');

@@ -12,8 +12,8 @@ const AGENCY_END = /(人民政府|政府|办公厅|办公室|委员会|管委会
 const DIVISION_END = /(省|自治区|市|自治州|州|地区|盟|县|自治县|旗|区|乡|镇|街道|苏木)$/;
 /** Starts of sentences and of descriptions, never of a name (根据省…, 加强区…, 我局, 全县…). */
 const NOT_A_START = /^(根据|按照|依据|关于|加强|进一步|做好|推进|全面|认真|结合|通过|对|在|为|由|经|将|把|向|从|与|和|及|我|本|各|该|全|辖|其|此|上级|下级|市直|县直|区直)/;
-/** A name is CJK characters and brackets, no punctuation or digits. */
-const NAME_CHARS = /^[\u3400-\u9fff（）()]+$/;
+/** A name is CJK characters and brackets (not first), no punctuation or digits. */
+const NAME_CHARS = /^[\u3400-\u9fff][\u3400-\u9fff（）()]*$/;
 
 export type NameKind = 'agency' | 'division';
 

@@ -170,9 +170,19 @@ function governmentOf(division: string, declared: Found<string>[], all: Piece[])
   return best ? { value: best[0], confidence: weigh(CONFIDENCE.divisionInTitleNamed, best[1].piece.ocr), evidence: evidence('prose', best[1].piece.page, best[0]), ocr: best[1].piece.ocr } : null;
 }
 
+/**
+ * The name a title starts with: before its year or the report's kind (信息公开…), with 关于 around it
+ * and a leading year dropped (2019年某县政府信息公开…), and 人民政府 made whole where 政府信息公开 split it.
+ */
+function agencyInTitle(title: string): string {
+  // What stands before the first CJK character or year is OCR's noise or a list mark.
+  const t = nameForm(title).replace(/^[^\u3400-\u9fff\d]+/, '').replace(/^关于/, '').replace(/^(?:19|20)\d{2}年度?/, '');
+  return t.split(AFTER_AGENCY)[0].replace(/关于$/, '').replace(/人民$/, '人民政府');
+}
+
 function findAgency(title: Found<string> | null, declared: Found<string>[], all: Piece[]): Found<string> | null {
   if (title) {
-    const prefix = nameForm(title.value).replace(/^关于/, '').split(AFTER_AGENCY)[0];
+    const prefix = agencyInTitle(title.value);
     const kind = nameKind(prefix, true);
     const ocr = title.ocr ?? false;
     if (kind === 'agency') return { value: prefix, confidence: weigh(CONFIDENCE.agencyInTitle, ocr), evidence: title.evidence };
