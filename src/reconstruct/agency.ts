@@ -24,8 +24,8 @@ export function nameForm(s: string): string {
 
 /**
  * Whether `name` is a whole agency name (it ends in an agency-type word) or a whole division name, and
- * which; null for anything else. `titled` accepts a name ending like a division (赤门乡, 鸭河工区) that the
- * division table does not hold (it knows counties, not 乡镇): a title's prefix is a name by position.
+ * which; null for anything else. `titled` accepts a name ending like a division that the division table
+ * does not hold (鸭河工区, a 乡 renamed since): a title's prefix is a name by position.
  */
 export function nameKind(name: string, titled: boolean): NameKind | null {
   if (name.length < 2 || name.length > 40 || !NAME_CHARS.test(name)) return null;
