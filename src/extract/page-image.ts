@@ -1,7 +1,8 @@
 /**
  * A page of a PDF or image source as PNG, for the correction UI. It runs in a worker thread of the job
  * queue (jobs/worker.ts), never on the request thread: rendering is seconds of CPU for a large page.
- * Its size is bounded by pixels (PAGE_IMAGE_MAX_PIXELS), whatever the page's size, so its memory is too.
+ * A PDF page's size is bounded by pixels (PAGE_IMAGE_MAX_PIXELS), whatever the page's size, so its
+ * memory is too.
  */
 import type { Limits } from '../intake/limits.js';
 import { inspectImage, openPage } from './ocr/decode.js';
@@ -23,22 +24,17 @@ export interface PageImage {
 }
 
 export async function renderPageImage(bytes: Uint8Array, mediaType: string, page: number, limits: Limits): Promise<PageImage> {
-  const sharp = await sharpLib();
-  const maxPixels = Math.min(limits.maxPixels, PAGE_IMAGE_MAX_PIXELS);
   if (mediaType === 'application/pdf') {
     const { renderPdfPage } = await import('./pdf/render.js');
-    const r = await renderPdfPage(bytes, page, PDF_DPI, maxPixels, limits.maxPdfStreamBytes);
+    const r = await renderPdfPage(bytes, page, PDF_DPI, Math.min(limits.maxPixels, PAGE_IMAGE_MAX_PIXELS), limits.maxPdfStreamBytes);
+    const sharp = await sharpLib();
     const { data, width, height } = r.image;
     const png = await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 1 } }).png().toBuffer();
     return { png, scale: r.dpi / 72 };
   }
   // The extractor's own decoding (a BMP included), so every image that converts has page images. The
-  // headers are checked against the limits before any pixel is decoded, as in conversion.
-  const info = await inspectImage(bytes, limits);
-  const { width, height } = info.sizes[page - 1];
-  const scale = Math.min(1, Math.sqrt(maxPixels / (width * height)));
-  let image = await openPage(bytes, page - 1);
-  // Bounded by the longer side, so that it holds whichever way EXIF orientation turns the page.
-  if (scale < 1) image = image.resize({ width: Math.floor(Math.max(width, height) * scale), height: Math.floor(Math.max(width, height) * scale), fit: 'inside' });
-  return { png: await image.png().toBuffer(), scale };
+  // headers are checked against the limits before any pixel is decoded, as in conversion; the file's own
+  // pixels are kept.
+  await inspectImage(bytes, limits);
+  return { png: await (await openPage(bytes, page - 1)).png().toBuffer(), scale: 1 };
 }
