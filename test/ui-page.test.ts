@@ -2,7 +2,7 @@
  * The page image stays in view at a laptop's 1024×768 and at 1920×1080: after a PDF upload it opens at
  * fit-to-width, and the current cell's box is on screen (inside the window and inside the visible part
  * of the page image) as the reviewer moves through the queue with Tab, also after zooming and panning by
- * keyboard and wheel.
+ * keyboard and wheel, and onto another page.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -147,6 +147,15 @@ describe('the page image at every width', { skip: noChromium ? `${CHROMIUM} is n
       await page.keyboard.press('\\');
       await assertBoxInView(page, `${size.width}px, fitted again`);
       assert.ok((await seen(page)).fitGap <= 2, '\\ fits the page to the width again');
+
+      // Back through the queue (Shift+Tab wraps to its end) until a cell on another page: that page is shown, its box in view.
+      const pageNo = () => page.locator('.page-no').innerText();
+      const startPage = await pageNo();
+      for (let i = 0; i < queued && (await pageNo()) === startPage; i++) {
+        await page.keyboard.press('Shift+Tab');
+        await assertBoxInView(page, `${size.width}px, after Shift+Tab ${i + 1}`);
+      }
+      assert.notEqual(await pageNo(), startPage, 'the queue leads to a cell on another page, and the page image follows it');
     });
   }
 });
