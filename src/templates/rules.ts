@@ -111,15 +111,7 @@ function round(n: number): number {
  * CheckDef, summed per column or per row of one table, but `lhs` is read from year N's report and
  * `rhs` from year N−1's. Both reports must be printed on one of `templates`.
  */
-export interface SeriesDef {
-  id: string;
-  table: TableId;
-  rule: string;
-  per: 'col' | 'row';
-  lhs: string[];
-  rhs: string[];
-  /** For per-row rules: the rows it applies to. */
-  rows?: string[];
+export interface SeriesDef extends Omit<CheckDef, 'soft'> {
   templates: Exclude<TemplateId, 'unknown' | 'legacy'>[];
 }
 
