@@ -118,7 +118,7 @@ const MODULES = [
   'pdfjs-dist/legacy/build/pdf.mjs', 'pdfjs-dist/legacy/build/pdf.worker.mjs', '@napi-rs/canvas',
   'sharp', 'onnxruntime-node', 'tesseract.js',
   'express', 'pino', 'pino-http', 'prom-client', 'multer', 'helmet', 'cors', 'better-sqlite3', 'ajv/dist/2020.js',
-  './dist/intake/sniff.js', './dist/pipeline.js', './dist/model/schema.js', './dist/model/validate.js', './dist/service/routes/pages.js', './dist/service/app.js', './dist/batch/command.js',
+  './dist/intake/sniff.js', './dist/pipeline.js', './dist/model/schema.js', './dist/model/validate.js', './dist/service/routes/pages.js', './dist/service/app.js', './dist/cli/batch.js',
 ];
 
 function importMs(spec: string): number {

@@ -17,7 +17,7 @@ import express from 'express';
 import { buildPage } from '../scripts/samples/page.js';
 import { renderHtml } from '../scripts/samples/html.js';
 import { seeds as seedSpecs } from '../scripts/samples/seeds.js';
-import { runBatch } from '../src/batch/command.js';
+import { runBatch } from '../src/cli/batch.js';
 import { INDEX_FILE } from '../src/batch/resume.js';
 import type { BatchResult } from '../src/batch/runner.js';
 import { loadCorpus } from '../src/eval/corpus.js';

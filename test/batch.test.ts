@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import express from 'express';
-import { runBatch } from '../src/batch/command.js';
+import { runBatch } from '../src/cli/batch.js';
 import { Progress } from '../src/batch/progress.js';
 import { RemoteClient, RemoteError } from '../src/batch/remote.js';
 import { INDEX_FILE } from '../src/batch/resume.js';

@@ -1,6 +1,6 @@
 /**
  * Command-line argument handling shared by every `xxgk-convert` command (src/cli/main.ts and
- * src/batch/command.ts): parsing, the usage error and how it is printed, and the batch usage text.
+ * src/cli/batch.ts): parsing, the usage error and how it is printed, and the batch usage text.
  * Kept light: `batch --help` and a batch usage error load this file, not the batch runner.
  */
 import { parseArgs } from 'node:util';

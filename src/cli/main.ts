@@ -185,7 +185,7 @@ async function batchCommand(args: string[]): Promise<number> {
   // --help and a malformed command line are answered before the runner is loaded (runBatch checks the rest).
   if (parse(args, BATCH_OPTIONS, BATCH_USAGE, 'batch').values.help) return help(BATCH_USAGE);
   // batch converts in worker threads or through a service: no OCR engine runs on this thread.
-  return (await import('../batch/command.js')).runBatch(args);
+  return (await import('./batch.js')).runBatch(args);
 }
 
 function help(usage: string): number {

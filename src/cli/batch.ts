@@ -1,10 +1,10 @@
 /** `xxgk-convert batch <input-dir> --out <dir> …`: argument parsing and exit codes around runBatchJob. */
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText } from '../cli/args.js';
-import type { ProgressSink } from './progress.js';
-import { RemoteClient } from './remote.js';
-import { FORMATS, KNOWN_PERMANENT_CODES, runBatchJob, type BatchResult, type Format } from './runner.js';
+import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText } from './args.js';
+import type { ProgressSink } from '../batch/progress.js';
+import { RemoteClient } from '../batch/remote.js';
+import { FORMATS, KNOWN_PERMANENT_CODES, runBatchJob, type BatchResult, type Format } from '../batch/runner.js';
 
 export interface BatchIO {
   /** Progress and messages (default process.stderr). */
