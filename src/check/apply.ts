@@ -6,6 +6,7 @@
 import { checkFlag, type CellKey, type CheckResult, type DraftCell, type DraftTable } from '../model/report.js';
 import type { TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
+import { checkStatement, type PlacedCell } from '../templates/wording.js';
 
 /** The tables' printed rows and columns, which the form's checks are expanded over. */
 function printedTables(tables: DraftTable[]): PrintedTable[] {
@@ -28,12 +29,14 @@ export function applyChecks(tables: DraftTable[], template: TemplateDef | null):
   const cells = new Map<CellKey, DraftCell>();
   for (const t of tables) for (const c of t.cells) if (c.state !== 'missing') cells.set(c.key, c);
   const values = new Map<CellKey, CellValue>([...cells].map(([k, c]) => [k, { state: c.state, value: c.value }]));
+  const placed = new Map<CellKey, PlacedCell>(tables.flatMap((t) => t.cells.map((c) => [c.key, { table: t.id, ...c }] as const)));
   const concrete = expandChecks(template, printed, new Set(cells.keys()));
   const results: CheckResult[] = [];
   const failing: ConcreteCheck[] = [];
   for (const c of concrete) {
     const r = evaluate(c, values);
     if (!r) continue;
+    r.statement = checkStatement(template, c, (k) => placed.get(k));
     results.push(r);
     if (!r.holds) {
       for (const k of r.cells) cells.get(k)?.flags.push(checkFlag(r.id));

@@ -58,7 +58,7 @@ function check(tables: DraftTable[], input: StageInput): CheckResult[] {
     }
   }
   const template = input.template === 'unknown' ? null : templates[input.template];
-  return [...applyChecks(tables, template), ...proseChecks(input.sections, tables)];
+  return [...applyChecks(tables, template), ...proseChecks(input.sections, tables, template)];
 }
 
 /** Runs the check stage over tables that have their confidences (flags, check alternatives and the summary are set anew). */

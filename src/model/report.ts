@@ -73,6 +73,8 @@ export interface DraftTable extends Omit<CanonicalTable, 'cells'> {
 export interface CheckResult {
   id: string;
   rule: string;
+  /** The check in the form's printed words (本年新收… + 上年结转… = …), for reviewers; absent in older results. */
+  statement?: string;
   holds: boolean;
   lhs: number;
   rhs: number;
