@@ -5,7 +5,6 @@
 import type { CorrectionEntry } from '../../src/api/wire.js';
 import type { CellKey } from '../../src/model/report.js';
 import { byId } from './dom.js';
-import { pageKeys } from './keys.js';
 import { PageView } from './page.js';
 import type { Review } from './review.js';
 import type { State } from './state.js';
@@ -27,12 +26,12 @@ export class ReviewScreen {
   private readonly reviewView = byId('review-view');
   private readonly tables = byId('tables');
   private readonly noImage = byId('no-image-note');
-  private readonly pageView: PageView;
+  /** The page image; its keys are wired by main.ts beside the review keys. */
+  readonly pageView: PageView;
   private cells = new Map<CellKey, HTMLTableCellElement>();
 
   constructor(private readonly state: State, private readonly hooks: ScreenHooks) {
     this.pageView = new PageView(byId('page-pane'), (key) => hooks.pick(key));
-    document.addEventListener('keydown', pageKeys(state, this.pageView));
     state.on((change) => {
       if (change === 'view') this.showOpenView();
       if (change === 'opened') this.showReviewView();
