@@ -1,9 +1,9 @@
 /** The side card about the current cell: labels, value as loaded and as edited, confidence, source, alternatives, checks. */
-import type { CellKey, CheckResult } from '../../src/model/report.js';
+import type { CellKey } from '../../src/model/report.js';
 import { byId, fill, h, pct } from './dom.js';
 import type { Review } from './review.js';
 import type { State } from './state.js';
-import { shownValue, sourceLabel } from './tables.js';
+import { checkSides, checkWords, rowTitle, shownValue, sourceLabel } from './tables.js';
 
 export class CellCard {
   private readonly root = byId('cell-card');
@@ -33,7 +33,7 @@ export class CellCard {
         h('h3', null, '当前单元格'),
         h('span', { class: 'count' }, at >= 0 ? `队列 ${at + 1} / ${queue.length}` : '不在队列中')),
       h('div', { class: 'crumbs' }, table?.title ?? ''),
-      h('div', { class: 'cell-labels' }, h('span', { class: 'row-label' }, cell.rowLabel || cell.row), h('span', { class: 'times' }, '×'), h('span', { class: 'col-label' }, cell.colLabel || cell.col)),
+      h('div', { class: 'cell-labels' }, h('span', { class: 'row-label' }, rowTitle(r, key)), h('span', { class: 'times' }, '×'), h('span', { class: 'col-label' }, cell.colLabel || cell.col)),
       h('div', { class: 'cell-value-line' },
         h('span', { class: `big-value c-${r.classOf(key)} s-${v.state}`, id: 'current-value' }, shownValue(v.state, v.value)),
         edited ? h('span', { class: 'was' }, `原为 ${shownValue(cell.state, cell.value)}`) : null,
@@ -51,7 +51,8 @@ export class CellCard {
           }, h('kbd', null, `Alt+${i + 1}`), ` ${a.value ?? '（空）'}`, h('span', { class: 'muted' }, ` ${pct(a.confidence)}`))))
         : null,
       failing.length
-        ? h('ul', { class: 'cell-checks' }, failing.map((f) => h('li', { class: f.soft ? 'soft' : 'fail' }, `✗ ${checkLabel(f)}`)))
+        ? h('ul', { class: 'cell-checks' }, failing.map((f) => h('li', { class: f.soft ? 'soft' : 'fail', 'data-check': f.id, title: f.id },
+          h('div', { class: 'check-words' }, `✗ ${checkWords(f)}`), h('div', { class: 'check-sides' }, checkSides(f)))))
         : cell.flags.length ? h('p', { class: 'ok-text' }, '✓ 相关检查现已成立') : null);
   }
 }
@@ -60,8 +61,4 @@ function confidenceBar(r: Review, key: CellKey): HTMLElement {
   const fillEl = h('span', { class: `fill c-${r.classOf(key)}` });
   fillEl.style.width = `${Math.round(r.confidenceOf(key) * 100)}%`;
   return h('span', { class: 'bar' }, fillEl);
-}
-
-function checkLabel(r: CheckResult): string {
-  return `${r.id}：${r.lhs} ${r.holds ? '=' : '≠'} ${r.rhs}`;
 }

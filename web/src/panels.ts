@@ -6,7 +6,7 @@ import type { CellKey } from '../../src/model/report.js';
 import { byId, fill, formatTime, h } from './dom.js';
 import { TEMPLATE_NAMES } from './results.js';
 import type { Change, State } from './state.js';
-import { cellTitle, displayValue, shownValue } from './tables.js';
+import { cellTitle, checkSides, checkWords, displayValue, rowTitle, shownValue } from './tables.js';
 
 export class Panels {
   private readonly docInfo = byId('doc-info');
@@ -81,7 +81,7 @@ export class Panels {
         onclick: () => this.pick(k),
       },
       h('span', { class: 'q-mark' }, r.reviewed.has(k) ? '✓' : '•'),
-      h('span', { class: 'q-label', title: cellTitle(r, k) }, cell.rowLabel || cell.row),
+      h('span', { class: 'q-label', title: cellTitle(r, k) }, rowTitle(r, k)),
       h('span', { class: 'q-col' }, cell.colLabel || cell.col),
       h('span', { class: 'q-value' }, displayValue(v.state, v.value)));
     }));
@@ -108,7 +108,7 @@ export class Panels {
       onmouseenter: () => this.state.hover(f.cells),
       onmouseleave: () => this.state.hover([]),
       onclick: () => this.pick(f.cells.find((k) => !r.reviewed.has(k)) ?? f.cells[0]),
-    }, h('span', { class: 'check-id' }, `✗ ${f.id}`), h('span', { class: 'check-sides' }, `${f.lhs} ≠ ${f.rhs}`))));
+    }, h('span', { class: 'check-id' }, `✗ ${checkWords(f)}`), h('span', { class: 'check-sides' }, checkSides(f)))));
   }
 
   private renderHistory(): void {

@@ -1,5 +1,7 @@
 /** The canonical tables as the official forms, one <td> per canonical cell, updated in place. */
-import type { CellKey } from '../../src/model/report.js';
+import type { CellKey, CheckResult } from '../../src/model/report.js';
+import { templates } from '../../src/templates/forms.js';
+import { cellTitle as formCellTitle, rowTitle as formRowTitle, type PlacedCell } from '../../src/templates/wording.js';
 import { fill, h, pct } from './dom.js';
 import type { FormBlock, GridCell } from './layout.js';
 import type { Review } from './review.js';
@@ -24,10 +26,34 @@ export function shownValue(state: string, value: number | null): string {
   return displayValue(state, value) || '（空）';
 }
 
-/** A cell named by its labels: row × column. */
-export function cellTitle(review: Review, key: CellKey): string {
+function placed(review: Review, key: CellKey): PlacedCell | null {
   const c = review.cells.get(key);
-  return c ? `${c.rowLabel || c.row} × ${c.colLabel || c.col}` : key;
+  const table = c && review.report.tables.find((t) => t.cells.includes(c));
+  return c && table ? { table: table.id, ...c } : null;
+}
+
+const formOf = (review: Review) => (review.report.report.template === 'unknown' ? null : templates[review.report.report.template]);
+
+/** A cell named by the form's labels, the row with its group where needed: （六）其他处理 › 3.其他 × 自然人. */
+export function cellTitle(review: Review, key: CellKey): string {
+  const c = placed(review, key);
+  return c ? formCellTitle(formOf(review), c) : key;
+}
+
+/** A cell's row as the form names it, with its group where needed. */
+export function rowTitle(review: Review, key: CellKey): string {
+  const c = placed(review, key);
+  return c ? formRowTitle(formOf(review), c) : key;
+}
+
+/** A check as the form states it (its id for results stored before checks had a statement). */
+export function checkWords(r: CheckResult): string {
+  return r.statement || r.id;
+}
+
+/** The two sides' numbers: 左边 158 ≠ 右边 156. */
+export function checkSides(r: CheckResult): string {
+  return `左边 ${r.lhs} ${r.holds ? '=' : '≠'} 右边 ${r.rhs}`;
 }
 
 function gridCell(c: GridCell, cells: Map<CellKey, HTMLTableCellElement>): HTMLTableCellElement {
@@ -88,7 +114,7 @@ export function paintCell(td: HTMLTableCellElement, review: Review, key: CellKey
     cellTitle(review, key),
     `${key}`,
     `置信度 ${pct(review.confidenceOf(key))} · ${sourceLabel(review.isEdited(key) ? 'manual' : cell.evidence.source)}${cell.text && cell.text !== String(v.value) ? ` · 原文“${cell.text}”` : ''}`,
-    ...failing.map((r) => `✗ ${r.id}: ${r.lhs} ≠ ${r.rhs}`),
+    ...failing.map((r) => `✗ ${checkWords(r)}（${checkSides(r)}）`),
   ].join('\n');
   if (td.title !== title) td.title = title;
 }
