@@ -1,6 +1,6 @@
 /**
- * A fixed pool of conversion worker threads (tesseract.js's scheduler idea: workers start once and
- * take tasks in turn). A task that runs past its time limit, or is cancelled, costs its worker: the
+ * A fixed pool of conversion worker threads (tesseract.js's scheduler idea: workers start once, at
+ * start() or the first task, and take tasks in turn). A task that runs past its time limit, or is cancelled, costs its worker: the
  * thread is terminated and a fresh one takes its place. The OCR recognition threads the workers read
  * with belong to the pool, not to them (paddle-host.ts): terminating one of those aborts the process.
  */
@@ -21,7 +21,8 @@ interface Task {
 }
 
 interface Slot {
-  worker: Worker;
+  /** null until the pool starts: the threads are not started with the pool (see start()). */
+  worker: Worker | null;
   task: Task | null;
   timer: NodeJS.Timeout | null;
 }
@@ -45,36 +46,48 @@ const newWorker = (name: string, setup: WorkerSetup) => {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private closed = false;
+  private started = false;
   /** One recognition session per worker, as if each had its own, but outliving the workers. */
   private readonly paddle: PaddleHost;
 
   /** `timeoutSetting` names, in the TIMEOUT message, where the user changes the limit. */
   constructor(size: number, private readonly name: string, private readonly timeoutSetting = 'XXGK_JOB_TIMEOUT_SECONDS') {
     this.paddle = new PaddleHost(size);
-    for (let i = 0; i < size; i++) {
-      const slot = { task: null, timer: null } as unknown as Slot;
-      this.attach(slot);
-      this.slots.push(slot);
-    }
+    for (let i = 0; i < size; i++) this.slots.push({ worker: null, task: null, timer: null });
+  }
+
+  /**
+   * Starts the worker threads (once). Each imports the pipeline, a few hundred ms of CPU: the service
+   * starts them once it is loaded, not while it loads; a first task starts them itself.
+   */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    for (const slot of this.slots) this.attach(slot);
   }
 
   /** Gives the slot a new worker thread whose messages settle the slot's task. */
   private attach(slot: Slot): void {
-    slot.worker = newWorker(this.name, { paddle: this.paddle.connect() });
-    slot.worker.on('message', (m: WorkMessage) => {
+    const worker = (slot.worker = newWorker(this.name, { paddle: this.paddle.connect() }));
+    worker.on('message', (m: WorkMessage) => {
       const task = slot.task;
       if (!task) return;
       if (m.type === 'progress') return task.onProgress(m.done, m.total);
       this.finish(slot, m.type === 'done' ? { ok: true, report: m.report } : { ok: false, code: m.code, status: m.status, message: m.message });
     });
-    slot.worker.on('error', (err) => this.replace(slot, { ok: false, code: 'WORKER_CRASHED', status: 500, message: `The conversion worker crashed: ${err.message}` }));
-    slot.worker.on('exit', () => {
+    worker.on('error', (err) => this.replace(slot, { ok: false, code: 'WORKER_CRASHED', status: 500, message: `The conversion worker crashed: ${err.message}` }));
+    worker.on('exit', () => {
       if (!this.closed && slot.task) this.replace(slot, { ok: false, code: 'WORKER_CRASHED', status: 500, message: 'The conversion worker exited unexpectedly (out of memory?).' });
     });
   }
 
   get idle(): number {
     return this.slots.filter((s) => !s.task).length;
+  }
+
+  /** Worker threads started (0 until start() or the first task). */
+  get threads(): number {
+    return this.slots.filter((s) => s.worker).length;
   }
 
   get size(): number {
@@ -84,7 +97,8 @@ export class WorkerPool {
   /** Runs a task on an idle worker; the caller only submits when `idle > 0`. Returns a cancel function. */
   run(request: WorkRequest, timeoutMs: number, onProgress: Task['onProgress']): { outcome: Promise<TaskOutcome>; cancel: () => void } {
     const slot = this.slots.find((s) => !s.task);
-    if (!slot) throw new Error(`${this.name} pool has no idle worker`);
+    if (!slot || this.closed) throw new Error(`${this.name} pool has no idle worker${this.closed ? ' (closed)' : ''}`);
+    this.start();
     let resolve!: (o: TaskOutcome) => void;
     const outcome = new Promise<TaskOutcome>((r) => (resolve = r));
     slot.task = { request, onProgress, resolve, timeoutMs };
@@ -94,7 +108,7 @@ export class WorkerPool {
     }), timeoutMs);
     // A private copy: the caller's Buffer may share its memory with others, and this one is transferred.
     const bytes = new Uint8Array(request.bytes);
-    slot.worker.postMessage({ ...request, bytes }, [bytes.buffer]);
+    slot.worker!.postMessage({ ...request, bytes }, [bytes.buffer]);
     const task = slot.task;
     return { outcome, cancel: () => { if (slot.task === task) this.replace(slot, { ok: false, code: 'CANCELLED', status: 409, message: 'The job was cancelled.' }); } };
   }
@@ -109,7 +123,7 @@ export class WorkerPool {
 
   /** Ends a worker that is stuck or no longer wanted, and puts a fresh one in its place. */
   private replace(slot: Slot, outcome: TaskOutcome): void {
-    const old = slot.worker;
+    const old = slot.worker!;
     this.finish(slot, outcome);
     old.removeAllListeners();
     void old.terminate();
@@ -118,7 +132,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => { if (s.timer) clearTimeout(s.timer); return s.worker.terminate(); }));
+    await Promise.all(this.slots.map((s) => { if (s.timer) clearTimeout(s.timer); return s.worker?.terminate(); }));
     await this.paddle.close();
   }
 }

@@ -61,6 +61,16 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     this.pools = { main: new WorkerPool(config.workers, 'convert'), ocr: new WorkerPool(config.ocrWorkers, 'ocr') };
   }
 
+  /**
+   * Starts the worker threads, which the pools do not start themselves: each imports the pipeline,
+   * and on few cores that slows the service's own loading. Until then a job starts its lane's.
+   */
+  startWorkers(): void {
+    if (this.stopping) return;
+    this.pools.main.start();
+    this.pools.ocr.start();
+  }
+
   /** After a restart: jobs that were running run again, queued ones keep their order. */
   recover(): { requeued: number; queued: number } {
     const requeued = this.jobs.requeueRunning();

@@ -70,5 +70,8 @@ export function createService(config: ServiceConfig, log: Logger = serviceLogger
   app.use(pagesRouter(ctx));
   app.use(notFound);
   app.use(errorHandler(config.limits.maxBytes, (err) => log.error({ err }, 'unexpected error')));
+  // The worker threads start once the service is built and its first requests answered (serve opens
+  // its gate right after this returns), not while it loads: they would compete with it for the cores.
+  setImmediate(() => ctx.queue.startWorkers());
   return { app, ctx };
 }
