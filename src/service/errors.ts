@@ -47,7 +47,14 @@ function fromDatabaseError(err: { code?: unknown }): ConvertError | null {
 export function errorHandler(maxBytes: number, log: (err: unknown) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     // Already answered (a body that timed out, then broke off): nothing more to say on this connection.
-    if (res.headersSent) return;
+    // A response cut off half-way is closed, so the client sees the failure instead of waiting for the rest.
+    if (res.headersSent) {
+      if (!res.writableEnded) {
+        log(err);
+        res.destroy();
+      }
+      return;
+    }
     const known = err instanceof ConvertError ? err : fromParserError(err, maxBytes) ?? fromDatabaseError(err);
     if (known) {
       const retryAfter = (known as ConvertError & { retryAfter?: number }).retryAfter;
