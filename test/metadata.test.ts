@@ -106,6 +106,35 @@ describe('an agency is a whole name or null', () => {
     assert.equal(printed.agency, '洪江市岩城乡人民政府');
     assert.ok(printed.fields.agency.confidence < 0.6, String(printed.fields.agency.confidence));
   });
+
+  test('the 城乡, 城镇 and 乡镇 of a bureau name no 乡镇: the name is neither doubted nor mended', () => {
+    const titled = (agency: string, source: LayoutLine['source']) => extractMetadata(doc([line(`${agency}2023年政府信息公开工作年度报告`, source, 0.99)])).fields.agency;
+    // Counties that have a 乡镇 one character from the compound (顺义区 has 张镇, 榆社县 has 城区).
+    for (const county of ['淮安市洪泽区', '北京市顺义区', '山西省晋中市榆社县', '镇江市京口区']) {
+      const control = { markup: titled(`${county}交通运输局`, 'markup'), ocr: titled(`${county}交通运输局`, 'ocr') };
+      for (const bureau of ['住房和城乡建设局', '城乡建设局', '城镇管理局', '城乡规划局', '乡镇企业局', '乡村振兴局', '新型城镇化办公室']) {
+        for (const source of ['markup', 'ocr'] as const) {
+          const agency = titled(county + bureau, source);
+          assert.equal(agency.value, county + bureau, `${county + bureau} (${source})`);
+          assert.equal(agency.confidence, control[source].confidence, `${county + bureau} (${source})`);
+        }
+      }
+    }
+  });
+
+  test("an agency read from an OCR'd title has its misread 乡镇 mended, whether it names the 乡's government or the 乡", () => {
+    const ocr = (title: string) => extractMetadata(doc([line(title, 'ocr', 0.99), line('一、总体情况', 'ocr', 0.99)]));
+    const government = ocr('洪江市岩城乡人民政府2022年政府信息公开工作年度报告');
+    assert.equal(government.agency, '洪江市岩垅乡人民政府');
+    assert.equal(government.fields.agency.evidence?.source, 'title');
+    assert.equal(government.division?.code, '431281');
+    assert.equal(government.agencyKey, '湖南省怀化市洪江市岩垅乡人民政府');
+    assert.equal(ocr('洪江市岩城乡2022年政府信息公开工作年度报告').agency, '洪江市岩垅乡');
+    // Printed, the same title is only doubted.
+    const printed = extractMetadata(doc([line('洪江市岩城乡人民政府2022年政府信息公开工作年度报告')]));
+    assert.equal(printed.agency, '洪江市岩城乡人民政府');
+    assert.ok(printed.fields.agency.confidence < 0.6, String(printed.fields.agency.confidence));
+  });
 });
 
 describe('the crawler header', () => {

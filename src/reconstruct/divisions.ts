@@ -17,8 +17,16 @@ interface Row { c: string; n: string; d?: Row[] }
 const NOT_IDENTIFYING = /^(市辖区|城区|郊区|矿区)$|-/;
 /** Province-level cities: their districts' city is the municipality itself. */
 const MUNICIPALITY = /^(11|12|31|50)/;
-/** A 乡镇 name at the start of what follows a county (…岩垅乡人民政府): only then are the towns read. */
-const TOWN_AHEAD = /^[\u4e00-\u9fff]{1,10}?(乡|镇|街道|苏木)/;
+/** The words a 乡镇's name ends in. */
+const TOWN_END = /乡|镇|街道|苏木/g;
+/**
+ * What follows a 乡镇 standing as a division: the end of the name, or the 乡镇's government and organs
+ * (岩垅乡人民政府, 城关街道办事处, 某镇党委). A bureau's words go on otherwise (城乡建设局, 城镇管理局).
+ */
+const AFTER_TOWN = /^(?:$|人民政府|政府|办事处|党委|党工委|党政办|人大|纪委|纪工委)/;
+/** Words that end like a 乡镇 and are none, even where a government follows (城乡, 乡镇, 城镇). */
+const NOT_A_TOWN = /^(?:城乡|城镇|乡镇|村镇|集镇|市镇)$/;
+const LONGEST_TOWN_PREFIX = 10;
 const LONGEST_NAME = 12;
 
 /** Parsed, not required: the rows are dropped once indexed (require's cache would keep them). */
@@ -81,6 +89,19 @@ function townIndex(): NonNullable<typeof towns> {
   return towns;
 }
 
+/**
+ * The 乡镇 name at the start of what follows a county (…岩垅乡人民政府 → 岩垅乡): one that stands as a
+ * division, not the 城乡 of 住房和城乡建设局 or the 城镇 of 城镇管理局; null when there is none.
+ */
+function townAhead(rest: string): string | null {
+  for (const m of rest.slice(0, LONGEST_TOWN_PREFIX + 2).matchAll(TOWN_END)) {
+    if (m.index === 0 || m.index > LONGEST_TOWN_PREFIX || !/^[\u4e00-\u9fff]+$/.test(rest.slice(0, m.index))) continue;
+    const end = m.index + m[0].length;
+    if (!NOT_A_TOWN.test(rest.slice(0, end)) && AFTER_TOWN.test(rest.slice(end))) return rest.slice(0, end);
+  }
+  return null;
+}
+
 /** Whether `inner` lies within `outer`, and is not it. */
 function within(inner: Place, outer: Place): boolean {
   if (outer.town) return false;
@@ -110,7 +131,12 @@ export function placeAtStart(name: string): (Place & { length: number }) | null 
   let pos = 0;
   while (pos < name.length && !found?.town) {
     let next = candidates(countyIndex().byName, name, pos, found);
-    if (next.places.length === 0 && TOWN_AHEAD.test(name.slice(pos))) next = candidates(townIndex().byName, name, pos, found);
+    const town = next.places.length === 0 ? townAhead(name.slice(pos)) : null;
+    if (town) {
+      next = candidates(townIndex().byName, name, pos, found);
+      // The table's name must cover the standing one (城关街道 or 城关街道办事处), not a piece of it.
+      if (next.length < town.length) next = { places: [], length: 0 };
+    }
     if (next.places.length === 0) break;
     if (next.places.length > 1) {
       if (!found) return null;
@@ -129,7 +155,7 @@ export function placeAtStart(name: string): (Place & { length: number }) | null 
 export function strangeTown(name: string): { town: string; at: number; towns: string[] } | null {
   const place = placeAtStart(name);
   if (!place?.division.county || place.town) return null;
-  const town = TOWN_AHEAD.exec(name.slice(place.length))?.[0];
+  const town = townAhead(name.slice(place.length));
   const known = townIndex().byCounty.get(place.division.code);
   return town && known ? { town, at: place.length, towns: known } : null;
 }

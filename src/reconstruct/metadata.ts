@@ -187,12 +187,12 @@ function findAgency(title: Found<string> | null, declared: Found<string>[], all:
     const prefix = agencyInTitle(title.value);
     const kind = nameKind(prefix, true);
     const ocr = title.ocr ?? false;
-    if (kind === 'agency') return { value: prefix, confidence: weigh(CONFIDENCE.agencyInTitle, ocr), evidence: title.evidence };
+    if (kind === 'agency') return { value: prefix, confidence: weigh(CONFIDENCE.agencyInTitle, ocr), evidence: title.evidence, ocr };
     if (kind === 'division') {
       const full = governmentOf(prefix, declared, all);
       // The name read twice by OCR is no surer than once: weighed once, for either reading.
       if (full) return { ...full, confidence: ocr && !full.ocr ? weigh(full.confidence, true) : full.confidence };
-      return { value: prefix, confidence: weigh(CONFIDENCE.divisionInTitle, ocr), evidence: title.evidence };
+      return { value: prefix, confidence: weigh(CONFIDENCE.divisionInTitle, ocr), evidence: title.evidence, ocr };
     }
   }
   if (declared.length > 0) return declared[0];
