@@ -100,7 +100,7 @@ export function labelCore(key: string): string {
     .replace(/^\(\d+\)/, '');
 }
 
-function bigrams(s: string): Map<string, number> {
+export function bigrams(s: string): Map<string, number> {
   const m = new Map<string, number>();
   for (let i = 0; i < s.length - 1; i++) {
     const g = s.slice(i, i + 2);
@@ -110,11 +110,12 @@ function bigrams(s: string): Map<string, number> {
 }
 
 /** Dice coefficient on character bigrams: 1 for equal strings, 0 for nothing in common. */
-export function similarity(a: string, b: string): number {
+/** `A` and `B`: the strings' bigrams when the caller keeps them (one side compared with many). */
+export function similarity(a: string, b: string, A?: Map<string, number>, B?: Map<string, number>): number {
   if (a === b) return 1;
   if (a.length < 2 || b.length < 2) return 0;
-  const A = bigrams(a);
-  const B = bigrams(b);
+  A ??= bigrams(a);
+  B ??= bigrams(b);
   let shared = 0;
   for (const [g, n] of A) shared += Math.min(n, B.get(g) ?? 0);
   return (2 * shared) / (a.length - 1 + (b.length - 1));

@@ -1,5 +1,5 @@
 /** Matching printed labels to the template's rows: exact, without numbering, wrapped, or near. */
-import { editDistance, labelCore, matchKey, ocrFold, similarity } from '../normalize/text.js';
+import { bigrams, editDistance, labelCore, matchKey, ocrFold, similarity } from '../normalize/text.js';
 import type { RowDef } from '../templates/forms.js';
 
 export interface LabelCandidate {
@@ -31,13 +31,15 @@ const UNIT_PARENS = /^\((单位:?)?(件|个|条|项|人次|元|万元)\)$/;
 /** How well a printed label (already a match key) names a template label; 0 when it does not. */
 export function labelScore(printed: string, label: string): number {
   if (printed === label) return 1;
-  const { pc, added, bare } = printedParts(printed);
-  const lc = labelCore(label);
+  const p = printedParts(printed);
+  const l = labelParts(label);
+  const { core: pc, added, bare } = p;
+  const lc = l.core;
   // Guidance a province adds in parentheses does not change the row (Hubei: 规章（含…）). A short
   // label (其他, 总计) is also a column header: only long guidance after it marks the row.
-  if (added.length && !added.some((p) => UNIT_PARENS.test(p))) {
+  if (added.length && !added.some((a) => UNIT_PARENS.test(a))) {
     const guidance = pc.length - bare.length - 2 * added.length;
-    if (bare.length >= 2 && bare === lc.replace(PARENS, '') && (bare.length > 3 || guidance >= MIN_SHORT_LABEL_GUIDANCE)) return 0.9;
+    if (bare.length >= 2 && bare === l.bare && (bare.length > 3 || guidance >= MIN_SHORT_LABEL_GUIDANCE)) return 0.9;
   }
   // Short labels (其他, 总计) are also column headers: only their numbered form identifies the row.
   if (lc.length <= 3) return pc === lc && pc !== printed ? 0.9 : 0;
@@ -47,23 +49,42 @@ export function labelScore(printed: string, label: string): number {
   if (lc.startsWith(pc) && pc.length >= Math.max(4, Math.min(lc.length * 0.5, 12))) return 0.85;
   if (pc.startsWith(lc) && lc.length >= pc.length * 0.7) return 0.85;
   // A label read with errors keeps its numbering: 1. is not row 2. however alike the words.
-  const pn = numbering(printed, pc);
-  const ln = numbering(label, lc);
-  if (pn && ln && pn !== ln) return 0;
-  return tolerantScore(pc, lc);
+  if (p.numbering && l.numbering && p.numbering !== l.numbering) return 0;
+  return tolerantScore(p, l);
+}
+
+/** What labelScore derives from one key, before comparing it with another. */
+interface KeyParts {
+  core: string;
+  /** The core's parentheticals, and the core without them. */
+  added: string[];
+  bare: string;
+  numbering: string;
+  /** The core with OCR look-alikes folded, and its bigrams (made when first needed). */
+  fold: string;
+  pairs: Map<string, number> | null;
+}
+
+function keyParts(key: string): KeyParts {
+  const core = labelCore(key);
+  return { core, added: core.match(PARENS) ?? [], bare: core.replace(PARENS, ''), numbering: numbering(key, core), fold: ocrFold(core), pairs: null };
 }
 
 /**
- * The printed side of labelScore, kept for the last printed key: it is scored against every label of
- * the form in turn, and a long line (a page body on one line) must not be scanned once per label.
+ * Both sides are derived once: a printed key is scored against every label of the form in turn (a
+ * page body on one line must not be scanned once per label), and the form's labels against every
+ * printed line. Labels come from the templates, a bounded set.
  */
-let lastPrinted: { printed: string; pc: string; added: string[]; bare: string } | null = null;
-function printedParts(printed: string): { pc: string; added: string[]; bare: string } {
-  if (lastPrinted?.printed !== printed) {
-    const pc = labelCore(printed);
-    lastPrinted = { printed, pc, added: pc.match(PARENS) ?? [], bare: pc.replace(PARENS, '') };
-  }
-  return lastPrinted;
+let lastPrinted: { printed: string; parts: KeyParts } | null = null;
+function printedParts(printed: string): KeyParts {
+  if (lastPrinted?.printed !== printed) lastPrinted = { printed, parts: keyParts(printed) };
+  return lastPrinted.parts;
+}
+const labels = new Map<string, KeyParts>();
+function labelParts(label: string): KeyParts {
+  let parts = labels.get(label);
+  if (!parts) labels.set(label, (parts = keyParts(label)));
+  return parts;
 }
 
 /** The numbering a label key starts with (1. （三） 一、), as labelCore strips it. */
@@ -82,19 +103,19 @@ export const TOLERANT_MATCH = 0.85;
 const SHARED_BIGRAMS = 0.72;
 
 /** Tolerant tiers, all under TOLERANT_MATCH: look-alike characters, one or two edits, shared bigrams. */
-function tolerantScore(pc: string, lc: string): number {
+function tolerantScore(p: KeyParts, l: KeyParts): number {
   // Look-alikes fold one character to one, so lengths decide first what no tier can reach: two
   // edits at most, and bigrams shared by at most the shorter string (a sentence is no row label).
-  const [short, long] = pc.length < lc.length ? [pc.length, lc.length] : [lc.length, pc.length];
+  const [short, long] = p.core.length < l.core.length ? [p.core.length, l.core.length] : [l.core.length, p.core.length];
   if (long - short > 2 && (2 * (short - 1)) / (short + long - 2) < SHARED_BIGRAMS) return 0;
-  const pf = ocrFold(pc);
-  const lf = ocrFold(lc);
+  const pf = p.fold;
+  const lf = l.fold;
   if (pf === lf) return 0.84;
   // One character dropped, added or misread in a label of four or more; two in a long one.
   const d = editDistance(pf, lf, 2);
   if (d === 1 && lf.length >= 4) return 0.8;
   if (d === 2 && lf.length >= 8) return 0.75;
-  const s = similarity(pf, lf);
+  const s = similarity(pf, lf, (p.pairs ??= bigrams(pf)), (l.pairs ??= bigrams(lf)));
   return s >= SHARED_BIGRAMS ? Math.min(0.84, s * 0.9) : 0;
 }
 
