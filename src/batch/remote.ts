@@ -5,6 +5,7 @@
  *  `succeeded` (then `GET ${URL}/v1/jobs/{id}/result`) or `failed` / `cancelled`; 429 (and 503 with
  *  Retry-After) → wait Retry-After seconds and ask again; other 4xx/5xx → `{ error: { code, message } }`.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CorrectionHistory } from '../api/wire.js';
 import { MODEL_ID, type Report } from '../model/report.js';
 
@@ -24,7 +25,8 @@ export interface RemoteOptions {
   /** Longest Retry-After honoured (s, default 300); longer ones are capped. */
   maxRetryAfter?: number;
   fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
+  /** Resolves after ms, or rejects as soon as `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** A file the service did not convert: the service's code and message, and whether retrying can help. */
@@ -44,7 +46,10 @@ export class RemoteError extends Error {
 /** Job failure codes that are the service's trouble, not the document's: worth another try later. */
 const TRANSIENT_JOB_ERRORS = new Set(['INTERNAL', 'CONVERSION_FAILED', 'WORKER_CRASHED', 'TIMEOUT', 'UPLOAD_LOST', 'CANCELLED', 'SHUTTING_DOWN']);
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const defaultSleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal });
+
+/** How long cancelling an abandoned job on the service may hold up the exit (ms). */
+const CANCEL_TIMEOUT_MS = 5000;
 
 export function baseUrl(server: string): string {
   return server.replace(/\/+$/, '');
@@ -102,7 +107,7 @@ function jobOf(body: unknown): Job {
 export class RemoteClient {
   private readonly base: string;
   private readonly fetch: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: RemoteOptions) {
     this.base = baseUrl(options.server);
@@ -116,24 +121,27 @@ export class RemoteClient {
 
   /**
    * One HTTP exchange, repeated while the service says "later" (429, or 503 with Retry-After) or the
-   * network fails; any other answer is returned.
+   * network fails; any other answer is returned. Rejects with `signal`'s reason as soon as it aborts.
    */
-  private async send(url: string, init: RequestInit, deadline: number): Promise<Response> {
+  private async send(url: string, init: RequestInit, deadline: number, signal?: AbortSignal): Promise<Response> {
     let throttled = 0;
     let networkFailures = 0;
     for (;;) {
+      signal?.throwIfAborted();
       const left = deadline - Date.now();
       if (left <= 0) throw new RemoteError('TIMEOUT', `No result from ${this.base} within ${Math.round((this.options.timeoutMs ?? 1_800_000) / 1000)} s`, 0, false);
       let res: Response;
       try {
-        res = await this.fetch(url, { ...init, signal: AbortSignal.timeout(left) });
+        const timeout = AbortSignal.timeout(left);
+        res = await this.fetch(url, { ...init, signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
       } catch (err) {
+        signal?.throwIfAborted();
         const e = err as Error & { cause?: { code?: string; message?: string } };
         if (e.name === 'TimeoutError') continue; // the deadline check above reports it
         if (++networkFailures > (this.options.maxNetworkRetries ?? 3)) {
           throw new RemoteError('NETWORK', `Cannot reach ${this.base}: ${e.cause?.code ?? e.cause?.message ?? e.message}`, 0, false);
         }
-        await this.sleep(Math.min(1000 * 2 ** (networkFailures - 1), Math.max(0, deadline - Date.now())));
+        await this.sleep(Math.min(1000 * 2 ** (networkFailures - 1), Math.max(0, deadline - Date.now())), signal);
         continue;
       }
       const after = retryAfterSeconds(res.headers.get('retry-after'));
@@ -141,19 +149,23 @@ export class RemoteClient {
         await res.arrayBuffer().catch(() => undefined);
         if (++throttled > (this.options.maxThrottleRetries ?? 30)) throw errorFrom(res, null);
         const wait = Math.min(after ?? 2 ** Math.min(throttled, 6), this.options.maxRetryAfter ?? 300) * 1000;
-        await this.sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
+        await this.sleep(Math.min(wait, Math.max(0, deadline - Date.now())), signal);
         continue;
       }
       return res;
     }
   }
 
-  /** The report of one file, or a RemoteError. */
-  async convert(bytes: Uint8Array, filename: string): Promise<Report> {
+  /**
+   * The report of one file, or a RemoteError. When `signal` aborts, stops at once (rejecting with its
+   * reason) and cancels the file's job on the service, so neither this process nor the service keeps
+   * working on a file nobody waits for.
+   */
+  async convert(bytes: Uint8Array, filename: string, signal?: AbortSignal): Promise<Report> {
     const deadline = Date.now() + (this.options.timeoutMs ?? 1_800_000);
     const wait = this.options.wait ?? 60;
     const url = `${this.base}/v1/convert?filename=${encodeURIComponent(filename)}&wait=${wait}`;
-    const res = await this.send(url, { method: 'POST', body: bytes as Uint8Array<ArrayBuffer>, headers: this.headers({ 'Content-Type': 'application/octet-stream' }) }, deadline);
+    const res = await this.send(url, { method: 'POST', body: bytes as Uint8Array<ArrayBuffer>, headers: this.headers({ 'Content-Type': 'application/octet-stream' }) }, deadline, signal);
     const body = await bodyOf(res);
     if (res.status === 200) return asReport(body, `The answer for ${filename}`);
     if (res.status !== 202) throw errorFrom(res, body);
@@ -164,17 +176,28 @@ export class RemoteClient {
     if (!id && location) id = /\/jobs\/([^/?#]+)/.exec(location)?.[1];
     if (!id) throw new RemoteError('BAD_RESPONSE', `The service accepted ${filename} (202) without a job id`, 202, false);
     const jobUrl = `${this.base}/v1/jobs/${encodeURIComponent(decodeURIComponent(id))}`;
+    try {
+      return await this.awaitJob(job, jobUrl, id, filename, res.headers.get('retry-after'), deadline, signal);
+    } catch (err) {
+      if (signal?.aborted) await this.cancelJob(jobUrl);
+      throw err;
+    }
+  }
+
+  /** Polls an accepted job until it ends; its report, or a RemoteError. */
+  private async awaitJob(job: Job, jobUrl: string, id: string, filename: string, firstRetryAfter: string | null, deadline: number, signal?: AbortSignal): Promise<Report> {
     let interval = this.options.pollIntervalMs ?? 1000;
-    let retryAfter = retryAfterSeconds(res.headers.get('retry-after'));
+    let retryAfter = retryAfterSeconds(firstRetryAfter);
     while (job.status !== 'succeeded') {
       if (job.status === 'failed' || job.status === 'cancelled') {
         const code = job.error?.code ?? (job.status === 'failed' ? 'JOB_FAILED' : 'JOB_CANCELLED');
         const message = job.error?.message ?? `The service's job ${id} for ${filename} ended ${job.status}`;
         throw new RemoteError(code, message, 200, job.status === 'failed' && !!job.error?.code && !TRANSIENT_JOB_ERRORS.has(job.error.code));
       }
-      await this.sleep(retryAfter !== null ? Math.min(retryAfter, this.options.maxRetryAfter ?? 300) * 1000 : interval);
+      await this.sleep(retryAfter !== null ? Math.min(retryAfter, this.options.maxRetryAfter ?? 300) * 1000 : interval, signal);
+      signal?.throwIfAborted(); // a caller's sleep may not heed the signal
       interval = Math.min(interval * 1.5, this.options.maxPollIntervalMs ?? 5000);
-      const poll = await this.send(jobUrl, { method: 'GET', headers: this.headers() }, deadline);
+      const poll = await this.send(jobUrl, { method: 'GET', headers: this.headers() }, deadline, signal);
       const pollBody = await bodyOf(poll);
       if (poll.status !== 200) {
         const err = errorFrom(poll, pollBody);
@@ -185,7 +208,7 @@ export class RemoteClient {
       job = jobOf(pollBody);
       retryAfter = retryAfterSeconds(poll.headers.get('retry-after'));
     }
-    const result = await this.send(`${jobUrl}/result`, { method: 'GET', headers: this.headers() }, deadline);
+    const result = await this.send(`${jobUrl}/result`, { method: 'GET', headers: this.headers() }, deadline, signal);
     const resultBody = await bodyOf(result);
     if (result.status !== 200) {
       const err = errorFrom(result, resultBody);
@@ -193,6 +216,16 @@ export class RemoteClient {
       throw err;
     }
     return asReport(resultBody, `The result of job ${id} for ${filename}`);
+  }
+
+  /** `DELETE` an abandoned job, once and briefly: the service ends it on its own deadline otherwise. */
+  private async cancelJob(jobUrl: string): Promise<void> {
+    try {
+      const res = await this.fetch(jobUrl, { method: 'DELETE', headers: this.headers(), signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS) });
+      await res.arrayBuffer().catch(() => undefined);
+    } catch {
+      // Unreachable or slow: nothing more to do for a file being abandoned.
+    }
   }
 
   /**

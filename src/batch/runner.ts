@@ -285,7 +285,7 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
   const workers = remote || !toConvert.length ? null : new WorkerPool(Math.min(concurrency, toConvert.length), 'batch', '--timeout');
   let abandoned = 0;
   /** Settles with the conversion, or rejects when the run is abandoned (the worker's task is cancelled). */
-  const whileWanted = <T>(work: Promise<T>, cancel: () => void = () => undefined): Promise<T> => {
+  const whileWanted = <T>(work: Promise<T>, cancel: () => void): Promise<T> => {
     const abandon = options.abandon;
     if (!abandon) return work;
     return new Promise<T>((resolvePromise, reject) => {
@@ -319,8 +319,9 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
         const bytes = await readFile(p.file.path);
         hash = sha256(bytes);
         const filename = basename(rel);
+        // Abandoned, the client stops polling and cancels the service's job before this file is let go.
         const report = remote
-          ? await whileWanted(remote.convert(bytes, filename))
+          ? await remote.convert(bytes, filename, options.abandon)
           : await convertLocally(bytes, filename);
         // A service may answer from its cache with the name the bytes were first sent under.
         report.source.filename = filename;
@@ -330,7 +331,7 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
         const detail = `${report.report.template} ${report.source.route}  confidence ${report.summary.confidence}`;
         progress.finishFile(rel, { kind: 'ok', detail }, (performance.now() - t0) / 1000);
       } catch (err) {
-        if (err instanceof Abandoned) {
+        if (err instanceof Abandoned || options.abandon?.aborted) {
           // Not recorded: the next run converts it.
           abandoned++;
           progress.finishFile(rel, { kind: 'failed', code: 'ABANDONED', message: 'interrupted; converted by the next run' }, (performance.now() - t0) / 1000);
