@@ -81,6 +81,7 @@ test('glued digits split two ways are decided by the neighbouring year, as an al
   assert.equal(r.holds, false);
   const alts = marks.get('2023.txt')!.get('applications.carriedOver.naturalPerson')!.alternatives;
   assert.ok(alts.some((a) => a.value === 12 && /only split that fits/.test(a.why)), JSON.stringify(alts));
+  assert.equal(alts.length, 1, `one alternative per cell and check: the split's reason replaces the plain offer of the same value; ${JSON.stringify(alts)}`);
   assert.equal(cell.value, 2, 'the printed reading stays');
   // When the printed split fits and the others do not, the note says so.
   const read12 = yearOf(y2023, 2023, { 'applications.carriedOver.naturalPerson': 12 });
@@ -91,6 +92,34 @@ test('glued digits split two ways are decided by the neighbouring year, as an al
   ]).results.find((x) => x.id === 'series.applications.carriedOver.naturalPerson')!;
   assert.equal(fits.holds, true);
   assert.match(fits.notes.join(), /printed split fits the neighbouring year/);
+});
+
+test('a year in two formats (different bytes): the neighbouring years’ cells get one flag and one alternative per check', () => {
+  const y2022 = yearOf(gov2021, 2022, { 'applications.carriedForward.naturalPerson': 2, 'applications.carriedForward.total': 2 });
+  const y2023 = yearOf(gov2021, 2023, { 'applications.carriedOver.naturalPerson': 5, 'applications.carriedOver.total': 5 });
+  const y2023doc = structuredClone(y2023);
+  y2023doc.source.sha256 = `${y2023.source.sha256.slice(0, 50)}docx`;
+  const y2024 = yearOf(gov2021, 2024, { 'applications.carriedOver.naturalPerson': 7, 'applications.carriedOver.total': 7 });
+  const { results, marks } = runSeriesChecks([
+    { file: '2022.txt', report: y2022 },
+    { file: '2023.docx', report: y2023doc },
+    { file: '2023.txt', report: y2023 },
+    { file: '2024.txt', report: y2024 },
+  ]);
+  const id = 'series.applications.carriedOver.total';
+  // Each file is still checked: both 2023 files against 2022, 2024 against both 2023 files.
+  assert.deepEqual(results.filter((r) => r.id === id && !r.holds).map((r) => `${r.previousFile}→${r.file}`), ['2022.txt→2023.docx', '2022.txt→2023.txt', '2023.docx→2024.txt', '2023.txt→2024.txt']);
+  const older = marks.get('2022.txt')!.get('applications.carriedForward.total')!;
+  assert.deepEqual(older.flags, [`series:${id}`]);
+  assert.deepEqual(older.alternatives.map((a) => a.value), [5]);
+  const newer = marks.get('2024.txt')!.get('applications.carriedOver.total')!;
+  assert.deepEqual(newer.flags, [`series:${id}`]);
+  assert.deepEqual(newer.alternatives.map((a) => a.value), [0]);
+  for (const file of ['2023.txt', '2023.docx']) {
+    const both = marks.get(file)!.get('applications.carriedOver.total')!;
+    assert.deepEqual(both.flags, [`series:${id}`], file);
+    assert.deepEqual(both.alternatives.map((a) => a.value), [2], `${file}: the value 2022 gives (the only single cell on this check's side)`);
+  }
 });
 
 test('agency key: the model’s agencyKey when the report has one, else the name folded (script, spaces, brackets)', () => {

@@ -96,17 +96,48 @@ function prefixed(check: ConcreteSeriesCheck): ConcreteSeriesCheck {
   return { ...check, lhs: check.lhs.map((k) => CUR + k), rhs: check.rhs.map((k) => PREV + k) };
 }
 
-export function runSeriesChecks(inputs: SeriesInput[]): SeriesOutcome {
-  const checks = expandSeries();
-  const results: SeriesResult[] = [];
-  const marks = new Map<string, Map<CellKey, SeriesMark>>();
-  const mark = (file: string, key: CellKey): SeriesMark => {
-    let byKey = marks.get(file);
-    if (!byKey) marks.set(file, (byKey = new Map()));
+/**
+ * What the checks add to the cells, once per (cell, check): a year in two formats (two files) pairs with
+ * its neighbour twice, and the neighbour's cells must not say the same thing twice.
+ */
+class Marks {
+  readonly byFile = new Map<string, Map<CellKey, SeriesMark>>();
+  /** file, cell, check → the alternative given and whether it came from judging splits. */
+  private readonly offered = new Map<string, { alt: SeriesAlternative; split: boolean }>();
+
+  private mark(file: string, key: CellKey): SeriesMark {
+    let byKey = this.byFile.get(file);
+    if (!byKey) this.byFile.set(file, (byKey = new Map()));
     let m = byKey.get(key);
     if (!m) byKey.set(key, (m = { flags: [], alternatives: [] }));
     return m;
-  };
+  }
+
+  flag(file: string, key: CellKey, checkId: string): void {
+    const flags = this.mark(file, key).flags;
+    if (!flags.includes(seriesFlag(checkId))) flags.push(seriesFlag(checkId));
+  }
+
+  /**
+   * The cell's one alternative for this check: the first offered, except that a split the neighbouring
+   * year decides replaces a plain offer (the same value, with the more telling reason).
+   */
+  offer(file: string, key: CellKey, checkId: string, value: number | null, why: string, split: boolean): void {
+    const id = JSON.stringify([file, key, checkId]);
+    const had = this.offered.get(id);
+    if (had && (had.split || !split)) return;
+    const alt: SeriesAlternative = { value, why, source: 'series' };
+    const alternatives = this.mark(file, key).alternatives;
+    if (had) alternatives[alternatives.indexOf(had.alt)] = alt;
+    else alternatives.push(alt);
+    this.offered.set(id, { alt, split });
+  }
+}
+
+export function runSeriesChecks(inputs: SeriesInput[]): SeriesOutcome {
+  const checks = expandSeries();
+  const results: SeriesResult[] = [];
+  const marks = new Marks();
 
   // agency key → year → reports of that year (several formats of one report stay several).
   const byAgency = new Map<string, Map<number, Side[]>>();
@@ -130,11 +161,11 @@ export function runSeriesChecks(inputs: SeriesInput[]): SeriesOutcome {
             if (!fits(cur) || !fits(prev)) continue;
             const result = evaluate(prefixed(check), valuesOf(cur, prev));
             if (!result) continue; // a cell unread, illegible or not printed: nothing to compare
-            const notes = result.holds ? [] : suggest(check, cur, prev, result.lhs, result.rhs, mark);
-            notes.push(...judgeSplits(check, cur, prev, result.holds, mark));
+            const notes = result.holds ? [] : suggest(check, cur, prev, result.lhs, result.rhs, marks);
+            notes.push(...judgeSplits(check, cur, prev, result.holds, marks));
             if (!result.holds) {
-              for (const k of check.lhs) mark(cur.input.file, k).flags.push(seriesFlag(check.id));
-              for (const k of check.rhs) mark(prev.input.file, k).flags.push(seriesFlag(check.id));
+              for (const k of check.lhs) marks.flag(cur.input.file, k, check.id);
+              for (const k of check.rhs) marks.flag(prev.input.file, k, check.id);
             }
             results.push({
               id: check.id, rule: check.rule, agencyKey, agency: cur.input.report.report.agency,
@@ -146,16 +177,14 @@ export function runSeriesChecks(inputs: SeriesInput[]): SeriesOutcome {
       }
     }
   }
-  return { results, marks };
+  return { results, marks: marks.byFile };
 }
 
-type Mark = (file: string, key: CellKey) => SeriesMark;
-
 /** Where one cell alone stands on a side of a failing check, the value that makes the check hold. */
-function suggest(check: ConcreteSeriesCheck, cur: Side, prev: Side, lhs: number, rhs: number, mark: Mark): string[] {
+function suggest(check: ConcreteSeriesCheck, cur: Side, prev: Side, lhs: number, rhs: number, marks: Marks): string[] {
   const notes: string[] = [];
   const offer = (side: Side, key: CellKey, value: number, why: string) => {
-    mark(side.input.file, key).alternatives.push({ value, why, source: 'series' });
+    marks.offer(side.input.file, key, check.id, value, why, false);
     notes.push(`${side.input.file} ${key}=${value} (${why})`);
   };
   if (check.lhs.length === 1) offer(cur, check.lhs[0], rhs, `${check.id}: what ${prev.year}'s report (${prev.input.file}) gives`);
@@ -169,7 +198,7 @@ function suggest(check: ConcreteSeriesCheck, cur: Side, prev: Side, lhs: number,
  * it hold, that split is offered with the series as its reason; when the printed reading holds and no
  * other split does, the reading is confirmed (a note only).
  */
-function judgeSplits(check: ConcreteSeriesCheck, cur: Side, prev: Side, holds: boolean, mark: Mark): string[] {
+function judgeSplits(check: ConcreteSeriesCheck, cur: Side, prev: Side, holds: boolean, marks: Marks): string[] {
   const notes: string[] = [];
   const sides: [string, Side, CellKey[]][] = [[CUR, cur, check.lhs], [PREV, prev, check.rhs]];
   for (const [prefix, side, keys] of sides) {
@@ -180,7 +209,7 @@ function judgeSplits(check: ConcreteSeriesCheck, cur: Side, prev: Side, holds: b
       const fitting = splits.filter((a) => evaluate(prefixed(check), valuesOf(cur, prev, { prefix, key, value: a.value }))?.holds);
       if (!holds && fitting.length === 1) {
         const why = `${check.id}: the only split that fits the neighbouring year`;
-        mark(side.input.file, key).alternatives.push({ value: fitting[0].value, why, source: 'series' });
+        marks.offer(side.input.file, key, check.id, fitting[0].value, why, true);
         notes.push(`${side.input.file} ${key}=${fitting[0].value} (${why})`);
       } else if (holds && !fitting.length) {
         notes.push(`${side.input.file} ${key}=${cell.value} (the printed split fits the neighbouring year; the other splits do not)`);
