@@ -7,16 +7,53 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ConvertError } from '../../intake/errors.js';
+import type { Crop, OcrEngine, ReadHint, Recognition } from './engine.js';
 import { EngineSet } from './engine-set.js';
 import { PaddleWorkerEngine, type PaddleReply, type PaddleRequest } from './paddle.js';
+
+type MakeThread = () => Promise<PaddleWorkerEngine>;
+
+/**
+ * A recognition thread started again on its next crop once it has exited unasked (a crash, an aborted
+ * session): the crops would otherwise go to a dead thread, and every later OCR job would wait for its
+ * time limit until the service restarts. The crop in hand when it died fails with the thread.
+ */
+class RestartingThread implements OcrEngine {
+  readonly name: string;
+  readonly languages: string[];
+
+  private constructor(private thread: PaddleWorkerEngine, private readonly make: MakeThread) {
+    this.name = thread.name;
+    this.languages = thread.languages;
+  }
+
+  static async start(make: MakeThread): Promise<RestartingThread> {
+    return new RestartingThread(await make(), make);
+  }
+
+  async recognize(crop: Crop, hint: ReadHint): Promise<Recognition> {
+    // EngineSet gives an engine one crop at a time: no other call replaces the thread meanwhile.
+    if (this.thread.exited) {
+      this.thread = await this.make().catch((err: unknown) => {
+        throw new ConvertError('OCR_UNAVAILABLE', 503, `The OCR engine stopped and could not start again (${(err as Error)?.message ?? err}); restart the service.`);
+      });
+    }
+    return this.thread.recognize(crop, hint);
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
+  }
+}
 
 export class PaddleHost {
   /** Started on the first crop, so a pool that never reads a scan costs no session. */
   private readonly engines: EngineSet;
   private readonly ports = new Set<MessagePort>();
 
-  constructor(size: number) {
-    this.engines = new EngineSet(() => PaddleWorkerEngine.create({ threads: 1 }), size);
+  /** `make` starts one recognition thread (tests pass their own, to stop the threads it made). */
+  constructor(size: number, make: MakeThread = () => PaddleWorkerEngine.create({ threads: 1 })) {
+    this.engines = new EngineSet(() => RestartingThread.start(make), size);
   }
 
   /** A port for one conversion worker (transfer it): PaddleWorkerEngine.over(port) reads through it. */

@@ -195,6 +195,7 @@ export class PaddleWorkerEngine implements OcrEngine {
   private next = 1;
   private pending = new Map<number, { resolve: (r: Recognition) => void; reject: (e: Error) => void }>();
   private gone: Promise<void> | null = null;
+  private threadExited = false;
   private readonly onMessage = (m: PaddleReply | { ready: true }) => {
     if (!('id' in m)) return;
     const p = this.pending.get(m.id);
@@ -210,6 +211,7 @@ export class PaddleWorkerEngine implements OcrEngine {
     if (thread) {
       thread.on('error', (err) => this.failAll(err));
       this.gone = new Promise((resolve) => thread.once('exit', () => {
+        this.threadExited = true;
         this.failAll(new Error('The OCR worker stopped.'));
         resolve();
       }));
@@ -243,6 +245,11 @@ export class PaddleWorkerEngine implements OcrEngine {
       worker.once('error', reject);
     });
     return new PaddleWorkerEngine(worker, worker);
+  }
+
+  /** True once its own recognition thread has exited (asked to or not): it reads nothing more. */
+  get exited(): boolean {
+    return this.threadExited;
   }
 
   /** An engine whose recognition threads are a host's, reached through `port` (paddle-host.ts). */
