@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { constants, deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
+import { onePagePdf } from './support/encrypted-pdf.js';
 import { CLI, freePort, healthy, start, type Running } from './support/process.js';
 
 /** The service's budget for its whole process (README): 2 GB. */
@@ -82,6 +83,22 @@ test('hostile inputs: 413 for what would pass the bounds, page images off the re
       underBudget('4 GB content stream');
     });
 
+    // The service's limit is the default 64 MB: these small files (well under 1 MB) inflate to 256 MB.
+    await t.test('a content stream behind an ASCIIHex layer ([/ASCIIHexDecode /FlateDecode]) is refused with 413 all the same', async () => {
+      const hexBomb = Buffer.from(`${spacesDeflate(256 * 2 ** 20).toString('hex')}>`);
+      const r = await convert(onePagePdf(hexBomb, '[/ASCIIHexDecode /FlateDecode]'), 'hex-bomb.pdf');
+      assert.equal(r.status, 413, JSON.stringify(r.body));
+      assert.equal(r.body.error?.code, 'PDF_STREAM_TOO_LARGE');
+      underBudget('ASCIIHex + Flate content stream');
+    });
+
+    await t.test('an encrypted content stream (AES-256, empty user password, as pdf.js opens it) is counted decrypted and refused with 413', async () => {
+      const r = await convert(onePagePdf(spacesDeflate(256 * 2 ** 20), '/FlateDecode', 'aes-256'), 'encrypted-bomb.pdf');
+      assert.equal(r.status, 413, JSON.stringify(r.body));
+      assert.equal(r.body.error?.code, 'PDF_STREAM_TOO_LARGE');
+      underBudget('encrypted content stream');
+    });
+
     await t.test('a 10 000 × 10 000 PNG (at the pixel limit) converts within the budget', async () => {
       const [w, h] = [10_000, 10_000];
       const rules = Array.from({ length: 24 }, (_, i) => `<rect x="1500" y="${1500 + i * 280}" width="7000" height="8" fill="black"/>`).join('');
@@ -101,20 +118,17 @@ test('hostile inputs: 413 for what would pass the bounds, page images off the re
       const r = await convert(Buffer.from(await doc.save()), 'huge-page.pdf');
       assert.equal(r.status, 200, JSON.stringify(r.body));
 
-      // /healthz is asked every 50 ms while the page renders: its slowest answer is set against the render.
+      // /healthz is asked again and again while the page renders: a render on the request thread would
+      // hold every answer back until the image is sent.
       let rendering = true;
-      let slowest = 0;
+      let answered = 0;
       const probe = (async () => {
         while (rendering) {
-          const t0 = performance.now();
           assert.equal((await fetch(`${base}/healthz`)).status, 200);
-          slowest = Math.max(slowest, performance.now() - t0);
-          await new Promise((res) => setTimeout(res, 50));
+          if (rendering) answered++;
         }
       })();
-      const t0 = performance.now();
       const image = await fetch(`${base}/v1/results/${r.body.id}/pages/1.png`);
-      const renderMs = performance.now() - t0;
       rendering = false;
       await probe;
       assert.equal(image.status, 200);
@@ -122,8 +136,8 @@ test('hostile inputs: 413 for what would pass the bounds, page images off the re
       const scale = Number(image.headers.get('x-page-scale'));
       assert.ok(meta.width! * meta.height! <= 6_000_000, `${meta.width} × ${meta.height} pixels`);
       assert.ok(Math.abs(meta.width! - 14_400 * scale) <= 1, `X-Page-Scale ${scale} for ${meta.width} pixels`);
-      t.diagnostic(`page image: ${meta.width} × ${meta.height} in ${Math.round(renderMs)} ms, slowest /healthz ${Math.round(slowest)} ms`);
-      assert.ok(slowest < renderMs / 3, `/healthz took up to ${Math.round(slowest)} ms during a ${Math.round(renderMs)} ms render`);
+      t.diagnostic(`page image: ${meta.width} × ${meta.height}; /healthz answered ${answered} times meanwhile`);
+      assert.ok(answered >= 3, `/healthz answered only ${answered} times while the page image was rendered`);
       underBudget('page image of a 14 400 pt page');
     });
   } finally {
