@@ -54,8 +54,11 @@ function once(cmd: string, args: string[]): Sample {
   }
 }
 
-/** Spawn `serve`, poll /healthz every 5 ms, stop it with SIGTERM. */
-async function coldStart(main: string): Promise<Sample> {
+/**
+ * Spawn `serve`, poll `path` every 5 ms until it answers 200, stop it with SIGTERM. /healthz answers once
+ * the port is bound; /readyz once the service is loaded (its database answers).
+ */
+async function coldStart(main: string, path: '/healthz' | '/readyz'): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-startup-'));
   try {
     const port = await freePort();
@@ -66,7 +69,7 @@ async function coldStart(main: string): Promise<Sample> {
     });
     let wall = NaN;
     while (performance.now() - t0 < 30_000) {
-      if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) {
+      if (await fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.ok, () => false)) {
         wall = (performance.now() - t0) / 1000;
         break;
       }
@@ -78,7 +81,7 @@ async function coldStart(main: string): Promise<Sample> {
       child.kill('SIGTERM');
       await exited;
     }
-    if (Number.isNaN(wall)) throw new Error(`${main} serve: /healthz did not answer within 30 s (exit ${child.exitCode ?? child.signalCode ?? 'none'})`);
+    if (Number.isNaN(wall)) throw new Error(`${main} serve: ${path} did not answer within 30 s (exit ${child.exitCode ?? child.signalCode ?? 'none'})`);
     return { wall };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -105,7 +108,8 @@ const cases: Case[] = [
   { label: '`xxgk-convert convert` a text (seed 003, 9 KB)', run: (c) => once(process.execPath, [c.main, 'convert', TEXT]), perCheckout: true },
   { label: '`xxgk-convert convert` a born-digital PDF (seed 000, Chromium, 2 pages)', run: (c) => once(process.execPath, [c.main, 'convert', PDF]), perCheckout: true },
   ...(spawnSync('pdftotext', ['-v']).error ? [] : [{ label: '`pdftotext -layout` the same PDF', run: () => once('pdftotext', ['-layout', PDF, '/dev/null']), perCheckout: false }]),
-  { label: '`xxgk-convert serve`: spawn to the first 200 from `/healthz`', run: (c) => coldStart(c.main), perCheckout: true },
+  { label: '`xxgk-convert serve`: spawn to the first 200 from `/healthz`', run: (c) => coldStart(c.main, '/healthz'), perCheckout: true },
+  { label: '`xxgk-convert serve`: spawn to the first 200 from `/readyz` (service loaded)', run: (c) => coldStart(c.main, '/readyz'), perCheckout: true },
 ];
 
 /** The modules worth knowing the price of: packages, and our own modules that gather them. */
@@ -131,7 +135,7 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Source files importing `spec`, statically (`import … from`) or dynamically (`import(…)`). */
+/** Source files importing `spec`, statically (`import … from`), dynamically (`import(…)`) or on demand (`require(…)`). */
 function importers(spec: string): string {
   if (spec.startsWith('./dist/')) return '';
   const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
@@ -143,6 +147,8 @@ function importers(spec: string): string {
     if (new RegExp(`^import (?!type )[^;]*?from ${quoted}`, 'm').test(text)) found.push(`${rel} (static)`);
     // A dynamic import, not a type position (`typeof import('x')`, `: import('x').T`, `Promise<import('x').T>`).
     else if (new RegExp(`(?<!typeof\\s*|[:<]\\s*)import\\(\\s*${quoted}`).test(text)) found.push(`${rel} (dynamic)`);
+    // createRequire(import.meta.url)('x'), or require('x') from one.
+    else if (new RegExp(`(?:\\brequire|\\))\\(\\s*${quoted}\\s*\\)`).test(text)) found.push(`${rel} (require, on demand)`);
   }
   return found.join(', ') || (spec.startsWith('pdfjs') || spec === '@napi-rs/canvas' ? 'pdf.js itself, when it is loaded' : 'a dependency of another package');
 }

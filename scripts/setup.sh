@@ -4,7 +4,8 @@
 #   bash scripts/setup.sh               runtime: system packages, npm ci, build
 #   bash scripts/setup.sh --test        also what the tests and benchmarks use
 #   bash scripts/setup.sh --system-only only the system packages (the Docker runtime stage)
-#   bash scripts/setup.sh --no-system   only npm ci and the build (the Docker build stage)
+#   bash scripts/setup.sh --build-stage the compilers native npm modules build with, instead of the runtime
+#                                       packages, then npm ci and the build (the Docker build stage)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,13 +16,15 @@ RUNTIME_PACKAGES=(libreoffice-writer-nogui)
 # the tesseract command line as the OCR benchmark's baseline, PostgreSQL for the tests of the
 # PostgreSQL store (they start a throwaway cluster of their own; the package's cluster is not used).
 TEST_PACKAGES=(poppler-utils fonts-noto-cjk chromium libreoffice-calc-nogui curl jq tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql)
+# Docker build stage: node-gyp compiles better-sqlite3 where no prebuilt binary can be downloaded.
+BUILD_PACKAGES=(python3 make g++)
 
 system=1 npm=1 packages=("${RUNTIME_PACKAGES[@]}")
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=("${TEST_PACKAGES[@]}") ;;
     --system-only) npm=0 ;;
-    --no-system) system=0 ;;
+    --build-stage) packages=("${BUILD_PACKAGES[@]}") ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -4,7 +4,7 @@
  * → the `xxgk/report@1` model. The service, the CLI and the batch command all call `convert`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { DEFAULT_REVIEW_THRESHOLD, runChecks } from './check/index.js';
+import { checkDraft, DEFAULT_REVIEW_THRESHOLD } from './check/index.js';
 import type { RawConfidence } from './check/confidence.js';
 import { extract } from './extract/index.js';
 import { ConvertError } from './intake/errors.js';
@@ -32,13 +32,13 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
   if (bytes.length > limits.maxBytes) {
     throw new ConvertError('TOO_LARGE', 413, `The file is ${bytes.length} bytes; the limit is ${limits.maxBytes} (XXGK_MAX_BYTES).`);
   }
-  const sniffed = await sniff(bytes, options.filename);
+  const sniffed = await sniff(bytes, options.filename, options.charset);
   // PDFs and images report each page as it is done; every format reports the total at the end.
   const { layout, route } = await extract({ bytes, format: sniffed.format, charset: options.charset, limits, onProgress: options.onProgress });
   options.onProgress?.(layout.pages.length, layout.pages.length);
   const rec = reconstruct(layout);
 
-  const { checks, summary } = runChecks({
+  const { tables, checks, summary } = checkDraft({
     tables: rec.tables, template: rec.report.template, sections: rec.sections,
     threshold: options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD, basis: rec.basis, explain: options.explain,
   });
@@ -55,7 +55,7 @@ export async function convert(bytes: Uint8Array, options: ConvertOptions = {}): 
       ocr: layout.ocr ?? null,
     },
     report: rec.report,
-    tables: rec.tables,
+    tables,
     checks,
     genericTables: rec.genericTables,
     sections: rec.sections,

@@ -23,7 +23,7 @@ import { runBatchJob, type BatchResult } from '../src/batch/runner.js';
 import type { Expected } from '../src/eval/expected.js';
 import type { Report } from '../src/model/report.js';
 import { BOM, parseCsv } from '../src/output/csv.js';
-import { DATASET_CELL_KEYS, DATASET_COLUMNS, DATASET_META_COLUMNS } from '../src/output/dataset.js';
+import { DATASET_CELL_KEYS, DATASET_COLUMNS, DATASET_META_COLUMNS, LOW_CONFIDENCE_COLUMNS } from '../src/output/dataset.js';
 import { convert } from '../src/pipeline.js';
 import { testApp } from './support/app.js';
 import { assertExpected } from './support/assert-expected.js';
@@ -73,23 +73,39 @@ function sink() {
 
 const readCsv = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
 
-/** dataset.csv against the expected values: every cell column, blank and unprinted → empty. */
-function assertDataset(csvText: string, expected: Map<string, Expected>): void {
+/**
+ * dataset.csv against the expected values: a row per file (converted ones and `failed`), every cell column
+ * (a number, `blank` for a cell printed empty, `missing` or empty for one not printed).
+ */
+function assertDataset(csvText: string, expected: Map<string, Expected>, failed: string[], duplicates: Record<string, string> = {}): void {
   assert.ok(csvText.startsWith(BOM), 'UTF-8 BOM');
   assert.ok(csvText.includes('\r\n') && !/[^\r]\n/.test(csvText.replace(/"[^"]*"/g, '')), 'CRLF records');
   const [header, ...rows] = parseCsv(csvText);
   assert.deepEqual(header, DATASET_COLUMNS);
-  assert.deepEqual(rows.map((r) => r[0]), [...expected.keys()].sort(), 'one row per converted file, sorted');
+  const col = (name: string) => header.indexOf(name);
+  assert.deepEqual(rows.map((r) => r[0]), [...expected.keys(), ...failed].sort(), 'one row per file, sorted');
   for (const row of rows) {
-    const exp = expected.get(row[0])!;
+    const exp = expected.get(row[0]);
     assert.equal(row.length, DATASET_COLUMNS.length);
-    assert.equal(row[3], exp.template, `${row[0]} template`);
-    assert.equal(row[2], String(exp.year), `${row[0]} year`);
-    assert.ok(row[1].includes(exp.agencyIncludes), `${row[0]} agency`);
+    if (duplicates[row[0]]) {
+      assert.deepEqual([row[col('status')], row[col('duplicateOf')]], ['duplicate', duplicates[row[0]]], row[0]);
+      assert.ok(row.slice(DATASET_META_COLUMNS.length).every((v) => v === ''), `${row[0]}: a duplicate is not counted twice`);
+      continue;
+    }
+    if (!exp) {
+      assert.equal(row[col('status')], 'failed', row[0]);
+      assert.ok(row[col('failure')].length > 3 && row.slice(DATASET_META_COLUMNS.length).every((v) => v === ''), row[0]);
+      continue;
+    }
+    assert.equal(row[col('status')], 'converted');
+    assert.match(row[col('sha256')], /^[0-9a-f]{64}$/);
+    assert.equal(row[col('template')], exp.template, `${row[0]} template`);
+    assert.equal(row[col('year')], String(exp.year), `${row[0]} year`);
+    assert.ok(row[col('agency')].includes(exp.agencyIncludes), `${row[0]} agency`);
     const wrong = DATASET_CELL_KEYS.flatMap((k, i) => {
-      const want = exp.cells[k] === undefined || exp.cells[k] === null ? '' : String(exp.cells[k]);
+      const want = exp.cells[k] === undefined ? ['', 'missing'] : [exp.cells[k] === null ? 'blank' : String(exp.cells[k])];
       const got = row[DATASET_META_COLUMNS.length + i];
-      return got === want ? [] : [`${k}: want "${want}", got "${got}"`];
+      return want.includes(got) ? [] : [`${k}: want "${want.join('" or "')}", got "${got}"`];
     });
     assert.deepEqual(wrong, [], `${row[0]} cells`);
   }
@@ -120,7 +136,7 @@ test('batch converts a nested folder: JSONs mirror it, the dataset holds the exp
   assert.ok(existsSync(join(out, INDEX_FILE)));
 
   firstDataset = readCsv(out, 'dataset.csv');
-  assertDataset(firstDataset, expectedByFile);
+  assertDataset(firstDataset, expectedByFile, BAD);
 
   firstFailures = readCsv(out, 'failures.csv');
   const [fh, ...failures] = parseCsv(firstFailures);
@@ -130,7 +146,7 @@ test('batch converts a nested folder: JSONs mirror it, the dataset holds the exp
   assert.ok(failures.every((f) => f[2].length > 10));
 
   const [lh, ...low] = parseCsv(readCsv(out, 'low-confidence.csv'));
-  assert.deepEqual(lh, ['file', 'key', 'value', 'text', 'state', 'confidence', 'flags']);
+  assert.deepEqual(lh, [...LOW_CONFIDENCE_COLUMNS]);
   let want = 0;
   for (const rel of good) {
     const report = JSON.parse(readFileSync(join(out, `${rel}.json`), 'utf8')) as Report;
@@ -139,7 +155,11 @@ test('batch converts a nested folder: JSONs mirror it, the dataset holds the exp
     }
   }
   assert.equal(low.length, want);
-  for (const r of low) assert.ok(r[4] !== 'missing' && (Number(r[5]) < 0.95 || r[6] !== '' || r[4] === 'illegible'), r.join(','));
+  const lc = (name: (typeof LOW_CONFIDENCE_COLUMNS)[number]) => lh.indexOf(name);
+  for (const r of low) {
+    assert.ok(r[lc('state')] !== 'missing' && (Number(r[lc('confidence')]) < 0.95 || r[lc('flags')] !== '' || r[lc('state')] === 'illegible'), r.join(','));
+    assert.ok(r[lc('why')].length > 5, 'says why');
+  }
 
   // Plain progress (not a terminal): a line per file.
   assert.equal(log.lines.filter((l) => / ok {5}/.test(l)).length, good.length, log.text());
@@ -192,7 +212,8 @@ test('resume: a killed run (torn index line, missing JSON) and a changed file ar
   assert.equal(r.converted + r.reused, 2);
   assert.equal(r.skipped, expectedByFile.size - 2);
   expectedByFile.set(changed, expectedFor(seeds[2]));
-  assertDataset(readCsv(out, 'dataset.csv'), expectedByFile);
+  // The changed file now holds seed 002's bytes: the first in path order is counted, the other is its duplicate.
+  assertDataset(readCsv(out, 'dataset.csv'), expectedByFile, BAD, { [`2023/text/${seeds[2]}.txt`]: changed });
   firstDataset = readCsv(out, 'dataset.csv');
 });
 

@@ -36,6 +36,8 @@ const NOT_RUN: Record<string, string> = {
   'bash scripts/setup.sh': 'installs Debian packages and runs npm ci (the network); the copy links node_modules and runs `npm run build`, its last step',
   'bash scripts/setup.sh --test': 'as above',
   'npm test': 'is the suite this test is part of',
+  'docker build -t xxgk-convert .': 'needs a Docker engine and a registry; test/image-run.test.ts runs the image\'s CMD as the image does',
+  'docker run -d -p 8080:8080 -v xxgk-data:/app/data xxgk-convert': 'as above',
 };
 
 /** The environment of a fresh shell: none of this machine's service settings. */

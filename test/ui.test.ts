@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { parseCsv } from '../src/output/csv.js';
+import { CELLS_COLUMNS } from '../src/output/cells.js';
 import { CHROMIUM, ensureWebBuild, launchBrowser, repo, startUiServer, type BrowserSession, type UiServer } from './support/browser.js';
 
 const NATURAL = 'applications.newReceived.naturalPerson';
@@ -212,10 +214,13 @@ describe('correction UI', { skip: noChromium ? `${CHROMIUM} is not installed: th
     assert.equal(await failingChecks(page), '0');
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-csv').click()]);
-    const csv = readFileSync((await csvDownload.path())!, 'utf8').split(/\r?\n/);
-    // The dataset's CSV writer: a BOM first, so Excel reads the Chinese labels as UTF-8.
-    assert.equal(csv[0], '\uFEFFkey,row,col,value,state,confidence,source');
-    assert.ok(csv.includes(`${NATURAL},newReceived,naturalPerson,156,number,1,manual`), csv.slice(0, 40).join('\n'));
+    const csvText = readFileSync((await csvDownload.path())!, 'utf8');
+    // The dataset's CSV writer (a BOM first, so Excel reads the Chinese labels as UTF-8) with the columns of the batch's cells.csv.
+    assert.ok(csvText.startsWith('\uFEFF'));
+    const [header, ...rows] = parseCsv(csvText);
+    assert.deepEqual(header, CELLS_COLUMNS);
+    const line = Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[header.indexOf('key')] === NATURAL)![i]]));
+    assert.deepEqual([line.value, line.state, line.confidence, line.source], ['156', 'number', '1', 'manual']);
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-json').click()]);
     const exported = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8'));
     assert.equal(exported.model, 'xxgk/report@1');

@@ -47,7 +47,7 @@ async function child(files: string[]): Promise<void> {
   const { closeOcrPool } = await import('../../src/extract/ocr/pool.js');
   const { defaultLimits } = await import('../../src/intake/limits.js');
   const { reconstruct } = await import('../../src/reconstruct/index.js');
-  const { runChecks, DEFAULT_REVIEW_THRESHOLD } = await import('../../src/check/index.js');
+  const { checkDraft, DEFAULT_REVIEW_THRESHOLD } = await import('../../src/check/index.js');
   const { compare } = await import('../../src/eval/expected.js');
   const { getOcrPool } = await import('../../src/extract/ocr/pool.js');
   // Cold start: the first reading of a blank crop loads the engine's model and language data.
@@ -70,8 +70,8 @@ async function child(files: string[]): Promise<void> {
     const layout = await extractImage(bytes, defaultLimits, { onPage: (p) => (p.grids > 0 ? table : text).push(p.ms / 1000) });
     const seconds = (performance.now() - t0) / 1000;
     const rec = reconstruct(layout);
-    const { checks } = runChecks({ tables: rec.tables, template: rec.report.template, sections: rec.sections, threshold: DEFAULT_REVIEW_THRESHOLD, basis: rec.basis });
-    const cmp = compare({ report: rec.report, tables: rec.tables, checks } as never, JSON.parse(readFileSync(join(scans, e.expected), 'utf8')));
+    const { tables, checks } = checkDraft({ tables: rec.tables, template: rec.report.template, sections: rec.sections, threshold: DEFAULT_REVIEW_THRESHOLD, basis: rec.basis });
+    const cmp = compare({ report: rec.report, tables, checks } as never, JSON.parse(readFileSync(join(scans, e.expected), 'utf8')));
     const numeric = cmp.cells.filter((c) => typeof c.expected === 'number');
     out.push({
       file: e.file, variant: e.traditional ? `${e.variant} (trad)` : e.variant, pages: layout.pages.length, seconds,

@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText } from '../cli/args.js';
 import type { ProgressSink } from './progress.js';
 import { RemoteClient } from './remote.js';
-import { FORMATS, runBatchJob, type BatchResult, type Format } from './runner.js';
+import { FORMATS, KNOWN_PERMANENT_CODES, runBatchJob, type BatchResult, type Format } from './runner.js';
 
 export interface BatchIO {
   /** Progress and messages (default process.stderr). */
@@ -68,6 +68,8 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
     }
   } else if (values['api-key'] !== undefined) {
     return usageError(err, '--api-key only makes sense with --server');
+  } else if (values['refresh-corrected']) {
+    return usageError(err, '--refresh-corrected fetches corrections from a service: give its --server URL');
   }
 
   if (server) {
@@ -78,6 +80,19 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
     }
   }
 
+  // The first Ctrl-C lets the files in flight finish, the second abandons them; both write the dataset.
+  const stop = new AbortController();
+  const abandon = new AbortController();
+  const onSigint = () => {
+    if (!stop.signal.aborted) {
+      err.write('\nxxgk-convert batch: interrupted: finishing the files in flight, then writing the dataset (Ctrl-C again to abandon them)\n');
+      stop.abort();
+    } else if (!abandon.signal.aborted) {
+      err.write('\nxxgk-convert batch: abandoning the files in flight; writing the dataset\n');
+      abandon.abort();
+    }
+  };
+  process.on('SIGINT', onSigint);
   try {
     const result = await runBatchJob({
       input,
@@ -89,13 +104,20 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
       formats,
       threshold,
       retryFailed: values['retry-failed'] ?? false,
+      refreshCorrected: values['refresh-corrected'] ?? false,
       progress: err,
+      stop: stop.signal,
+      abandon: abandon.signal,
     });
     io.onResult?.(result);
-    return result.failed > 0 ? 1 : 0;
+    if (result.interrupted) return 130;
+    const ignored = values['ignore-permanent-failures'] ? KNOWN_PERMANENT_CODES : new Set<string>();
+    return result.failures.some((f) => !ignored.has(f.code)) ? 1 : 0;
   } catch (e) {
     const x = e as NodeJS.ErrnoException;
     err.write(`xxgk-convert batch: ${x.code ? `${x.code}: ` : ''}${x.message ?? String(e)}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }

@@ -5,6 +5,7 @@
  *  `succeeded` (then `GET ${URL}/v1/jobs/{id}/result`) or `failed` / `cancelled`; 429 (and 503 with
  *  Retry-After) → wait Retry-After seconds and ask again; other 4xx/5xx → `{ error: { code, message } }`.
  */
+import type { CorrectionHistory } from '../api/wire.js';
 import { MODEL_ID, type Report } from '../model/report.js';
 
 export interface RemoteOptions {
@@ -192,6 +193,35 @@ export class RemoteClient {
       throw err;
     }
     return asReport(resultBody, `The result of job ${id} for ${filename}`);
+  }
+
+  /**
+   * A stored result's corrections (`GET /v1/results/{id}/corrections`): null when the service does not
+   * have the result (converted elsewhere, or by another key).
+   */
+  async corrections(resultId: string): Promise<CorrectionHistory | null> {
+    const body = await this.getResult(`/v1/results/${encodeURIComponent(resultId)}/corrections`);
+    const h = body as Partial<CorrectionHistory> | null;
+    if (h === null) return null;
+    if (typeof h !== 'object' || !Number.isInteger(h.version) || !Array.isArray(h.corrections)) {
+      throw new RemoteError('BAD_RESPONSE', `The corrections of result ${resultId} are not a correction history`, 200, false);
+    }
+    return h as CorrectionHistory;
+  }
+
+  /** A stored result as the service serves it, corrections applied; null when the service does not have it. */
+  async result(resultId: string): Promise<Report | null> {
+    const body = await this.getResult(`/v1/results/${encodeURIComponent(resultId)}`);
+    return body === null ? null : asReport(body, `Result ${resultId}`);
+  }
+
+  private async getResult(path: string): Promise<unknown> {
+    const deadline = Date.now() + (this.options.timeoutMs ?? 1_800_000);
+    const res = await this.send(`${this.base}${path}`, { method: 'GET', headers: this.headers() }, deadline);
+    const body = await bodyOf(res);
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw errorFrom(res, body);
+    return body;
   }
 
   /**

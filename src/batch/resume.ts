@@ -25,7 +25,16 @@ export interface IndexEntry {
   message?: string;
   /** A failure that the same bytes will meet again (the document's fault, not the service's or the network's). */
   permanent?: boolean;
+  /** Corrections a reviewer saved on the service, merged into the report JSON by --refresh-corrected. */
+  corrected?: CorrectedCells;
   at: string;
+}
+
+export interface CorrectedCells {
+  /** The result's version on the service the JSON now holds. */
+  version: number;
+  /** The latest change of each corrected cell. */
+  cells: { key: string; who: string; at: string }[];
 }
 
 export class ResumeIndex {

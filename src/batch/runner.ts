@@ -1,8 +1,9 @@
 /**
  * The batch run: walk the input folder, skip what an earlier run converted (by content hash), convert
  * the rest (in worker threads or through a service) with a concurrency limit, one JSON per input mirroring
- * the folders, then rebuild dataset.csv / dataset.xlsx / low-confidence.csv / failures.csv from every
- * report JSON in the output folder. One bad file never stops the batch.
+ * the folders, optionally fetch reviewers' corrections back from the service, then rebuild the dataset
+ * files (OUTPUT_FILES) from every report JSON in the output folder, with the series checks across
+ * years. One bad file never stops the batch; an interruption (stop, abandon) still writes the dataset.
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -11,18 +12,25 @@ import { ConvertError } from '../intake/errors.js';
 import { limitsFromEnv, type Limits } from '../intake/limits.js';
 import { MODEL_ID, type Report } from '../model/report.js';
 import { toCsv } from '../output/csv.js';
+import { CELLS_COLUMNS, cellRows } from '../output/cells.js';
+import { CODEBOOK_COLUMNS, codebookRows } from '../output/codebook.js';
 import {
   DATASET_COLUMNS,
   datasetRow,
   failureRow,
   FAILURE_COLUMNS,
+  isReport,
   LOW_CONFIDENCE_COLUMNS,
   lowConfidenceRows,
+  type DatasetEntry,
   type DatasetValue,
   type FailureRow,
 } from '../output/dataset.js';
+import { SERIES_COLUMNS, seriesRow } from '../output/series-checks.js';
 import { DEFAULT_REVIEW_THRESHOLD } from '../check/summary.js';
+import { runSeriesChecks } from '../check/series.js';
 import { xlsx } from '../output/xlsx.js';
+import { refreshCorrected, type RefreshOutcome } from './corrected.js';
 import { WorkerPool } from '../jobs/pool.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { RemoteClient, RemoteError, type RemoteOptions } from './remote.js';
@@ -35,9 +43,21 @@ export const FORMATS: readonly Format[] = ['json', 'csv', 'xlsx'];
 export const OUTPUT_FILES = {
   datasetCsv: 'dataset.csv',
   datasetXlsx: 'dataset.xlsx',
+  cells: 'cells.csv',
+  codebook: 'codebook.csv',
   lowConfidence: 'low-confidence.csv',
+  seriesChecks: 'series-checks.csv',
   failures: 'failures.csv',
 } as const;
+
+/** A converted file that holds no report of any known form: listed in failures.csv under this code. */
+export const NOT_A_REPORT = 'NOT_A_REPORT';
+
+/**
+ * Failures that the same file will always meet and that say it is not a report to convert: with
+ * `--ignore-permanent-failures` they do not make the exit code 1.
+ */
+export const KNOWN_PERMANENT_CODES: ReadonlySet<string> = new Set([NOT_A_REPORT, 'UNSUPPORTED', 'UNSUPPORTED_TYPE']);
 
 export interface BatchOptions {
   input: string;
@@ -59,6 +79,12 @@ export interface BatchOptions {
   threshold?: number;
   /** Convert again files whose earlier failure was the document's fault (default: list them again). */
   retryFailed?: boolean;
+  /** With `server`: fetch the corrections reviewers saved there into the report JSONs first. */
+  refreshCorrected?: boolean;
+  /** Aborted: start no new file, let the ones in flight finish, write the dataset (the first Ctrl-C). */
+  stop?: AbortSignal;
+  /** Aborted: give up the files in flight too, unrecorded, so the next run converts them (the second Ctrl-C). */
+  abandon?: AbortSignal;
   limits?: Limits;
   /** Where progress goes (default process.stderr). */
   progress?: ProgressSink;
@@ -78,8 +104,16 @@ export interface BatchResult {
   failed: number;
   unsupported: number;
   failures: FailureRow[];
-  /** Rows of the dataset (report JSONs found in the output folder). */
+  /** Reports counted in the dataset (status converted: not duplicates, not non-reports). */
   reports: number;
+  /** Files not converted because the run was stopped (they are converted by the next run). */
+  notStarted: number;
+  abandoned: number;
+  interrupted: boolean;
+  /** Series checks evaluated, and how many failed. */
+  seriesChecks: number;
+  seriesFailed: number;
+  refresh?: RefreshOutcome;
   written: string[];
   elapsedMs: number;
 }
@@ -120,15 +154,17 @@ async function readReport(path: string): Promise<Report | null> {
   }
 }
 
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** Runs fn over items, `concurrency` at once; once `stop` is aborted no new item starts. Returns how many started. */
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>, stop?: AbortSignal): Promise<number> {
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop?.aborted) {
       const item = items[next++];
       await fn(item);
     }
   });
   await Promise.all(workers);
+  return next;
 }
 
 function failureOf(err: unknown): { code: string; message: string; permanent: boolean } {
@@ -247,14 +283,31 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
   // its bounded heap or hangs fails alone, and the heap a long PDF grew is given back when it ends.
   const progress = new Progress(sink, toConvert.length);
   const workers = remote || !toConvert.length ? null : new WorkerPool(Math.min(concurrency, toConvert.length), 'batch', '--timeout');
+  let abandoned = 0;
+  /** Settles with the conversion, or rejects when the run is abandoned (the worker's task is cancelled). */
+  const whileWanted = <T>(work: Promise<T>, cancel: () => void = () => undefined): Promise<T> => {
+    const abandon = options.abandon;
+    if (!abandon) return work;
+    return new Promise<T>((resolvePromise, reject) => {
+      const onAbort = () => {
+        cancel();
+        reject(new Abandoned());
+      };
+      if (abandon.aborted) return onAbort();
+      abandon.addEventListener('abort', onAbort, { once: true });
+      work.then(resolvePromise, reject).finally(() => abandon.removeEventListener('abort', onAbort));
+    });
+  };
   const convertLocally = async (bytes: Uint8Array, filename: string): Promise<Report> => {
     const request = { bytes, filename, charset: null, limits, reviewThreshold: threshold, id: randomUUID() };
-    const outcome = await workers!.run(request, timeoutMs, () => undefined).outcome;
+    const task = workers!.run(request, timeoutMs, () => undefined);
+    const outcome = await whileWanted(task.outcome, task.cancel);
     if (!outcome.ok) throw new ConvertError(outcome.code, outcome.status, outcome.message);
     return outcome.report as Report;
   };
+  let begun = 0;
   try {
-    await pool(toConvert, concurrency, async (p) => {
+    begun = await pool(toConvert, concurrency, async (p) => {
       const rel = p.file.rel;
       const t0 = performance.now();
       progress.start(rel);
@@ -267,7 +320,7 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
         hash = sha256(bytes);
         const filename = basename(rel);
         const report = remote
-          ? await remote.convert(bytes, filename)
+          ? await whileWanted(remote.convert(bytes, filename))
           : await convertLocally(bytes, filename);
         // A service may answer from its cache with the name the bytes were first sent under.
         report.source.filename = filename;
@@ -277,6 +330,12 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
         const detail = `${report.report.template} ${report.source.route}  confidence ${report.summary.confidence}`;
         progress.finishFile(rel, { kind: 'ok', detail }, (performance.now() - t0) / 1000);
       } catch (err) {
+        if (err instanceof Abandoned) {
+          // Not recorded: the next run converts it.
+          abandoned++;
+          progress.finishFile(rel, { kind: 'failed', code: 'ABANDONED', message: 'interrupted; converted by the next run' }, (performance.now() - t0) / 1000);
+          return;
+        }
         const e = failureOf(err);
         fail(rel, e.code, e.message);
         // Its earlier JSON (other bytes) is stale now.
@@ -286,29 +345,81 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
           .catch(() => undefined);
         progress.finishFile(rel, { kind: 'failed', code: e.code, message: e.message }, (performance.now() - t0) / 1000);
       }
-    });
+    }, options.stop);
   } finally {
     await workers?.close();
   }
   progress.end();
   await index.flush();
+  const notStarted = toConvert.length - begun;
+  const interrupted = !!options.stop?.aborted || !!options.abandon?.aborted;
 
-  // 4. The dataset files, from every report JSON in the output folder.
+  // 4. The report JSONs in the output folder, each with what it is (a report, a duplicate, not a report).
   const excludeFromScan = relative(out, input).startsWith('..') || relative(out, input) === '' ? [] : [input];
   const jsons = (await walk(out, { exclude: excludeFromScan })).files
     .filter((f) => f.rel.endsWith('.json'))
     .sort((a, b) => cmp(a.rel, b.rel));
-  const rows: DatasetValue[][] = [];
-  const review: DatasetValue[][] = [];
+  const loaded: { file: string; path: string; report: Report }[] = [];
   for (const j of jsons) {
     const report = await readReport(j.path);
-    if (!report) continue;
-    const file = j.rel.slice(0, -'.json'.length);
-    rows.push(datasetRow(report, file));
-    review.push(...lowConfidenceRows(report, file, threshold));
+    if (report) loaded.push({ file: j.rel.slice(0, -'.json'.length), path: j.path, report });
   }
+
+  // 5. Reviewers' corrections from the service, into the JSONs (only the first file of the same bytes).
+  let refresh: RefreshOutcome | undefined;
+  if (remote && options.refreshCorrected && !interrupted) {
+    const seen = new Set<string>();
+    const targets = loaded.filter((l) => !seen.has(l.report.source.sha256) && !!seen.add(l.report.source.sha256)).map((l) => ({
+      file: l.file,
+      report: l.report,
+      write: async (report: Report) => {
+        await writeAtomic(l.path, JSON.stringify(report, null, 2) + '\n');
+        l.report = report;
+      },
+    }));
+    refresh = await refreshCorrected(targets, index, remote);
+    await index.flush();
+    say(
+      `corrections: asked ${options.server} about ${refresh.checked} reports: ${refresh.refreshed} refreshed with newer corrections, ` +
+        `${refresh.unknown} not held by the service${refresh.errors.length ? `, ${refresh.errors.length} could not be refreshed` : ''}`,
+    );
+    for (const e of refresh.errors) say(`  ${e.file}: ${e.message}`);
+  }
+
+  const entries: DatasetEntry[] = [];
+  const firstOfHash = new Map<string, string>();
+  for (const l of loaded) {
+    const hash = l.report.source.sha256;
+    const corrected = index.get(l.file)?.corrected;
+    const entry: DatasetEntry = { file: l.file, status: 'converted', report: l.report, sha256: hash };
+    if (!isReport(l.report)) {
+      entry.status = 'not a report';
+      fail(l.file, NOT_A_REPORT, 'No statistical table of a known form and no figure was found: this is not an annual report.');
+    } else if (firstOfHash.has(hash)) {
+      entry.status = 'duplicate';
+      entry.duplicateOf = firstOfHash.get(hash);
+    } else {
+      firstOfHash.set(hash, l.file);
+      if (corrected) entry.corrections = new Map(corrected.cells.map((c) => [c.key, { who: c.who, at: c.at }]));
+    }
+    entries.push(entry);
+  }
+  const counted = entries.filter((e) => e.status === 'converted');
+  const series = runSeriesChecks(counted.map((e) => ({ file: e.file, report: e.report! })));
+  for (const e of counted) e.series = series.marks.get(e.file);
   failures.sort((a, b) => cmp(a.file, b.file) || cmp(a.code, b.code));
+  const withJson = new Set(entries.map((e) => e.file));
+  for (const f of failures) {
+    if (!withJson.has(f.file)) entries.push({ file: f.file, status: 'failed', report: null, sha256: index.get(f.file)?.sha256 ?? null, failure: { code: f.code, message: f.message } });
+  }
+  entries.sort((a, b) => cmp(a.file, b.file));
+
+  // 6. The dataset files.
+  const rows = entries.map((e) => datasetRow(e, threshold));
+  const review = entries.flatMap((e) => lowConfidenceRows(e, threshold));
+  const seriesRows = series.results.map(seriesRow);
   const failureRows = failures.map(failureRow);
+  const codebook = [CODEBOOK_COLUMNS, ...codebookRows()];
 
   const written: string[] = [];
   const emit = async (name: string, data: string | Uint8Array) => {
@@ -317,14 +428,19 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
   };
   if (formats.has('csv')) {
     await emit(OUTPUT_FILES.datasetCsv, toCsv([DATASET_COLUMNS, ...rows]));
+    await emit(OUTPUT_FILES.cells, toCsv([CELLS_COLUMNS, ...counted.flatMap(cellRows)]));
+    await emit(OUTPUT_FILES.codebook, toCsv(codebook));
     await emit(OUTPUT_FILES.lowConfidence, toCsv([LOW_CONFIDENCE_COLUMNS, ...review]));
+    await emit(OUTPUT_FILES.seriesChecks, toCsv([SERIES_COLUMNS, ...seriesRows]));
   }
   if (formats.has('xlsx')) {
     await emit(
       OUTPUT_FILES.datasetXlsx,
       xlsx([
         { name: 'dataset', rows: [DATASET_COLUMNS, ...rows], freeze: { rows: 1, cols: 1 } },
+        { name: 'codebook', rows: codebook, freeze: { rows: 1, cols: 1 } },
         { name: 'low-confidence', rows: [LOW_CONFIDENCE_COLUMNS, ...review] },
+        { name: 'series-checks', rows: [SERIES_COLUMNS, ...seriesRows] },
         { name: 'failures', rows: [FAILURE_COLUMNS, ...failureRows] },
       ]),
     );
@@ -332,10 +448,29 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
   await emit(OUTPUT_FILES.failures, toCsv([FAILURE_COLUMNS, ...failureRows]));
 
   const elapsedMs = Math.round(performance.now() - started);
+  const seriesFailed = series.results.filter((r) => !r.holds).length;
   say(
     `done in ${(elapsedMs / 1000).toFixed(1)} s: converted ${converted}, skipped ${skipped}, reused ${reused}, failed ${failures.length}` +
-      ` (${unsupported} unsupported); ${rows.length} reports in the dataset; wrote ${written.join(', ')} in ${out}`,
+      ` (${unsupported} unsupported); ${counted.length} reports in the dataset; ${series.results.length} series checks, ${seriesFailed} failing;` +
+      ` wrote ${written.join(', ')} in ${out}`,
   );
   if (failures.length) say(`failures are listed in ${join(out, OUTPUT_FILES.failures)}`);
-  return { files: files.length, converted, skipped, reused, failed: failures.length, unsupported, failures, reports: rows.length, written, elapsedMs };
+  if (interrupted) {
+    say(
+      `interrupted: ${notStarted + abandoned} file${notStarted + abandoned === 1 ? ' was' : 's were'} not converted` +
+        `${abandoned ? ` (${abandoned} abandoned in flight)` : ''}. The dataset holds what is done. ` +
+        `To resume, run the same command again: what is converted is skipped.`,
+    );
+  }
+  return {
+    files: files.length, converted, skipped, reused, failed: failures.length, unsupported, failures, reports: counted.length, written, elapsedMs,
+    notStarted, abandoned, interrupted, seriesChecks: series.results.length, seriesFailed, ...(refresh ? { refresh } : {}),
+  };
+}
+
+/** A conversion given up because the run was abandoned (a second Ctrl-C). */
+class Abandoned extends Error {
+  constructor() {
+    super('abandoned');
+  }
 }

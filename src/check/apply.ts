@@ -3,12 +3,12 @@
  * suggested value where changing one cell would make every failing check hold. Printed values are
  * never changed.
  */
-import { checkFlag, type CanonicalCell, type CanonicalTable, type CellKey, type CheckResult } from '../model/report.js';
+import { checkFlag, type CellKey, type CheckResult, type DraftCell, type DraftTable } from '../model/report.js';
 import type { TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
 
 /** The tables' printed rows and columns, which the form's checks are expanded over. */
-function printedTables(tables: CanonicalTable[]): PrintedTable[] {
+function printedTables(tables: DraftTable[]): PrintedTable[] {
   return tables.filter((t) => t.found).map((t) => {
     const cells = t.cells.filter((c) => c.state !== 'missing');
     return { id: t.id, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))] };
@@ -23,9 +23,9 @@ function valueThatHolds(check: ConcreteCheck, key: CellKey, values: Map<CellKey,
   return Math.round(v * 1e6) / 1e6;
 }
 
-export function applyChecks(tables: CanonicalTable[], template: TemplateDef | null): CheckResult[] {
+export function applyChecks(tables: DraftTable[], template: TemplateDef | null): CheckResult[] {
   const printed = printedTables(tables);
-  const cells = new Map<CellKey, CanonicalCell>();
+  const cells = new Map<CellKey, DraftCell>();
   for (const t of tables) for (const c of t.cells) if (c.state !== 'missing') cells.set(c.key, c);
   const values = new Map<CellKey, CellValue>([...cells].map(([k, c]) => [k, { state: c.state, value: c.value }]));
   const concrete = expandChecks(template, printed, new Set(cells.keys()));

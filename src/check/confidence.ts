@@ -11,7 +11,7 @@
  * form's structure does not confirm), and a cell the converter could not find (state `missing`). A
  * guess that happens to be right often in the training documents is still a guess.
  */
-import type { CanonicalCell, CheckResult } from '../model/report.js';
+import type { CheckResult, DraftCell } from '../model/report.js';
 import type { CellBasis } from '../reconstruct/canonical.js';
 import fitted from './calibration.json' with { type: 'json' };
 
@@ -69,7 +69,7 @@ const calibration = fitted as Calibration;
 const clamp = (n: number) => Math.min(0.9999, Math.max(0.001, n));
 const round = (n: number) => Math.round(n * 10000) / 10000;
 
-export function rawConfidence(cell: CanonicalCell, basis: CellBasis | undefined, checks: CheckResult[], tableFound: boolean, model = defaultModel): RawConfidence {
+export function rawConfidence(cell: DraftCell, basis: CellBasis | undefined, checks: CheckResult[], tableFound: boolean, model = defaultModel): RawConfidence {
   if (cell.state === 'missing') {
     if (basis?.note === 'unread') return { p: model.unreadTable, group: 'missing|unread', cap: model.missingCap };
     return { p: tableFound ? model.missingRow : model.missingTable, group: `missing|${tableFound ? 'row' : 'table'}`, cap: model.missingCap };

@@ -3,8 +3,9 @@
  * review UI, the scripts): the form's arithmetic and the prose cross-check over the cells as they
  * stand, flags and suggested values on the cells they concern, each cell's confidence, the summary.
  * Everything it derives it derives again on every run, so running it after a change is always right.
+ * A fresh conversion's cells get their confidence here (`checkDraft`); corrected ones keep theirs.
  */
-import type { Alternative, CanonicalTable, CellKey, CheckResult, Report, Section, TemplateId } from '../model/report.js';
+import type { Alternative, CanonicalTable, CellKey, CheckResult, DraftTable, Report, Section, TemplateId } from '../model/report.js';
 import type { CellBasis } from '../reconstruct/canonical.js';
 import { templates } from '../templates/forms.js';
 import { applyChecks } from './apply.js';
@@ -14,17 +15,22 @@ import { summarise } from './summary.js';
 
 export { DEFAULT_REVIEW_THRESHOLD } from './summary.js';
 
-export interface CheckInput {
-  tables: CanonicalTable[];
+interface StageInput {
   template: TemplateId;
   sections: Section[];
   /** Cells under this confidence count as needing review in the summary. */
   threshold: number;
-  /**
-   * How reconstruction placed each cell, on a fresh conversion: confidences are computed from it.
-   * Without it (re-checking after corrections) the confidences stand as they are.
-   */
-  basis?: Map<CellKey, CellBasis>;
+}
+
+/** Tables that already have their confidences: re-checking after corrections, in the service and the UI. */
+export interface CheckInput extends StageInput {
+  tables: CanonicalTable[];
+}
+
+/** A fresh conversion's tables, and how reconstruction placed each cell, which its confidence comes from. */
+export interface DraftCheckInput extends StageInput {
+  tables: DraftTable[];
+  basis: Map<CellKey, CellBasis>;
   /** Receives each cell's raw confidence and evidence group (the evaluation fits calibration on it). */
   explain?: (raw: Map<CellKey, RawConfidence>) => void;
 }
@@ -43,9 +49,8 @@ function withSource(a: Alternative): Alternative {
   return { ...a, source: a.why.startsWith('makes ') ? 'check' : 'split' };
 }
 
-/** Runs the check stage over `tables` (their flags, check alternatives and, with `basis`, confidences are set). */
-export function runChecks(input: CheckInput): CheckOutput {
-  const { tables, basis } = input;
+/** The form's checks and the prose cross-check over the cells as they stand; flags and check alternatives set anew. */
+function check(tables: DraftTable[], input: StageInput): CheckResult[] {
   for (const t of tables) {
     for (const c of t.cells) {
       c.flags = [];
@@ -53,19 +58,29 @@ export function runChecks(input: CheckInput): CheckOutput {
     }
   }
   const template = input.template === 'unknown' ? null : templates[input.template];
-  const checks = [...applyChecks(tables, template), ...proseChecks(input.sections, tables)];
-  if (basis) {
-    const raw = new Map<CellKey, RawConfidence>();
-    for (const t of tables) {
-      for (const c of t.cells) {
-        const r = rawConfidence(c, basis.get(c.key), checks, t.found);
-        raw.set(c.key, r);
-        c.confidence = calibrate(r);
-      }
-    }
-    input.explain?.(raw);
-  }
-  return { checks, summary: summarise(tables, checks, input.threshold) };
+  return [...applyChecks(tables, template), ...proseChecks(input.sections, tables)];
+}
+
+/** Runs the check stage over tables that have their confidences (flags, check alternatives and the summary are set anew). */
+export function runChecks(input: CheckInput): CheckOutput {
+  const checks = check(input.tables, input);
+  return { checks, summary: summarise(input.tables, checks, input.threshold) };
+}
+
+/** Runs the check stage over a fresh conversion: as `runChecks`, and each cell gets its confidence. */
+export function checkDraft(input: DraftCheckInput): CheckOutput & { tables: CanonicalTable[] } {
+  const checks = check(input.tables, input);
+  const raw = new Map<CellKey, RawConfidence>();
+  const tables = input.tables.map((t): CanonicalTable => ({
+    ...t,
+    cells: t.cells.map((c) => {
+      const r = rawConfidence(c, input.basis.get(c.key), checks, t.found);
+      raw.set(c.key, r);
+      return { ...c, confidence: calibrate(r) };
+    }),
+  }));
+  input.explain?.(raw);
+  return { tables, checks, summary: summarise(tables, checks, input.threshold) };
 }
 
 /** A reviewer's value for a cell: a number, or null for printed-empty. */

@@ -3,14 +3,14 @@
  * 事项16件), the two are compared. Soft: a report's prose may count differently; a mismatch flags
  * the cell for review and never changes it.
  */
-import { checkFlag, type CanonicalTable, type CheckResult, type Section } from '../model/report.js';
+import { checkFlag, type CheckResult, type DraftTable, type Section } from '../model/report.js';
 import { proseText, toSimplified } from '../normalize/text.js';
 
 /** 收到/受理 … (政府信息公开|依申请公开) … N 件, within one clause. */
 const RECEIVED = /(?:收到|受理)[^，。,；;：:]{0,12}?(?:政府信息公开|依申请公开)[^，。,；;：:\d]{0,8}?(\d+)\s*(?:件|起|个|条)/;
 const KEY = 'applications.newReceived.total';
 
-export function proseChecks(sections: Section[], tables: CanonicalTable[]): CheckResult[] {
+export function proseChecks(sections: Section[], tables: DraftTable[]): CheckResult[] {
   const overview = sections.find((s) => /总体情况|概述/.test(toSimplified(s.heading)));
   const cell = tables.find((t) => t.id === 'applications')?.cells.find((c) => c.key === KEY);
   if (!overview || !cell || cell.state !== 'number') return [];

@@ -42,13 +42,16 @@ export const BATCH_OPTIONS = {
   formats: { type: 'string' },
   threshold: { type: 'string' },
   'retry-failed': { type: 'boolean' },
+  'refresh-corrected': { type: 'boolean' },
+  'ignore-permanent-failures': { type: 'boolean' },
 } as const;
 
 export const BATCH_USAGE = `Usage: xxgk-convert batch <input-dir> --out <dir> [options]
 
   Converts every report under <input-dir> (recursively) into <out>: one JSON per file mirroring the
-  folders (a/b/report.pdf → <out>/a/b/report.pdf.json), dataset.csv, dataset.xlsx, low-confidence.csv
-  and failures.csv. Run it again to convert only what is new or changed.
+  folders (a/b/report.pdf → <out>/a/b/report.pdf.json), dataset.csv, dataset.xlsx, cells.csv,
+  codebook.csv, low-confidence.csv, series-checks.csv and failures.csv. Run it again to convert only
+  what is new or changed. Ctrl-C stops after the files in flight (twice: at once) and writes the dataset.
 
 Options:
   --out, -o <dir>        output folder (required; may not be <input-dir> itself)
@@ -59,6 +62,10 @@ Options:
   --formats <list>       any of json,csv,xlsx (default all; the per-file JSONs are always written)
   --threshold <0..1>     cells under this confidence go to low-confidence.csv (default 0.9)
   --retry-failed         convert again files that failed in an earlier run because of their content
+  --refresh-corrected    with --server: fetch the corrections reviewers saved there into the dataset
+  --ignore-permanent-failures
+                         files that are not reports or of an unsupported type do not make the exit code 1
   --help, -h             show this help
 
-Exit code: 0 all converted, 1 some file failed or is unsupported (see failures.csv), 2 usage error.`;
+Exit code: 0 all converted, 1 some file failed, is unsupported or is not a report (see failures.csv),
+2 usage error, 130 interrupted (Ctrl-C).`;

@@ -61,9 +61,11 @@ async function convertCommand(args: string[]): Promise<number> {
   let report;
   try {
     report = await convert(bytes, { filename: basename(file), limits: limitsFromEnv() });
-  } finally {
+  } catch (err) {
     await closeOcr();
+    throw err;
   }
+  if (report.source.ocr) await closeOcr();
   const json = JSON.stringify(report, null, 2) + '\n';
   if (values.out) {
     const out = values.out;
@@ -76,7 +78,11 @@ async function convertCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** OCR engines (worker threads) would keep a finished command alive a few seconds. */
+/**
+ * OCR engines (worker threads) would keep a finished command alive a few seconds. Only a conversion that
+ * read pages by OCR (or failed, perhaps while reading them) can have started them: the others skip loading
+ * the OCR modules just to close nothing.
+ */
 async function closeOcr(): Promise<void> {
   await (await import('../extract/ocr/pool.js')).closeOcrPool();
 }
@@ -104,7 +110,8 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): St
 /**
  * Serves until SIGTERM/SIGINT: then stops taking work, lets running jobs finish (or re-queues them), closes.
  * The port is bound before the store is opened: a second service started on a port in use fails at once,
- * before it could touch the first one's data folder (recovering its running jobs).
+ * before it could touch the first one's data folder (recovering its running jobs). Meanwhile /healthz
+ * answers (the process is alive) and other requests wait for the service (service/health.ts).
  */
 async function serveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { port: { type: 'string', short: 'p' }, host: { type: 'string' } }, SERVE_USAGE, 'serve');
@@ -116,7 +123,7 @@ async function serveCommand(args: string[]): Promise<number> {
   if (values.host !== undefined && !values.host.trim()) throw new UsageError('--host must not be empty', SERVE_USAGE, 'serve');
   const env = { ...process.env, ...(values.port !== undefined && { PORT: values.port }), ...(values.host !== undefined && { HOST: values.host }) };
 
-  const { configFromEnv } = await import('../service/config.js');
+  const [{ configFromEnv }, { startGate }] = await Promise.all([import('../service/config.js'), import('../service/health.js')]);
   let config;
   try {
     config = configFromEnv(env);
@@ -125,13 +132,18 @@ async function serveCommand(args: string[]): Promise<number> {
   }
 
   const { createServer } = await import('node:http');
-  let handler: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | null = null;
-  const server = createServer((req, res) => {
-    if (handler) return handler(req, res);
-    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-    res.end(JSON.stringify({ error: { code: 'NOT_READY', message: 'The service is starting.' } }));
-  });
-  server.requestTimeout = 10 * 60_000;
+  const gate = startGate();
+  // A signal while the service loads stops it as soon as it is loaded (before, nothing has started yet).
+  let signalled: string | null = null;
+  let onSignal = (signal: string) => void (signalled ??= signal);
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  // Timeouts are checked every quarter of the client timeout (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: Math.min(30_000, config.clientTimeoutMs / 4) }, gate.handle);
+  // Slow clients cannot pin connections: the headers must arrive within the client timeout (Node answers 408),
+  // the body within it after them (service/upload.ts answers 408), and requestTimeout backs both up.
+  server.headersTimeout = config.clientTimeoutMs;
+  server.requestTimeout = 2 * config.clientTimeoutMs + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -147,25 +159,25 @@ async function serveCommand(args: string[]): Promise<number> {
     const { createService } = await import('../service/app.js');
     service = createService(config);
   } catch (err) {
+    gate.fail();
     server.close();
     throw new StartError((err as Error).message);
   }
   const { app, ctx } = service;
-  handler = app;
+  gate.open(app);
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : config.port;
   ctx.log.info({ msg: 'listening', url: `http://${hostPort(config.host, port)}`, dataDir: config.dataDir, workers: config.workers });
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = (signal: string) => {
+    onSignal = (signal: string) => {
       if (stopping) return;
       stopping = true;
       ctx.log.info({ msg: 'shutting down', signal, graceMs: config.shutdownGraceMs });
       server.close();
       void ctx.close().then(() => resolve(0));
     };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    if (signalled) onSignal(signalled);
   });
 }
 

@@ -18,13 +18,15 @@ const MAX_NOTE_LINES = 2;
 /** The header's fields, and the lines after it (all of them when there is none). */
 export function splitCrawlHeader(lines: string[]): { declared: DeclaredField[] | null; body: string[] } {
   const fields: DeclaredField[] = [];
+  let firstField = -1;
   let lastField = -1;
   for (let i = 0; i < Math.min(lines.length, MAX_HEADER_LINES); i++) {
     const m = FIELD.exec(lines[i]);
-    if (m) { fields.push({ name: m[1], value: m[2].trim() }); lastField = i; continue; }
+    if (m) { fields.push({ name: m[1], value: m[2].trim() }); if (firstField < 0) firstField = i; lastField = i; continue; }
     if (RULE.test(lines[i]) || i - lastField > MAX_NOTE_LINES) break;
   }
   if (fields.length < MIN_FIELDS) return { declared: null, body: lines };
   const rule = lines.slice(lastField + 1, lastField + 2 + MAX_NOTE_LINES).findIndex((l) => RULE.test(l));
-  return { declared: fields, body: lines.slice(rule < 0 ? lastField + 1 : lastField + 2 + rule) };
+  // Lines above the first field are the page's own (a report's title printed over its date and source).
+  return { declared: fields, body: [...lines.slice(0, firstField), ...lines.slice(rule < 0 ? lastField + 1 : lastField + 2 + rule)] };
 }

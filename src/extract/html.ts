@@ -56,7 +56,8 @@ function containsTable(el: Element): boolean {
     const n = stack.pop()!;
     if (isElement(n)) {
       if (n.tagName === 'table') return true;
-      stack.push(...childrenOf(n));
+      // A loop, not push(...): a row of 200 000 cells would overflow the call's argument stack.
+      for (const c of childrenOf(n)) stack.push(c);
     }
   }
   return false;

@@ -10,6 +10,8 @@ export interface Limits {
   maxDecompressedBytes: number;
   /** Deepest element nesting accepted in HTML (XXGK_MAX_HTML_DEPTH). */
   maxHtmlDepth: number;
+  /** Most bytes one stream of a PDF may decompress to (XXGK_MAX_PDF_STREAM_BYTES). */
+  maxPdfStreamBytes: number;
 }
 
 export const defaultLimits: Limits = {
@@ -18,6 +20,8 @@ export const defaultLimits: Limits = {
   maxPixels: 100_000_000,
   maxDecompressedBytes: 200 * 1024 * 1024,
   maxHtmlDepth: 2_000,
+  // Real reports' content streams are under 1 MB, embedded fonts some MB.
+  maxPdfStreamBytes: 64 * 1024 * 1024,
 };
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,5 +39,6 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxPixels: intFromEnv(env, 'XXGK_MAX_PIXELS', defaultLimits.maxPixels),
     maxDecompressedBytes: intFromEnv(env, 'XXGK_MAX_DECOMPRESSED_BYTES', defaultLimits.maxDecompressedBytes),
     maxHtmlDepth: intFromEnv(env, 'XXGK_MAX_HTML_DEPTH', defaultLimits.maxHtmlDepth),
+    maxPdfStreamBytes: intFromEnv(env, 'XXGK_MAX_PDF_STREAM_BYTES', defaultLimits.maxPdfStreamBytes),
   };
 }

@@ -1,5 +1,4 @@
 /** Decides what a file is from its bytes; a name or a declared type is only checked against that. */
-import { fileTypeFromBuffer } from 'file-type';
 import { ConvertError } from './errors.js';
 
 export type Format = 'text' | 'html' | 'docx' | 'doc' | 'pdf' | 'image';
@@ -29,40 +28,74 @@ function isUtf16Bom(b: Uint8Array): boolean {
   return b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
 }
 
-async function sniffBytes(bytes: Uint8Array): Promise<Sniffed | null> {
-  const ft = await fileTypeFromBuffer(bytes);
-  if (ft) {
-    if (ft.mime === 'application/pdf') return { format: 'pdf', mediaType: ft.mime };
-    if (ft.mime === DOCX) return { format: 'docx', mediaType: DOCX };
-    if (ft.ext === 'cfb') return { format: 'doc', mediaType: 'application/msword' };
-    if (IMAGE_TYPES.has(ft.mime)) return { format: 'image', mediaType: ft.mime };
-    if (ft.ext === 'zip') return { format: 'docx', mediaType: 'application/zip' };
-    if (ft.mime === 'application/xml' || ft.ext === 'xml') {
-      // XHTML pages come back as XML.
-      const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
-      if (looksLikeHtml(head)) return { format: 'html', mediaType: 'text/html' };
-    }
-    return null;
-  }
-  const head = bytes.subarray(0, 8192);
-  if (isUtf16Bom(head)) {
-    const text = new TextDecoder(head[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(head);
-    return looksLikeHtml(text) ? { format: 'html', mediaType: 'text/html' } : { format: 'text', mediaType: 'text/plain' };
-  }
-  // Text in any of the encodings we read (UTF-8, GB18030, Big5) has no NUL and few control bytes.
-  let control = 0;
-  for (const b of head) {
-    if (b === 0) return null;
-    if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b)) control++;
-  }
-  if (control > head.length * 0.01 + 2) return null;
-  const latin = Buffer.from(head).toString('latin1');
-  return looksLikeHtml(latin) ? { format: 'html', mediaType: 'text/html' } : { format: 'text', mediaType: 'text/plain' };
+/** A UTF-16 charset named by the client (utf-16, utf-16le, utf-16be), for text sent without a BOM. */
+function declaredUtf16(charset: string | null | undefined): 'utf-16le' | 'utf-16be' | null {
+  const m = /^\s*["']?utf-?16(le|be)?["']?\s*$/i.exec(charset ?? '');
+  return m ? (m[1]?.toLowerCase() === 'be' ? 'utf-16be' : 'utf-16le') : null;
 }
 
-export async function sniff(bytes: Uint8Array, filename?: string): Promise<Sniffed> {
+/** A UTF-8 BOM as latin1 reads it. */
+const UTF8_BOM = /^\u00ef\u00bb\u00bf/;
+
+/** Text or HTML by content, or null when the head has the NULs and control bytes of a binary file. */
+function classifyText(head: string): Sniffed | null {
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0) return null;
+    if (c < 0x09 || (c > 0x0d && c < 0x20 && c !== 0x1b)) control++;
+  }
+  if (control > head.length * 0.01 + 2) return null;
+  head = head.replace(UTF8_BOM, '');
+  if (looksLikeHtml(head)) return { format: 'html', mediaType: 'text/html' };
+  // An SVG drawing is XML text too, but a picture, not a report: refused rather than read as prose.
+  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!doctype[^>]*>\s*)*<svg\b/i.test(head)) {
+    throw new ConvertError('UNSUPPORTED_TYPE', 415, 'The file is an SVG drawing, not a report. Send the report itself: PDF, DOCX, DOC, HTML, plain text or a scan (PNG, JPEG, TIFF, WebP, BMP).');
+  }
+  return { format: 'text', mediaType: 'text/plain' };
+}
+
+/**
+ * Whether the head needs file-type's magic numbers: it does unless it is plainly text that no
+ * magic matches, i.e. it starts with a non-ASCII byte (Chinese in UTF-8, GB18030 or Big5) or with
+ * markup other than <?xml. file-type costs ~0.2 s to load, so a text report's CLI run skips it.
+ */
+function needsMagic(head: Uint8Array): boolean {
+  if (head.includes(0)) return true;
+  const text = Buffer.from(head.subarray(0, 64)).toString('latin1').replace(UTF8_BOM, '').trimStart();
+  return !(text.charCodeAt(0) >= 0x80 || (text[0] === '<' && !text.startsWith('<?xml')));
+}
+
+async function sniffBytes(bytes: Uint8Array, charset: string | null | undefined): Promise<Sniffed | null> {
+  const head = bytes.subarray(0, 8192);
+  if (needsMagic(head)) {
+    const { fileTypeFromBuffer } = await import('file-type');
+    const ft = await fileTypeFromBuffer(bytes);
+    if (ft) {
+      if (ft.mime === 'application/pdf') return { format: 'pdf', mediaType: ft.mime };
+      if (ft.mime === DOCX) return { format: 'docx', mediaType: DOCX };
+      if (ft.ext === 'cfb') return { format: 'doc', mediaType: 'application/msword' };
+      if (IMAGE_TYPES.has(ft.mime)) return { format: 'image', mediaType: ft.mime };
+      if (ft.ext === 'zip') return { format: 'docx', mediaType: 'application/zip' };
+      if (ft.mime === 'application/xml' || ft.ext === 'xml') {
+        // XHTML pages come back as XML.
+        const xmlHead = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+        if (looksLikeHtml(xmlHead)) return { format: 'html', mediaType: 'text/html' };
+      }
+      return null;
+    }
+  }
+  if (isUtf16Bom(head)) return classifyText(new TextDecoder(head[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(head));
+  // Text in any of the encodings we read (UTF-8, GB18030, Big5) has no NUL and few control bytes;
+  // UTF-16 without a BOM has NULs, and is text only when the client declared it.
+  const utf16 = declaredUtf16(charset);
+  return classifyText(Buffer.from(head).toString('latin1')) ?? (utf16 ? classifyText(new TextDecoder(utf16).decode(head)) : null);
+}
+
+/** `charset` is the one the client declared (Content-Type): UTF-16 text without a BOM is only known by it. */
+export async function sniff(bytes: Uint8Array, filename?: string, charset?: string | null): Promise<Sniffed> {
   if (bytes.length === 0) throw new ConvertError('EMPTY_BODY', 400, 'The request carries no file: the body is empty.');
-  const found = await sniffBytes(bytes);
+  const found = await sniffBytes(bytes, charset);
   const ext = filename?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
   const claimed = ext ? EXTENSION_FORMAT[ext] : undefined;
   if (!found) {

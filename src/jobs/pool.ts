@@ -1,12 +1,15 @@
 /**
  * A fixed pool of conversion worker threads (tesseract.js's scheduler idea: workers start once and
  * take tasks in turn). A task that runs past its time limit, or is cancelled, costs its worker: the
- * thread is terminated and a fresh one takes its place.
+ * thread is terminated and a fresh one takes its place. The OCR recognition threads the workers read
+ * with belong to the pool, not to them (paddle-host.ts): terminating one of those aborts the process.
  */
 import { Worker } from 'node:worker_threads';
-import type { WorkMessage, WorkRequest } from './worker.js';
+import { PaddleHost } from '../extract/ocr/paddle-host.js';
+import type { WorkMessage, WorkRequest, WorkerSetup } from './worker.js';
 
 export type TaskOutcome =
+  /** `report`: the model, or for a page request the page image. */
   | { ok: true; report: unknown }
   | { ok: false; code: string; status: number; message: string };
 
@@ -32,16 +35,22 @@ const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.met
  * service, and a small young generation keeps the idle footprint of several workers low.
  */
 const resourceLimits = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 8 };
-const newWorker = (name: string) => fromSource
-  ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, name, resourceLimits })
-  : new Worker(workerUrl, { name, resourceLimits });
+const newWorker = (name: string, setup: WorkerSetup) => {
+  const options = { name, resourceLimits, workerData: setup, transferList: [setup.paddle] };
+  return fromSource
+    ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { ...options, eval: true })
+    : new Worker(workerUrl, options);
+};
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private closed = false;
+  /** One recognition session per worker, as if each had its own, but outliving the workers. */
+  private readonly paddle: PaddleHost;
 
   /** `timeoutSetting` names, in the TIMEOUT message, where the user changes the limit. */
   constructor(size: number, private readonly name: string, private readonly timeoutSetting = 'XXGK_JOB_TIMEOUT_SECONDS') {
+    this.paddle = new PaddleHost(size);
     for (let i = 0; i < size; i++) {
       const slot = { task: null, timer: null } as unknown as Slot;
       this.attach(slot);
@@ -51,7 +60,7 @@ export class WorkerPool {
 
   /** Gives the slot a new worker thread whose messages settle the slot's task. */
   private attach(slot: Slot): void {
-    slot.worker = newWorker(this.name);
+    slot.worker = newWorker(this.name, { paddle: this.paddle.connect() });
     slot.worker.on('message', (m: WorkMessage) => {
       const task = slot.task;
       if (!task) return;
@@ -110,5 +119,6 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s) => { if (s.timer) clearTimeout(s.timer); return s.worker.terminate(); }));
+    await this.paddle.close();
   }
 }

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { ConvertError } from '../intake/errors.js';
 import type { Limits } from '../intake/limits.js';
+import type { PageImage } from '../extract/page-image.js';
 import type { Report } from '../model/report.js';
 import type { Job, JobStore, Lane, ResultStore, UploadStore } from '../store/store.js';
 import { WorkerPool } from './pool.js';
@@ -47,6 +48,9 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   /** Requests waiting in waitFor: answered at once when the queue stops. */
   private readonly waiters = new Set<() => void>();
   private stopping = false;
+  /** Page images render here, one at a time, off the request thread; started on first use. */
+  private pagePool: WorkerPool | null = null;
+  private rendering: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly jobs: JobStore,
@@ -196,6 +200,22 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     this.emit('finished', (await this.jobs.get(job.id))!);
   }
 
+  /** A page of a stored source as PNG, rendered in a worker thread under the job time limit. */
+  renderPage(bytes: Uint8Array, mediaType: string, page: number): Promise<{ png: Buffer; scale: number }> {
+    if (this.stopping) return Promise.reject(new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.'));
+    const pool = (this.pagePool ??= new WorkerPool(1, 'pages'));
+    const work = async () => {
+      const { outcome } = pool.run({ bytes, mediaType, page, limits: this.config.limits }, this.config.timeoutMs, () => {});
+      const r = await outcome;
+      if (!r.ok) throw new ConvertError(r.code, r.status, r.message);
+      const image = r.report as PageImage;
+      return { png: Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength), scale: image.scale };
+    };
+    const next = this.rendering.then(work, work);
+    this.rendering = next.catch(() => undefined);
+    return next;
+  }
+
   /**
    * Stops taking work, lets running jobs finish for up to `graceMs`, then stops the rest; those are
    * queued again, so the next start runs them.
@@ -208,6 +228,6 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     for (const cancel of this.running.values()) cancel();
     // A store that does not answer now leaves them running; the next start queues them again all the same.
     await this.jobs.requeueRunning().catch(() => undefined);
-    await Promise.all([this.pools.main.close(), this.pools.ocr.close()]);
+    await Promise.all([this.pools.main.close(), this.pools.ocr.close(), this.pagePool?.close()]);
   }
 }

@@ -53,6 +53,9 @@ export interface CanonicalCell {
   alternatives: Alternative[];
 }
 
+/** A cell as reconstruction places it, before the check stage gives it its confidence. */
+export type DraftCell = Omit<CanonicalCell, 'confidence'>;
+
 export interface CanonicalTable {
   id: TableId;
   title: string;
@@ -60,6 +63,11 @@ export interface CanonicalTable {
   page: number | null;
   genericTable: number | null;
   cells: CanonicalCell[];
+}
+
+/** A table as reconstruction builds it: its cells have no confidence yet. */
+export interface DraftTable extends Omit<CanonicalTable, 'cells'> {
+  cells: DraftCell[];
 }
 
 export interface CheckResult {
@@ -108,6 +116,32 @@ export interface Warning {
   page?: number;
 }
 
+/** Where a report field was read: the title line, the file's metadata (PDF info, <title>), a crawler's
+ * header field, a labelled field printed on the page (来源：…), the running text, or another field. */
+export type MetaSource = 'title' | 'metadata' | 'header-field' | 'page-field' | 'prose' | 'derived';
+
+export interface MetaEvidence {
+  source: MetaSource;
+  page: number | null;
+  /** The text the value was read from, as printed (simplified). */
+  text: string;
+}
+
+/** A report field with its confidence and evidence, like a cell's; a value not found is null at confidence 0. */
+export interface MetaField<T> {
+  value: T | null;
+  confidence: number;
+  evidence: MetaEvidence | null;
+}
+
+/** A GB/T 2260 administrative division: `code` is the deepest level named (county, else city, else province). */
+export interface Division {
+  code: string;
+  province: string;
+  city: string | null;
+  county: string | null;
+}
+
 export interface Report {
   model: typeof MODEL_ID;
   id: string;
@@ -127,6 +161,12 @@ export interface Report {
     publishedOn: string | null;
     template: TemplateId;
     templateConfidence: number;
+    /** The four values above with their confidence and evidence. */
+    fields: { title: MetaField<string>; agency: MetaField<string>; year: MetaField<number>; publishedOn: MetaField<string> };
+    /** The agency's name normalised for grouping: one key for one agency across years and formats. */
+    agencyKey: string | null;
+    /** The division the agency's name starts with, when it names one that the division table identifies. */
+    division: Division | null;
   };
   tables: CanonicalTable[];
   checks: CheckResult[];

@@ -2,9 +2,36 @@
  * Text normalisation for matching. The printed text is always kept as it was; these functions give
  * the forms that labels and numbers are compared in.
  */
-import * as OpenCC from 'opencc-js/t2cn';
+import { createRequire } from 'node:module';
+import { TRADITIONAL_CHARS, TRADITIONAL_PHRASES } from './traditional-chars.js';
 
-const toSimplifiedRaw = OpenCC.Converter({ from: 't', to: 'cn' });
+const TRADITIONAL = new Set(TRADITIONAL_CHARS);
+const PHRASE_START = new Set(TRADITIONAL_PHRASES.map((p) => String.fromCodePoint(p.codePointAt(0)!)));
+
+/** Whether OpenCC's t→cn conversion could change `s`: it holds one of the characters or phrases it converts. */
+function hasTraditional(s: string): boolean {
+  let phraseStart = false;
+  for (const c of s) {
+    if (TRADITIONAL.has(c)) return true;
+    phraseStart ||= PHRASE_START.has(c);
+  }
+  return phraseStart && TRADITIONAL_PHRASES.some((p) => s.includes(p));
+}
+
+type Convert = (s: string) => string;
+/** opencc-js's declarations do not resolve under NodeNext (they would be `any`): the one call used here. */
+type OpenCC = { Converter(options: { from: 't'; to: 'cn' }): Convert };
+
+let openccT2cn: Convert | undefined;
+
+/**
+ * OpenCC builds its dictionaries when it is loaded (about 50 ms of a process's start), and most reports are
+ * printed in simplified characters: it is loaded, synchronously, the first time a text needs it.
+ */
+function t2cn(s: string): string {
+  if (!openccT2cn) openccT2cn = (createRequire(import.meta.url)('opencc-js/t2cn') as OpenCC).Converter({ from: 't', to: 'cn' });
+  return openccT2cn(s);
+}
 
 /** Over-conversions that site converters make and OpenCC does not undo (templates.md §D). */
 const FIXUPS: [RegExp, string][] = [[/谘/g, '咨']];
@@ -26,7 +53,7 @@ const simplifiedCache = new Map<string, string>();
 export function toSimplified(s: string): string {
   const cached = simplifiedCache.get(s);
   if (cached !== undefined) return cached;
-  let out: string = toSimplifiedRaw(s);
+  let out = hasTraditional(s) ? t2cn(s) : s;
   for (const [re, to] of FIXUPS) out = out.replace(re, to);
   if (simplifiedCache.size > 50_000) simplifiedCache.clear();
   simplifiedCache.set(s, out);

@@ -9,16 +9,57 @@
  *  3. legacy known indicators `legacyIndicators.<key>.<thisYear|cumulative>`: each sum group of
  *     `legacySums` (parent, then its children), then the remaining known keys in `legacyIndicators` order.
  * Keys a report prints outside this list (local `active.extra.<n>` rows, unrecognised legacy `row.<n>`)
- * stay in its JSON but get no dataset column.
+ * get no dataset column; they are in its JSON and in cells.csv (./cells.ts).
+ *
+ * A cell column holds the value when the cell is a number, else a marker naming its state (blank:
+ * printed empty; missing: the form has it, the document does not; illegible), and is empty when the
+ * report's form has no such cell or the row is not a converted report (a duplicate, a failure).
  */
-import type { CanonicalCell, Report } from '../model/report.js';
+import type { CanonicalCell, CellKey, Report } from '../model/report.js';
 import { legacyIndicators, legacySums, templates, type TemplateDef } from '../templates/forms.js';
 import { DEFAULT_REVIEW_THRESHOLD } from '../check/summary.js';
+import { agencyKeyOf, type SeriesMark } from '../check/series.js';
 
 export type DatasetValue = string | number | null;
 
+/** What a file of the batch became. A duplicate has the same bytes as an earlier file (by sha256). */
+export type ReportStatus = 'converted' | 'duplicate' | 'not a report' | 'failed';
+
+/** Cell column markers for the states that have no number (dataset.csv and dataset.xlsx). */
+export const STATE_MARKERS = { blank: 'blank', missing: 'missing', illegible: 'illegible' } as const;
+
+/** Who corrected a cell on the service, and when (batch --refresh-corrected). */
+export interface CorrectionMark {
+  who: string;
+  at: string;
+}
+
+/** One file of the batch as the dataset sees it. */
+export interface DatasetEntry {
+  file: string;
+  status: ReportStatus;
+  /** Null when the file failed. */
+  report: Report | null;
+  sha256: string | null;
+  /** The file holding the same bytes that the dataset counts (status duplicate). */
+  duplicateOf?: string;
+  failure?: { code: string; message: string };
+  corrections?: Map<CellKey, CorrectionMark>;
+  /** What the series checks add to its cells (check/series.ts). */
+  series?: Map<CellKey, SeriesMark>;
+}
+
+/** A conversion that found no table of any known form and no figure: not an annual report. */
+export function isReport(report: Report): boolean {
+  return report.report.template !== 'unknown' || report.tables.some((t) => t.cells.some((c) => c.state !== 'missing'));
+}
+
 /** Report-level columns that open each row. */
-export const DATASET_META_COLUMNS = ['file', 'agency', 'year', 'template', 'route', 'confidence', 'checksFailed'] as const;
+export const DATASET_META_COLUMNS = [
+  'file', 'status', 'duplicateOf', 'failure', 'sha256', 'agency', 'agencyConfidence', 'agencyKey', 'division', 'province', 'city',
+  'county', 'year', 'yearConfidence', 'title', 'publishedOn', 'template', 'templateConfidence', 'route', 'confidence', 'cellsToReview', 'checksFailed', 'failedChecks', 'softChecksFailed',
+  'seriesChecksFailed', 'warnings', 'correctedCells',
+] as const;
 
 function templateKeys(t: TemplateDef): string[] {
   const keys: string[] = [];
@@ -64,49 +105,109 @@ export const DATASET_CELL_KEYS: readonly string[] = Object.freeze(datasetCellKey
 /** The header row of dataset.csv / dataset.xlsx. */
 export const DATASET_COLUMNS: readonly string[] = Object.freeze([...DATASET_META_COLUMNS, ...DATASET_CELL_KEYS]);
 
-/**
- * A report's dataset row, aligned with DATASET_COLUMNS. `file` is what the row is named by (the
- * input's path relative to the batch folder; default: the report's source filename). A cell's value
- * when its state is `number`; null (an empty field) for blank, missing, illegible and absent cells.
- */
-export function datasetRow(report: Report, file: string = report.source.filename): DatasetValue[] {
-  const byKey = new Map<string, CanonicalCell>();
-  for (const t of report.tables) for (const c of t.cells) byKey.set(c.key, c);
-  const cells = DATASET_CELL_KEYS.map((k) => {
-    const c = byKey.get(k);
-    return c && c.state === 'number' && typeof c.value === 'number' && Number.isFinite(c.value) ? c.value : null;
-  });
-  return [
-    file,
-    report.report.agency ?? null,
-    report.report.year ?? null,
-    report.report.template,
-    report.source.route,
-    report.summary.confidence,
-    report.summary.checksFailed,
-    ...cells,
-  ];
+function cellsByKey(report: Report): Map<string, CanonicalCell> {
+  return new Map(report.tables.flatMap((t) => t.cells.map((c) => [c.key, c] as const)));
 }
 
-export const LOW_CONFIDENCE_COLUMNS = ['file', 'key', 'value', 'text', 'state', 'confidence', 'flags'] as const;
+/** A cell column's content: the number, a state marker, or null when the report has no such cell. */
+export function cellValue(c: CanonicalCell | undefined): DatasetValue {
+  if (!c) return null;
+  if (c.state === 'number') return typeof c.value === 'number' && Number.isFinite(c.value) ? c.value : STATE_MARKERS.illegible;
+  return STATE_MARKERS[c.state];
+}
 
 /**
- * The cells of a report someone should look at: every printed cell (not `missing`) under the
- * threshold, every illegible cell, and every cell flagged by a failing check (soft ones included),
- * in the report's order. `flags` are joined with a space.
+ * A file's dataset row, aligned with DATASET_COLUMNS. `entry` may be a bare report (a converted file
+ * named by its source filename).
  */
-export function lowConfidenceRows(report: Report, file: string = report.source.filename, threshold = DEFAULT_REVIEW_THRESHOLD): DatasetValue[][] {
-  const failingCells = new Set(report.checks.filter((c) => !c.holds).flatMap((c) => c.cells));
-  const rows: DatasetValue[][] = [];
-  for (const t of report.tables) {
+export function datasetRow(entry: DatasetEntry | Report, threshold = DEFAULT_REVIEW_THRESHOLD): DatasetValue[] {
+  const e: DatasetEntry = 'model' in entry
+    ? { file: entry.source.filename, status: isReport(entry) ? 'converted' : 'not a report', report: entry, sha256: entry.source.sha256 }
+    : entry;
+  const r = e.report;
+  const counted = e.status === 'converted';
+  const byKey = r && counted ? cellsByKey(r) : new Map<string, CanonicalCell>();
+  const failing = r?.checks.filter((c) => !c.holds) ?? [];
+  const seriesFailed = new Set([...(e.series?.values() ?? [])].flatMap((m) => m.flags.map((f) => f.slice(f.indexOf(':') + 1))));
+  const meta: Record<(typeof DATASET_META_COLUMNS)[number], DatasetValue> = {
+    file: e.file,
+    status: e.status,
+    duplicateOf: e.duplicateOf ?? null,
+    failure: e.failure?.code ?? null,
+    sha256: e.sha256 ?? r?.source.sha256 ?? null,
+    agency: r?.report.agency ?? null,
+    // `fields` and `division` are absent from JSONs written before the model had them.
+    agencyConfidence: r?.report.fields?.agency.confidence ?? null,
+    agencyKey: r ? agencyKeyOf(r) : null,
+    division: r?.report.division?.code ?? null,
+    province: r?.report.division?.province ?? null,
+    city: r?.report.division?.city ?? null,
+    county: r?.report.division?.county ?? null,
+    year: r?.report.year ?? null,
+    yearConfidence: r?.report.fields?.year.confidence ?? null,
+    title: r?.report.title ?? null,
+    publishedOn: r?.report.publishedOn ?? null,
+    template: r?.report.template ?? null,
+    templateConfidence: r?.report.templateConfidence ?? null,
+    route: r?.source.route ?? null,
+    confidence: r?.summary.confidence ?? null,
+    cellsToReview: r && counted ? reviewCells(e, threshold).length : null,
+    checksFailed: r?.summary.checksFailed ?? null,
+    failedChecks: failing.filter((c) => !c.soft).map((c) => c.id).join(' ') || null,
+    softChecksFailed: failing.filter((c) => c.soft).map((c) => c.id).join(' ') || null,
+    seriesChecksFailed: [...seriesFailed].sort().join(' ') || null,
+    warnings: [...new Set(r?.warnings.map((w) => w.code) ?? [])].join(' ') || null,
+    correctedCells: e.corrections?.size ?? (counted ? 0 : null),
+  };
+  return [...DATASET_META_COLUMNS.map((c) => meta[c]), ...DATASET_CELL_KEYS.map((k) => cellValue(byKey.get(k)))];
+}
+
+export const LOW_CONFIDENCE_COLUMNS = [
+  'file', 'agency', 'year', 'page', 'table', 'key', 'rowLabel', 'colLabel', 'value', 'text', 'state', 'confidence', 'why', 'flags',
+] as const;
+
+interface ReviewCell {
+  cell: CanonicalCell;
+  table: string;
+  why: string[];
+}
+
+/**
+ * The cells of a report someone should look at, in the report's order, with why: every printed cell
+ * (not `missing`) under the threshold, every illegible cell, every cell of a failing check (soft ones
+ * included) and of a failing series check.
+ */
+function reviewCells(e: DatasetEntry, threshold: number): ReviewCell[] {
+  const r = e.report;
+  if (!r) return [];
+  const checksOf = new Map<string, { id: string; soft: boolean }[]>();
+  for (const c of r.checks.filter((x) => !x.holds)) {
+    for (const k of c.cells) checksOf.set(k, [...(checksOf.get(k) ?? []), { id: c.id, soft: !!c.soft }]);
+  }
+  const out: ReviewCell[] = [];
+  for (const t of r.tables) {
     for (const c of t.cells) {
-      const printed = c.state !== 'missing';
-      if ((printed && c.confidence < threshold) || c.state === 'illegible' || failingCells.has(c.key)) {
-        rows.push([file, c.key, c.state === 'number' ? c.value : null, c.text, c.state, c.confidence, c.flags.join(' ')]);
-      }
+      const why: string[] = [];
+      if (c.state === 'illegible') why.push('illegible');
+      else if (c.state !== 'missing' && c.confidence < threshold) why.push(`low confidence (${c.confidence} < ${threshold})`);
+      for (const ch of checksOf.get(c.key) ?? []) why.push(`${ch.soft ? 'soft check' : 'failing check'} ${ch.id}`);
+      for (const f of e.series?.get(c.key)?.flags ?? []) why.push(`series check ${f.slice(f.indexOf(':') + 1)}`);
+      if (why.length) out.push({ cell: c, table: t.id, why });
     }
   }
-  return rows;
+  return out;
+}
+
+/** low-confidence.csv rows of a file: where to look (page, the labels as printed) and why. */
+export function lowConfidenceRows(entry: DatasetEntry | Report, threshold = DEFAULT_REVIEW_THRESHOLD): DatasetValue[][] {
+  const e: DatasetEntry = 'model' in entry ? { file: entry.source.filename, status: 'converted', report: entry, sha256: entry.source.sha256 } : entry;
+  if (e.status !== 'converted' || !e.report) return [];
+  const r = e.report;
+  return reviewCells(e, threshold).map(({ cell: c, table, why }) => [
+    e.file, r.report.agency, r.report.year, c.evidence.page, table, c.key, c.rowLabel, c.colLabel,
+    c.state === 'number' ? c.value : null, c.text, c.state, c.confidence, why.join('; '),
+    [...c.flags, ...(e.series?.get(c.key)?.flags ?? [])].join(' '),
+  ]);
 }
 
 export const FAILURE_COLUMNS = ['file', 'code', 'message'] as const;

@@ -3,7 +3,7 @@
  * checks, one cell per expected key (printed, blank or missing), with evidence and placement
  * confidence. The checks' verdicts are applied afterwards (check/).
  */
-import type { Alternative, CanonicalCell, CanonicalTable, CellKey, TableId, Warning } from '../model/report.js';
+import type { Alternative, CellKey, DraftCell, DraftTable, TableId, Warning } from '../model/report.js';
 import { labelCore, matchKey } from '../normalize/text.js';
 import type { TableDef, TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
@@ -37,7 +37,7 @@ export interface CellBasis {
 const GUESSED_PLACEMENT = new Set<CellBasis['note']>(['overflow', 'short-row', 'aligned-right']);
 
 export interface CanonicalDraft {
-  tables: CanonicalTable[];
+  tables: DraftTable[];
   basis: Map<CellKey, CellBasis>;
   warnings: Warning[];
 }
@@ -162,11 +162,11 @@ function expectedRows(def: TableDef, printedKeys: Set<string>): string[] {
   return rows;
 }
 
-function missingCell(table: TableDef, rowKey: string, label: string, col: TableDef['columns'][number]): CanonicalCell {
+function missingCell(table: TableDef, rowKey: string, label: string, col: TableDef['columns'][number]): DraftCell {
   return {
     key: cellKey(table.id, rowKey, col.key), row: rowKey, col: col.key, rowLabel: label, colLabel: col.label,
     value: null, unit: col.unit, ...(col.money ? { unitSource: 'assumed' as const } : {}), text: '', state: 'missing',
-    confidence: 0, evidence: { page: null, bbox: null, source: 'markup', genericCell: null }, flags: [], alternatives: [],
+    evidence: { page: null, bbox: null, source: 'markup', genericCell: null }, flags: [], alternatives: [],
   };
 }
 
@@ -191,11 +191,11 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
   const groupOf = new Map<MappedRow, RowGroup>();
   for (const u of groups) for (const r of u.rows) groupOf.set(r, u);
   const basis = new Map<CellKey, CellBasis>();
-  const tables: CanonicalTable[] = [];
+  const tables: DraftTable[] = [];
 
   for (const t of mapped) {
     const def = t.def;
-    const cells: CanonicalCell[] = [];
+    const cells: DraftCell[] = [];
     const byKey = new Map(t.rows.map((r) => [r.key, r]));
     // The form's rows, then the local extra rows the document adds (表二 extra.<n>), in printed order.
     const rowKeys = template && template.id !== 'legacy'
@@ -255,7 +255,6 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
           text: slot?.text ?? '',
           // A value cell holding glyphs that are no number is unreadable, never a confident blank.
           state: reading.note === 'split-gave-up' ? 'missing' : slot?.token?.kind === 'label' ? 'illegible' : value === null ? 'blank' : 'number',
-          confidence: 0,
           evidence: {
             page: origin?.page ?? null,
             bbox: slot?.token?.origin.bbox ?? null,

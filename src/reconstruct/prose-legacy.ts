@@ -5,7 +5,7 @@
  * legacyIndicators cells, with evidence `prose`. A figure stated twice with two values is left out.
  */
 import type { LayoutDocument } from '../layout/types.js';
-import type { CanonicalCell, CanonicalTable, CellKey } from '../model/report.js';
+import type { CellKey, DraftCell, DraftTable } from '../model/report.js';
 import { proseText } from '../normalize/text.js';
 import { legacyColumns, legacyProseFiller, legacyProseIndicators, legacyProseUnits, templates } from '../templates/forms.js';
 import type { CanonicalDraft, CellBasis } from './canonical.js';
@@ -85,17 +85,17 @@ export function proseLegacyDraft(doc: LayoutDocument): CanonicalDraft | null {
   const def = templates.legacy.tables[0];
   const colLabel = (col: LegacyCol) => def.columns.find((c) => c.key === col)!.label;
   const basis = new Map<CellKey, CellBasis>();
-  const cells: CanonicalCell[] = figures.map((f) => {
+  const cells: DraftCell[] = figures.map((f) => {
     const key = `${def.id}.${f.key}.${f.col}`;
     basis.set(key, { labelScore: 1, placement: 1, readingShare: 1, note: 'exact' });
     return {
       key, row: f.key, col: f.col, rowLabel: f.label, colLabel: colLabel(f.col),
-      value: f.value, unit: f.unit, unitSource: 'cell', text: f.text, state: 'number', confidence: 0,
+      value: f.value, unit: f.unit, unitSource: 'cell', text: f.text, state: 'number',
       evidence: { page: f.page, bbox: null, source: 'prose', genericCell: null },
       flags: [], alternatives: [],
     };
   });
-  const table: CanonicalTable = { id: def.id, title: def.title, found: true, page: figures[0].page, genericTable: null, cells };
+  const table: DraftTable = { id: def.id, title: def.title, found: true, page: figures[0].page, genericTable: null, cells };
   return {
     tables: [table],
     basis,

@@ -18,6 +18,7 @@ import { resultsRouter } from './routes/results.js';
 import { correctionsRouter } from './routes/corrections.js';
 import { pagesRouter } from './routes/pages.js';
 import { redactRequest, secretScrubber } from './redact.js';
+import { bodyDeadline } from './upload.js';
 
 /** The built front end (vite build): dist/web, beside dist/service when built, from the repo when run from source. */
 const webRoot = join(dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.ts') ? '../../dist/web' : '../web');
@@ -57,6 +58,7 @@ export function createService(config: ServiceConfig, log: Logger = serviceLogger
   }));
   if (config.corsOrigins.length) app.use(cors({ origin: config.corsOrigins, exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', PAGE_SCALE_HEADER] }));
   app.use(ctx.metrics.middleware);
+  app.use(bodyDeadline(config.clientTimeoutMs));
   app.use(healthRouter());
   // The correction UI loads without a key; its API calls carry one.
   app.use(express.static(webRoot, { index: 'index.html' }));

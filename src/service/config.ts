@@ -33,6 +33,8 @@ export interface ServiceConfig {
   corsOrigins: string[];
   logLevel: string;
   shutdownGraceMs: number;
+  /** How long a client has to send a request's headers, and then its body; slower clients get 408. */
+  clientTimeoutMs: number;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -84,5 +86,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     corsOrigins: list(env.XXGK_CORS_ORIGINS),
     logLevel: env.XXGK_LOG_LEVEL || 'info',
     shutdownGraceMs: num(env, 'XXGK_SHUTDOWN_GRACE_SECONDS', 30, 0) * 1000,
+    clientTimeoutMs: num(env, 'XXGK_CLIENT_TIMEOUT_SECONDS', 120, 1) * 1000,
   };
 }

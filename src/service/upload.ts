@@ -1,8 +1,9 @@
 /** Reading the uploaded file from a request: multipart (field `file`) or the raw body with its Content-Type. */
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { ConvertError } from '../intake/errors.js';
 import type { Limits } from '../intake/limits.js';
+import { errorBody } from './errors.js';
 
 export interface Upload {
   bytes: Buffer;
@@ -30,4 +31,22 @@ export function uploadReader(limits: Limits) {
         resolve({ bytes, filename: query, charset, fields: {} });
       });
     });
+}
+
+/**
+ * A request's body must have arrived `timeoutMs` after its headers: a client trickling it gets 408 and
+ * its connection is closed, so slow clients cannot pin connections (the headers' own limit is the
+ * server's headersTimeout).
+ */
+export function bodyDeadline(timeoutMs: number): RequestHandler {
+  return (req, res, next) => {
+    const timer = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.socket.destroy());
+      res.status(408).json(errorBody('BODY_TIMEOUT', `The request body did not arrive within ${timeoutMs / 1000} s (XXGK_CLIENT_TIMEOUT_SECONDS); send it again on a faster connection.`));
+    }, timeoutMs);
+    res.once('close', () => clearTimeout(timer));
+    next();
+  };
 }

@@ -65,9 +65,15 @@ const MIGRATIONS: string[] = [
 ];
 
 export function openDatabase(dataDir: string): DB {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'xxgk.db'));
-  db.pragma('journal_mode = WAL');
+  let db: DB;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(join(dataDir, 'xxgk.db'));
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    // A read-only or missing data folder: say which folder, not just SQLite's words.
+    throw new Error(`Cannot open the database in the data folder ${dataDir} (XXGK_DATA_DIR): ${(err as Error).message}. Make the folder writable.`);
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConvertError } from '../intake/errors.js';
 
 const HEX = /^[0-9a-f]{64}$/;
 
@@ -21,13 +22,21 @@ export class FileStore {
   put(bytes: Uint8Array): string {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const target = this.path(sha256);
-    if (!existsSync(target)) {
+    if (!existsSync(target)) this.write(sha256, target, bytes);
+    return sha256;
+  }
+
+  /** Writes by a temporary name and a rename; a folder that cannot be written is the service's fault, not the upload's. */
+  private write(sha256: string, target: string, bytes: Uint8Array): void {
+    const tmp = `${target}.${process.pid}.tmp`;
+    try {
       mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
-      const tmp = `${target}.${process.pid}.tmp`;
       writeFileSync(tmp, bytes);
       renameSync(tmp, target);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw storageError(err);
     }
-    return sha256;
   }
 
   get(sha256: string): Buffer | null {
@@ -43,14 +52,22 @@ export class FileStore {
 
   putDerived(sha256: string, name: string, bytes: Uint8Array): void {
     if (!/^[a-z0-9.-]+$/.test(name)) throw new Error('bad derived name');
-    const target = this.path(sha256, `.${name}`);
-    mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
-    const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, target);
+    this.write(sha256, this.path(sha256, `.${name}`), bytes);
   }
 
   remove(sha256: string): void {
     rmSync(this.path(sha256), { force: true });
   }
+}
+
+/** Errors of a data folder that cannot take writes (read-only, full, no permission): 503, naming the storage. */
+const STORAGE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EIO']);
+
+export function storageError(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!code || !STORAGE_CODES.has(code)) return err;
+  return new ConvertError(
+    'STORAGE_UNAVAILABLE', 503,
+    `The service cannot write to its file store in the data folder (XXGK_DATA_DIR): ${code}${code === 'EROFS' ? ' (read-only file system)' : code === 'ENOSPC' ? ' (disk full)' : ''}. The upload was not stored; an operator must make the folder writable.`,
+  );
 }

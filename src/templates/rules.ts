@@ -1,6 +1,6 @@
 /** The arithmetic checks (勾稽关系) of each form, expanded to the cells a document prints, and evaluated. */
-import type { CellKey, CellState, CheckResult } from '../model/report.js';
-import { legacySums, type CheckDef, type TemplateDef } from './forms.js';
+import type { CellKey, CellState, CheckResult, TableId, TemplateId } from '../model/report.js';
+import { legacySums, templates, type CheckDef, type TemplateDef } from './forms.js';
 
 export interface ConcreteCheck {
   id: string;
@@ -104,4 +104,66 @@ export function evaluate(check: ConcreteCheck, values: Map<CellKey, CellValue>):
 /** Sums of decimals are compared at the precision reports print (up to 6 places). */
 function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
+}
+
+/**
+ * A check across two reports of one agency, a year apart: the forms link year N to year N−1. Like a
+ * CheckDef, summed per column or per row of one table, but `lhs` is read from year N's report and
+ * `rhs` from year N−1's. Both reports must be printed on one of `templates`.
+ */
+export interface SeriesDef {
+  id: string;
+  table: TableId;
+  rule: string;
+  per: 'col' | 'row';
+  lhs: string[];
+  rhs: string[];
+  /** For per-row rules: the rows it applies to. */
+  rows?: string[];
+  templates: Exclude<TemplateId, 'unknown' | 'legacy'>[];
+}
+
+export const seriesDefs: SeriesDef[] = [
+  {
+    id: 'series.applications.carriedOver',
+    table: 'applications',
+    per: 'col',
+    rule: 'carriedOver (year N) = carriedForward (year N−1)',
+    lhs: ['carriedOver'],
+    rhs: ['carriedForward'],
+    templates: ['gov2021', 'gov2019'],
+  },
+  {
+    id: 'series.active.previousItems',
+    table: 'active',
+    per: 'row',
+    rule: 'previousItems (year N) = previousItems + change (year N−1)',
+    lhs: ['previousItems'],
+    rhs: ['previousItems', 'change'],
+    rows: ['licensing', 'otherServices', 'penalty', 'coercion', 'fees'],
+    templates: ['gov2019'],
+  },
+];
+
+/** A series rule expanded to cell keys: `lhs` keys are year N's, `rhs` keys year N−1's. */
+export interface ConcreteSeriesCheck extends ConcreteCheck {
+  templates: SeriesDef['templates'];
+}
+
+/** Every series rule expanded over its table as the form defines it (the first template's columns). */
+export function expandSeries(defs: SeriesDef[] = seriesDefs): ConcreteSeriesCheck[] {
+  const out: ConcreteSeriesCheck[] = [];
+  for (const def of defs) {
+    const table = templates[def.templates[0]].tables.find((t) => t.id === def.table);
+    if (!table) continue;
+    const key = (r: string, c: string) => `${def.table}.${r}.${c}`;
+    const pairs: [string, string[], string[]][] =
+      def.per === 'col'
+        ? table.columns.map((c) => [c.key, def.lhs.map((r) => key(r, c.key)), def.rhs.map((r) => key(r, c.key))])
+        : (def.rows ?? table.rows.map((r) => r.key)).map((r) => [r, def.lhs.map((c) => key(r, c)), def.rhs.map((c) => key(r, c))]);
+    for (const [at, lhs, rhs] of pairs) {
+      out.push({ id: `${def.id}.${at}`, rule: def.rule, lhs, rhs, relation: 'eq', soft: false, templates: def.templates });
+    }
+  }
+  return out;
 }

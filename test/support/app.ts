@@ -33,9 +33,12 @@ export function testApp(env: NodeJS.ProcessEnv = {}): TestService {
   return { ...service, errors, dataDir };
 }
 
-/** POSTs raw bytes to /v1/convert and returns the validated model. */
+/**
+ * POSTs raw bytes to /v1/convert and returns the validated model. It waits as long as the API allows
+ * (300 s): these tests are about the answer, and a loaded machine may take longer than the default 30 s.
+ */
 export async function convertVia(app: Service['app'], bytes: Buffer, filename: string, contentType = 'application/octet-stream'): Promise<Report> {
-  const res = await request(app).post(`/v1/convert?filename=${encodeURIComponent(filename)}`).set('Content-Type', contentType).send(bytes);
+  const res = await request(app).post(`/v1/convert?filename=${encodeURIComponent(filename)}&wait=300`).set('Content-Type', contentType).send(bytes);
   assert.equal(res.status, 200, `${filename}: ${JSON.stringify(res.body)}`);
   assert.deepEqual(schemaErrors(res.body), [], `${filename} does not match the schema`);
   return res.body as Report;

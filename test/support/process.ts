@@ -111,5 +111,8 @@ export async function start(argv: readonly string[], ready: () => Promise<boolea
   };
 }
 
-/** True once `url` answers 200. */
-export const healthy = (url: string) => () => fetch(url).then((r) => r.ok, () => false);
+/**
+ * True once `url` answers 200 from the service itself: while it loads, `serve` answers /healthz from its
+ * start-up gate (src/service/health.ts), without the request id the service gives every answer.
+ */
+export const healthy = (url: string) => () => fetch(url).then((r) => r.ok && r.headers.has('x-request-id'), () => false);

@@ -44,7 +44,7 @@ byId('btn-open').addEventListener('click', () => {
 });
 byId('btn-save').addEventListener('click', () => void save());
 byId('btn-json').addEventListener('click', () => state.review && exportJson(state.review));
-byId('btn-csv').addEventListener('click', () => state.review && exportCsv(state.review));
+byId('btn-csv').addEventListener('click', () => state.review && exportCsv(state.review, state.history));
 
 const search = byId<HTMLInputElement>('result-search');
 byId('btn-refresh').addEventListener('click', () => void opening.loadList());

@@ -5,7 +5,6 @@
 import type { CorrectionChange } from '../../src/api/wire.js';
 import type { CanonicalCell, CellKey, CellState, CheckResult, Report } from '../../src/model/report.js';
 import { applyCorrections } from '../../src/check/index.js';
-import { toCsv as csv } from '../../src/output/csv.js';
 import { buildLayout, type FormLayout } from './layout.js';
 
 type CellClass = 'good' | 'ok' | 'low' | 'failed';
@@ -175,9 +174,3 @@ export function parseValue(raw: string): number | null | 'invalid' {
   return Number.isFinite(n) ? n : 'invalid';
 }
 
-/** CSV of the cells (key,row,col,value,state,confidence,source), written as the batch dataset is: BOM, CRLF. */
-export function toCsv(report: Report): string {
-  const header = ['key', 'row', 'col', 'value', 'state', 'confidence', 'source'];
-  const rows = report.tables.flatMap((t) => t.cells.map((c) => [c.key, c.row, c.col, c.value, c.state, c.confidence, c.evidence.source]));
-  return csv([header, ...rows]);
-}

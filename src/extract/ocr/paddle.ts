@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { ConvertError } from '../../intake/errors.js';
 import type { Crop, OcrEngine, ReadHint, Recognition, RecognizedPiece } from './engine.js';
 import { rawGray } from './engine.js';
 import { padGray, resizeGray, type Gray } from './raster.js';
@@ -168,26 +170,51 @@ export function padForRecognition(g: Gray): Gray {
   return padGray(g, h, v, h, v);
 }
 
+/** A crop sent to a recognition thread (raw 8-bit gray, transferred), and its answer. */
+export interface PaddleRequest {
+  id: number;
+  data: Uint8Array;
+  width: number;
+  height: number;
+  hint: ReadHint;
+}
+export type PaddleReply = { id: number; result: Recognition } | { id: number; error: string; code?: string; status?: number };
+
 /**
- * The same recogniser in a worker thread (paddle-worker.ts): the pool's default, so that inference
- * runs on its own core and never blocks the request thread.
+ * The same recogniser in a worker thread (paddle-worker.ts), so that inference runs on its own core and
+ * never blocks the request thread; or, in a conversion worker, reached through a port to the
+ * recognition threads its parent owns (paddle-host.ts).
+ *
+ * Such a thread is never terminated: terminating a thread while onnxruntime-node runs in it aborts the
+ * whole process (its binding throws a C++ Napi::Error it cannot deliver, and std::terminate follows).
+ * It is asked to close, finishes the crop in hand, and exits.
  */
 export class PaddleWorkerEngine implements OcrEngine {
   readonly name = 'paddle-ppocrv4';
   readonly languages = ['chi_sim', 'chi_tra', 'eng'];
   private next = 1;
   private pending = new Map<number, { resolve: (r: Recognition) => void; reject: (e: Error) => void }>();
-  private constructor(private worker: import('node:worker_threads').Worker) {
-    worker.on('message', (m: { id?: number; result?: Recognition; error?: string }) => {
-      if (m.id === undefined) return;
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.result!);
-    });
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', () => this.failAll(new Error('The OCR worker stopped.')));
+  private gone: Promise<void> | null = null;
+  private readonly onMessage = (m: PaddleReply | { ready: true }) => {
+    if (!('id' in m)) return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if ('error' in m) p.reject(m.code ? new ConvertError(m.code, m.status ?? 500, m.error) : new Error(m.error));
+    else p.resolve(m.result);
+  };
+
+  /** `thread`: the recognition thread this engine owns; null when `channel` is a port to a host's. */
+  private constructor(private channel: Worker | MessagePort, private thread: Worker | null) {
+    channel.on('message', this.onMessage);
+    if (thread) {
+      thread.on('error', (err) => this.failAll(err));
+      this.gone = new Promise((resolve) => thread.once('exit', () => {
+        this.failAll(new Error('The OCR worker stopped.'));
+        resolve();
+      }));
+    } else channel.once('close', () => this.failAll(new Error('The OCR host went away.')));
+    channel.unref();
   }
 
   private failAll(err: Error): void {
@@ -196,7 +223,6 @@ export class PaddleWorkerEngine implements OcrEngine {
   }
 
   static async create(options: PaddleOptions = {}): Promise<PaddleWorkerEngine> {
-    const { Worker } = await import('node:worker_threads');
     const here = import.meta.url;
     const ext = here.endsWith('.ts') ? '.ts' : '.js';
     const entry = new URL(`./paddle-worker${ext}`, here);
@@ -216,8 +242,12 @@ export class PaddleWorkerEngine implements OcrEngine {
       worker.on('message', onMsg);
       worker.once('error', reject);
     });
-    worker.unref();
-    return new PaddleWorkerEngine(worker);
+    return new PaddleWorkerEngine(worker, worker);
+  }
+
+  /** An engine whose recognition threads are a host's, reached through `port` (paddle-host.ts). */
+  static over(port: MessagePort): PaddleWorkerEngine {
+    return new PaddleWorkerEngine(port, null);
   }
 
   /** `number`: the decoder only chooses among the classes a number can hold (and the blank). */
@@ -228,14 +258,20 @@ export class PaddleWorkerEngine implements OcrEngine {
     const id = this.next++;
     return new Promise<Recognition>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ id, data, width: raw.width, height: raw.height, hint }, [data.buffer]);
+      this.channel.ref();
+      this.channel.postMessage({ id, data, width: raw.width, height: raw.height, hint } satisfies PaddleRequest, [data.buffer]);
     }).finally(() => {
-      if (this.pending.size === 0) this.worker.unref();
+      if (this.pending.size === 0) this.channel.unref();
     });
   }
 
+  /** Its own thread finishes the crop in hand and exits; a host's port is only let go. */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.channel.off('message', this.onMessage);
+    if (!this.thread) return;
+    // Unreferenced while idle; held now, or the process may end before the thread's exit is seen.
+    this.thread.ref();
+    this.thread.postMessage('close');
+    await this.gone;
   }
 }

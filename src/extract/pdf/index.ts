@@ -25,7 +25,7 @@ import { r2 } from '../../layout/stats.js';
 import type { TextItem, VisualLine } from '../../layout/text-items.js';
 import { judgePage } from './verdict.js';
 
-export type PdfLimits = Pick<Limits, 'maxPages' | 'maxPixels'>;
+export type PdfLimits = Pick<Limits, 'maxPages' | 'maxPixels'> & Partial<Pick<Limits, 'maxPdfStreamBytes'>>;
 
 interface TrustedPage {
   page: number;
@@ -53,7 +53,7 @@ const FONT_CACHE_LIMIT = 256;
 
 export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: PdfOptions = {}): Promise<LayoutDocument> {
   const withOcr = options.ocr ?? true;
-  const opened = await openPdf(bytes);
+  const opened = await openPdf(bytes, limits.maxPdfStreamBytes);
   try {
     const { doc } = opened;
     const n = doc.numPages;

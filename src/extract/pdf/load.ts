@@ -5,6 +5,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ConvertError } from '../../intake/errors.js';
+import { defaultLimits } from '../../intake/limits.js';
+import { checkStreamSizes } from './stream-budget.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 export type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
@@ -95,8 +97,10 @@ function mapOpenError(err: unknown, missingEof: boolean): ConvertError {
   return new ConvertError('PDF_CORRUPT', 422, `The PDF could not be read: ${msg}.${truncated}`);
 }
 
-export async function openPdf(input: Uint8Array): Promise<OpenedPdf> {
+/** `maxStreamBytes`: most bytes one stream may decompress to (XXGK_MAX_PDF_STREAM_BYTES; see stream-budget.ts). */
+export async function openPdf(input: Uint8Array, maxStreamBytes = defaultLimits.maxPdfStreamBytes): Promise<OpenedPdf> {
   const { missingEof } = preflight(input);
+  checkStreamSizes(input, maxStreamBytes);
   const pdfjs = await loadPdfJs();
   // pdf.js transfers the buffer it is given to its worker: hand it a copy so the caller's bytes survive.
   const data = new Uint8Array(input);

@@ -48,16 +48,16 @@ interface CanvasFactoryLike {
  * page as drawn (composited over white), nothing dropped. The page images of the review UI come from
  * here; OCR drops red ink from the colour render itself (`ocrPages`).
  */
-export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber: number, dpi = 300, maxPixels = 100_000_000): Promise<RenderedPage> {
-  const r = await renderRgba(source, pageNumber, dpi, maxPixels);
+export async function renderPdfPage(source: Uint8Array | PdfDocument, pageNumber: number, dpi = 300, maxPixels = 100_000_000, maxStreamBytes?: number): Promise<RenderedPage> {
+  const r = await renderRgba(source, pageNumber, dpi, maxPixels, maxStreamBytes);
   const gray = luma(r.rgba, r.pixelWidth * r.pixelHeight, 4);
   return { page: r.page, image: { data: gray, width: r.pixelWidth, height: r.pixelHeight }, dpi: r.dpi, width: r.width, height: r.height };
 }
 
 /** Renders one page (1-based) at `dpi` (lowered when the page would exceed `maxPixels`), as RGBA. */
-async function renderRgba(source: Uint8Array | PdfDocument, pageNumber: number, dpi: number, maxPixels: number): Promise<RenderedRgba> {
+async function renderRgba(source: Uint8Array | PdfDocument, pageNumber: number, dpi: number, maxPixels: number, maxStreamBytes?: number): Promise<RenderedRgba> {
   if (source instanceof Uint8Array) {
-    const opened = await openPdf(source);
+    const opened = await openPdf(source, maxStreamBytes);
     try {
       return await renderRgba(opened.doc, pageNumber, dpi, maxPixels);
     } finally {
@@ -124,12 +124,12 @@ export interface OcrPagesOptions {
  * points (GridDraft.xs in points too), so they can be dropped into the extractor's per-page block
  * lists before `mergePages`.
  */
-export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[], limits: Pick<Limits, 'maxPages' | 'maxPixels'>, options: OcrPagesOptions = {}): Promise<OcrPagesResult> {
+export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[], limits: Pick<Limits, 'maxPages' | 'maxPixels'> & Partial<Pick<Limits, 'maxPdfStreamBytes'>>, options: OcrPagesOptions = {}): Promise<OcrPagesResult> {
   const started = performance.now();
   let opened: Awaited<ReturnType<typeof openPdf>> | null = null;
   let doc: PdfDocument;
   if (bytes instanceof Uint8Array) {
-    opened = await openPdf(bytes);
+    opened = await openPdf(bytes, limits.maxPdfStreamBytes);
     doc = opened.doc;
   } else doc = bytes;
   try {

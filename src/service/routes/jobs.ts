@@ -44,7 +44,7 @@ export function jobsRouter(ctx: ServiceContext): Router {
     const upload = await readUpload(req, res);
     if (!upload.bytes.length) throw new ConvertError('EMPTY_BODY', 400, 'The request carries no file: the body is empty.');
     const filename = upload.filename ?? 'upload';
-    const sniffed = await sniff(upload.bytes, filename);
+    const sniffed = await sniff(upload.bytes, filename, upload.charset);
     const callbackRaw = (typeof req.query.callbackUrl === 'string' ? req.query.callbackUrl : undefined) ?? upload.fields.callbackUrl;
     const callbackUrl = callbackRaw ? checkCallbackUrl(callbackRaw, ctx.config) : null;
     const lane = sniffed.format === 'image' ? 'ocr' : 'main';

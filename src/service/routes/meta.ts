@@ -3,12 +3,13 @@ import { Router } from 'express';
 import { reportSchema } from '../../model/schema.js';
 import type { ServiceContext } from '../context.js';
 import { errorBody } from '../errors.js';
+import { ALIVE, HEALTHZ } from '../health.js';
 import { openapi } from '../openapi.js';
 
 /** /healthz stays open (liveness probes carry no key); the rest sit behind authentication. */
 export function healthRouter(): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  router.get(HEALTHZ, (_req, res) => { res.json(ALIVE); });
   return router;
 }
 
