@@ -3,8 +3,12 @@
  * first query (under an advisory lock, so processes starting together migrate once), and a database
  * that cannot be reached reported as 503, never as a hung request or a stack trace.
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type { Pool, PoolClient } from 'pg';
 import { ConvertError } from '../../intake/errors.js';
+
+/** node-postgres, loaded when a PostgreSQL store is opened: the embedded default never loads it. */
+const loadPg = () => createRequire(import.meta.url)('pg') as typeof import('pg');
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE jobs (
@@ -92,11 +96,11 @@ function asServiceError(err: unknown): unknown {
 export type Query = <R extends object>(sql: string, params?: unknown[]) => Promise<R[]>;
 
 export class PgDatabase {
-  private readonly pool: pg.Pool;
+  private readonly pool: Pool;
   private ready: Promise<void> | null = null;
 
   constructor(url: string) {
-    this.pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, query_timeout: 30_000, idleTimeoutMillis: 30_000 });
+    this.pool = new (loadPg().Pool)({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, query_timeout: 30_000, idleTimeoutMillis: 30_000 });
     // An idle connection dropped by the server: the pool replaces it; the next query reports if the database is gone.
     this.pool.on('error', () => undefined);
   }
@@ -143,7 +147,7 @@ export class PgDatabase {
 
   /** Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */
   async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
+    let client: PoolClient;
     try {
       await this.migrated();
       client = await this.pool.connect();
