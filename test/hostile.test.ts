@@ -6,12 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
+import yauzl from 'yauzl';
+import { extractHtml } from '../src/extract/html.js';
+import { defaultLimits } from '../src/intake/limits.js';
+import { zip } from '../src/output/zip.js';
 import { testApp } from './support/app.js';
 import { sample, seeds } from './support/fixtures.js';
 import { CLI, freePort, healthy, run, start, type Running } from './support/process.js';
 
 const { app, errors } = testApp();
 const seedText = (i: number) => sample(`seeds/${seeds[i]}.txt`).toString('utf8');
+const MIB = 2 ** 20;
 
 function assertError(res: request.Response, status: number, code: string) {
   assert.equal(res.status, status, JSON.stringify(res.body));
@@ -62,6 +67,60 @@ test('a table cell holding a million elements is read, not a stack overflow', as
   const res = await raw(Buffer.from(html), 'text/html', 'wide.html');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.deepEqual(res.body.genericTables[0].cells.map((c: { text: string }) => c.text), ['主动公开', '12']);
+});
+
+test('an HTML page of one 49 MB line converts, read as lines of sentence length', async () => {
+  // A crawler's save: the whole page on one line, its body the report's text over and over.
+  const page = sample(`html/${seeds[0]}.html`).toString('utf8').replace(/\r?\n/g, ' ');
+  const prose = seedText(0).replace(/\n/g, ' ');
+  const body = `<p>${prose.repeat(Math.ceil((49 * MIB - page.length) / Buffer.byteLength(prose)))}</p>`;
+  const html = Buffer.from(page.replace('<body>', `<body>${body}`));
+  assert.ok(html.length > 49 * MIB && html.length < 50 * MIB && !html.includes(0x0a));
+  // No line reaches the reconstruction at the length of the page: it scans every line many times.
+  const longest = extractHtml(html, null, defaultLimits).blocks.reduce((n, b) => Math.max(n, b.kind === 'line' ? b.text.length : 0), 0);
+  assert.ok(longest <= 2000, `a line of ${longest} characters`);
+  const res = await raw(html, 'text/html', 'one-line.html');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.report.template, 'gov2019');
+  assert.equal(res.body.summary.filled, 198);
+  assert.equal(res.body.summary.checksFailed, 0);
+});
+
+/** The parts of a real DOCX sample, to build bigger ones from. */
+async function docxParts(name: string): Promise<{ name: string; data: Buffer }[]> {
+  const z = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(sample(name), { lazyEntries: true }, (e, f) => (e ? reject(e) : resolve(f!))));
+  const parts: { name: string; data: Buffer }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    z.on('entry', (e: yauzl.Entry) => z.openReadStream(e, (err, s) => {
+      if (err) return reject(err);
+      const chunks: Buffer[] = [];
+      s!.on('data', (c: Buffer) => chunks.push(c)).on('end', () => { parts.push({ name: e.fileName, data: Buffer.concat(chunks) }); z.readEntry(); });
+    }));
+    z.on('end', resolve);
+    z.readEntry();
+  });
+  return parts;
+}
+
+test('a DOCX inflating to 190 MB (within the 200 MB budget) of which 189 MB is an image converts', async () => {
+  const parts = await docxParts(`docx/${seeds[0]}.docx`);
+  const docx = zip([...parts, { name: 'word/media/image1.png', data: Buffer.alloc(189 * MIB) }]);
+  const res = await raw(docx, 'application/octet-stream', 'big.docx');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.report.template, 'gov2019');
+  assert.equal(res.body.summary.filled, 198);
+});
+
+test('a DOCX whose document.xml alone inflates to 190 MB: 413 naming the part, not a crashed worker', async () => {
+  const parts = await docxParts(`docx/${seeds[0]}.docx`);
+  const doc = parts.find((p) => p.name === 'word/document.xml')!;
+  const para = '<w:p><w:r><w:t>The agency published 1200 items of government information this year.</w:t></w:r></w:p>';
+  const padding = para.repeat(Math.ceil((190 * MIB - doc.data.length) / para.length));
+  const xml = doc.data.toString('utf8').replace('<w:sectPr', `${padding}<w:sectPr`);
+  const docx = zip(parts.map((p) => (p === doc ? { name: p.name, data: xml } : p)));
+  const res = await raw(docx, 'application/octet-stream', 'big.docx');
+  assertError(res, 413, 'DOCX_TOO_LARGE');
+  assert.match(res.body.error.message, /word\/document\.xml .*XXGK_MAX_BYTES/);
 });
 
 test('nothing above logged an internal error', () => {

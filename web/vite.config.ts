@@ -12,6 +12,8 @@ export default defineConfig({
   root,
   base: './',
   publicDir: false,
+  // src/normalize/text.ts requires OpenCC through node:module; the browser gets it from the bundle.
+  resolve: { alias: { 'node:module': fileURLToPath(new URL('src/node-module.ts', import.meta.url)) } },
   logLevel: 'warn',
   build: {
     outDir: '../dist/web',

@@ -11,7 +11,8 @@ import { inspectZip } from './zip-guard.js';
 const DOCUMENT = 'word/document.xml';
 
 export async function extractDocx(bytes: Uint8Array, limits: Limits): Promise<LayoutDocument> {
-  const { kept } = await inspectZip(bytes, limits.maxDecompressedBytes, [DOCUMENT]);
+  // The document's XML is read into memory like an HTML page, so it is held to the same size limit.
+  const { kept } = await inspectZip(bytes, limits.maxDecompressedBytes, [DOCUMENT], limits.maxBytes);
   const xml = kept.get(DOCUMENT);
   if (!xml) {
     throw new ConvertError('DOCX_CORRUPT', 422, 'The file is a ZIP archive without word/document.xml: not a Word document, or a damaged one.');

@@ -21,6 +21,29 @@ const BLOCK = new Set([
   'section', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'caption', 'ul', 'br',
 ]);
 const MAX_SPAN = 1000;
+/**
+ * Longer runs of text are cut into sentences (and, failing those, at spaces): no printed line is this
+ * long, and the reconstruction scans every line several times, which a page body saved on one line
+ * (tens of MB) must not cost.
+ */
+const MAX_LINE_CHARS = 2000;
+
+/** `text` as lines of at most MAX_LINE_CHARS: whole sentences where they are short enough. */
+function cutLong(text: string): string[] {
+  if (text.length <= MAX_LINE_CHARS) return [text];
+  const out: string[] = [];
+  for (const sentence of text.split(/(?<=[。！？；!?])\s*/)) {
+    let from = 0;
+    while (sentence.length - from > MAX_LINE_CHARS) {
+      const space = sentence.lastIndexOf(' ', from + MAX_LINE_CHARS);
+      const to = space > from ? space : from + MAX_LINE_CHARS;
+      out.push(sentence.slice(from, to).trim());
+      from = to;
+    }
+    out.push(sentence.slice(from).trim());
+  }
+  return out.filter(Boolean);
+}
 
 const isElement = (n: Node): n is Element => 'tagName' in n;
 const childrenOf = (n: Node): Node[] => ('childNodes' in n ? (n.childNodes as Node[]) : []);
@@ -107,7 +130,7 @@ export function extractHtml(bytes: Uint8Array, declaredCharset: string | null | 
   let heading: number | undefined;
   const flush = () => {
     const text = line.replace(/[ \t\r\n\u00a0\u3000]+/g, ' ').trim();
-    if (text) blocks.push({ kind: 'line', text, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) });
+    if (text) for (const piece of cutLong(text)) blocks.push({ kind: 'line', text: piece, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) });
     line = '';
   };
 

@@ -14,7 +14,11 @@ export interface ZipContents {
   kept: Map<string, Buffer>;
 }
 
-export async function inspectZip(bytes: Uint8Array, maxBytes: number, keep: string[] = []): Promise<ZipContents> {
+/**
+ * `maxKeptBytes` bounds each kept entry on its own: the caller parses those in memory, which costs far
+ * more than counting bytes (a 190 MB document.xml within the 200 MB budget would exhaust a worker).
+ */
+export async function inspectZip(bytes: Uint8Array, maxBytes: number, keep: string[], maxKeptBytes: number): Promise<ZipContents> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z!))),
   ).catch((err: Error) => {
@@ -32,10 +36,13 @@ export async function inspectZip(bytes: Uint8Array, maxBytes: number, keep: stri
         if (names.size > MAX_ENTRIES) return reject(new ConvertError('DOCX_TOO_LARGE', 413, `The Word document has more than ${MAX_ENTRIES} parts.`));
         total += entry.uncompressedSize;
         if (total > maxBytes) return reject(tooLarge(maxBytes));
+        const keeping = keep.includes(entry.fileName);
+        // The declared size is the one to check: validateEntrySizes fails an entry that inflates past it.
+        if (keeping && entry.uncompressedSize > maxKeptBytes) return reject(partTooLarge(entry.fileName, maxKeptBytes));
         if (entry.fileName.endsWith('/')) return zip.readEntry();
         zip.openReadStream(entry, (err, stream) => {
           if (err || !stream) return reject(err ?? new Error('unreadable entry'));
-          const chunks: Buffer[] | null = keep.includes(entry.fileName) ? [] : null;
+          const chunks: Buffer[] | null = keeping ? [] : null;
           stream.on('data', (c: Buffer) => chunks?.push(c));
           stream.on('error', reject);
           stream.on('end', () => {
@@ -53,6 +60,10 @@ export async function inspectZip(bytes: Uint8Array, maxBytes: number, keep: stri
     zip.close();
   }
   return { names, kept };
+}
+
+function partTooLarge(name: string, maxBytes: number): ConvertError {
+  return new ConvertError('DOCX_TOO_LARGE', 413, `The Word document's ${name} decompresses to more than ${maxBytes} bytes, the most text this service reads from one document (XXGK_MAX_BYTES, as for an HTML page).`);
 }
 
 function tooLarge(maxBytes: number): ConvertError {

@@ -31,13 +31,11 @@ const UNIT_PARENS = /^\((单位:?)?(件|个|条|项|人次|元|万元)\)$/;
 /** How well a printed label (already a match key) names a template label; 0 when it does not. */
 export function labelScore(printed: string, label: string): number {
   if (printed === label) return 1;
-  const pc = labelCore(printed);
+  const { pc, added, bare } = printedParts(printed);
   const lc = labelCore(label);
   // Guidance a province adds in parentheses does not change the row (Hubei: 规章（含…）). A short
   // label (其他, 总计) is also a column header: only long guidance after it marks the row.
-  const added = pc.match(PARENS) ?? [];
   if (added.length && !added.some((p) => UNIT_PARENS.test(p))) {
-    const bare = pc.replace(PARENS, '');
     const guidance = pc.length - bare.length - 2 * added.length;
     if (bare.length >= 2 && bare === lc.replace(PARENS, '') && (bare.length > 3 || guidance >= MIN_SHORT_LABEL_GUIDANCE)) return 0.9;
   }
@@ -53,6 +51,19 @@ export function labelScore(printed: string, label: string): number {
   const ln = numbering(label, lc);
   if (pn && ln && pn !== ln) return 0;
   return tolerantScore(pc, lc);
+}
+
+/**
+ * The printed side of labelScore, kept for the last printed key: it is scored against every label of
+ * the form in turn, and a long line (a page body on one line) must not be scanned once per label.
+ */
+let lastPrinted: { printed: string; pc: string; added: string[]; bare: string } | null = null;
+function printedParts(printed: string): { pc: string; added: string[]; bare: string } {
+  if (lastPrinted?.printed !== printed) {
+    const pc = labelCore(printed);
+    lastPrinted = { printed, pc, added: pc.match(PARENS) ?? [], bare: pc.replace(PARENS, '') };
+  }
+  return lastPrinted;
 }
 
 /** The numbering a label key starts with (1. （三） 一、), as labelCore strips it. */

@@ -14,6 +14,8 @@ export class PageView {
   private images = new Map<number, PageImage | null>();
   private page = 1;
   private zoom = 0;
+  /** The zoom follows the pane's width (on opening, and after 适合宽度) until the reviewer zooms. */
+  private fitted = true;
   private boxes = new Map<CellKey, HTMLDivElement>();
   private review: Review | null = null;
   private readonly scroller: HTMLDivElement;
@@ -35,7 +37,7 @@ export class PageView {
       btn('−', '缩小', () => this.setZoom(this.zoom / 1.25)),
       this.zoomLabel,
       btn('+', '放大', () => this.setZoom(this.zoom * 1.25)),
-      btn('适合宽度', '按窗格宽度显示', () => this.setZoom(this.fitZoom())));
+      btn('适合宽度', '按窗格宽度显示', () => this.fit()));
     this.canvas = h('div', { class: 'page-canvas' });
     this.scroller = h('div', { class: 'page-scroll' }, this.canvas);
     fill(root, toolbar, this.scroller);
@@ -43,6 +45,13 @@ export class PageView {
       const key = (e.target as HTMLElement).closest<HTMLElement>('.box')?.dataset.key;
       if (key) this.pick(key);
     });
+    // The pane is hidden while a result loads and changes size with the window (and between the side-by-side
+    // and stacked layouts): a fitted page is fitted again, and the current cell brought back into view.
+    new ResizeObserver(() => {
+      if (!this.fitted || !this.image || this.fitZoom() === null) return;
+      this.fit();
+      if (this.review?.current) void this.focus(this.review.current);
+    }).observe(this.scroller);
   }
 
   private get pages(): number {
@@ -75,6 +84,7 @@ export class PageView {
     this.review = null;
     this.available = false;
     this.zoom = 0;
+    this.fitted = true;
     this.page = 1;
   }
 
@@ -118,20 +128,31 @@ export class PageView {
       boxes.push(box);
     }
     fill(this.canvas, h('img', { src: img.url, alt: `第 ${n} 页`, draggable: 'false' }), boxes);
-    if (!this.zoom) this.zoom = this.fitZoom();
+    if (this.fitted || !this.zoom) this.zoom = this.fitZoom() ?? (this.zoom || 1);
     this.applyZoom();
     this.paint();
   }
 
-  private fitZoom(): number {
+  /** The zoom at which the page fills the pane's width; null while the pane is not laid out (hidden). */
+  private fitZoom(): number | null {
     const img = this.image;
-    if (!img) return 1;
-    return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, (this.scroller.clientWidth - 24) / img.width));
+    const room = this.scroller.clientWidth - 24;
+    if (!img || room <= 0) return null;
+    return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, room / img.width));
+  }
+
+  private fit(): void {
+    const z = this.fitZoom();
+    if (z === null) return;
+    this.fitted = true;
+    this.zoom = z;
+    this.applyZoom();
   }
 
   private setZoom(z: number): void {
     const img = this.image;
     if (!img) return;
+    this.fitted = false;
     // Keep the centre of the view where it is.
     const cx = (this.scroller.scrollLeft + this.scroller.clientWidth / 2) / (img.width * this.zoom);
     const cy = (this.scroller.scrollTop + this.scroller.clientHeight / 2) / (img.height * this.zoom);
@@ -172,7 +193,8 @@ export class PageView {
     const [x0, y0, x1, y1] = cell.evidence.bbox.map((v) => v * img.scale);
     const shown = (y1 - y0) * this.zoom;
     if (shown < 14) {
-      this.zoom = Math.min(MAX_ZOOM, Math.max(this.fitZoom(), 19 / Math.max(1, y1 - y0)));
+      this.zoom = Math.min(MAX_ZOOM, Math.max(this.fitZoom() ?? MIN_ZOOM, 19 / Math.max(1, y1 - y0)));
+      this.fitted = false;
       this.applyZoom();
     }
     const cx = ((x0 + x1) / 2) * this.zoom;

@@ -3,8 +3,9 @@
  * rendered PDF page: a photographed page squared up and its lighting evened out, the page turned
  * upright and deskewed, tables read cell by cell and the remaining lines read, red ink (a seal)
  * judged in the pixels it was dropped from, and every box mapped back to the page as its source has it.
+ * The PDF extractor reaches OCR through this module only (readRenderedRgba, and what it re-exports).
  */
-import { redShare, type RedInk } from './ink.js';
+import { dropRedInk, redShare, type RedInk } from './ink.js';
 import { upsideDownCheck } from './orientation.js';
 import { ocrPage, type OcrPageResult, type PreparedPage } from './page.js';
 import { evenOut, photoWarnings, rectifyPage } from './photo.js';
@@ -12,6 +13,11 @@ import type { OcrPool } from './pool.js';
 import type { Box, Gray } from './raster.js';
 import { straighten } from './straighten.js';
 import { mapBlocks, mapBox, pointMapper, type PageGeometry } from './transform.js';
+
+export { luma } from './ink.js';
+export type { OcrPageResult } from './page.js';
+export { getOcrPool, type OcrPool } from './pool.js';
+export type { Gray } from './raster.js';
 
 /** One raster to read (a page, or a part of a long strip), with what was done to it before. */
 export interface Piece {
@@ -78,4 +84,17 @@ export async function readRenderedPage(r: RenderedImage, pool: OcrPool): Promise
   }, pool);
   mapBlocks(result.blocks, () => geo, () => p);
   return { ...result, warnings: [...notes, ...result.warnings], width: r.width, height: r.height };
+}
+
+/** A page as drawn in colour (RGBA, composited over white), with what readRenderedPage needs but the grey. */
+export type ColourPage = Omit<RenderedImage, 'image' | 'red'> & { rgba: Uint8Array | Uint8ClampedArray; pixelWidth: number; pixelHeight: number };
+
+/**
+ * Reads a page rendered in colour: grey, with red ink (a seal on a colour scan) dropped for reading
+ * and kept to judge the cells under it, then as readRenderedPage.
+ */
+export async function readRenderedRgba(r: ColourPage, pool: OcrPool): Promise<OcrPageResult> {
+  const { rgba, pixelWidth, pixelHeight, ...rest } = r;
+  const { gray, red } = dropRedInk(rgba, pixelWidth, pixelHeight, 4, r.dpi);
+  return readRenderedPage({ ...rest, image: { data: gray, width: pixelWidth, height: pixelHeight }, red }, pool);
 }

@@ -6,11 +6,7 @@
  */
 import { ConvertError } from '../../intake/errors.js';
 import type { Limits } from '../../intake/limits.js';
-import type { OcrPageResult } from '../ocr/page.js';
-import { getOcrPool, type OcrPool } from '../ocr/pool.js';
-import type { Gray } from '../ocr/raster.js';
-import { dropRedInk, luma } from '../ocr/ink.js';
-import { readRenderedPage } from '../ocr/read-page.js';
+import { getOcrPool, luma, readRenderedRgba, type Gray, type OcrPageResult, type OcrPool } from '../ocr/read-page.js';
 import { openPdf, pageError, type PdfDocument } from './load.js';
 
 export interface RenderedPage {
@@ -152,10 +148,8 @@ export async function ocrPages(bytes: Uint8Array | PdfDocument, pages: number[],
       } catch (err) {
         throw pageError(err, p, opened?.missingEof ?? false);
       }
-      // Composited over white, luma, red ink (a seal on a colour scan) dropped: for reading only.
-      const { gray, red } = dropRedInk(rendered.rgba, rendered.pixelWidth, rendered.pixelHeight, 4, dpi);
-      const image = { data: gray, width: rendered.pixelWidth, height: rendered.pixelHeight };
-      out.push(await readRenderedPage({ page: p, image, dpi, renderDpi: rendered.dpi, targetDpi: options.dpi ?? 300, width: rendered.width, height: rendered.height, red }, pool));
+      const { rgba, pixelWidth, pixelHeight, width, height } = rendered;
+      out.push(await readRenderedRgba({ page: p, rgba, pixelWidth, pixelHeight, dpi, renderDpi: rendered.dpi, targetDpi: options.dpi ?? 300, width, height }, pool));
       options.onPage?.();
     }
     const used = pool.used();
