@@ -1,7 +1,8 @@
 /**
  * The page image stays in view at a laptop's 1024×768 and at 1920×1080: after a PDF upload it opens at
  * fit-to-width, and the current cell's box is on screen (inside the window and inside the visible part
- * of the page image) as the reviewer moves through the queue with Tab.
+ * of the page image) as the reviewer moves through the queue with Tab, also after zooming and panning by
+ * keyboard and wheel.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -114,6 +115,38 @@ describe('the page image at every width', { skip: noChromium ? `${CHROMIUM} is n
         keys.push(await assertBoxInView(page, `${size.width}px, after Tab ${i + 1}`));
       }
       assert.equal(new Set(keys).size, keys.length, `Tab moved to another cell each time: ${keys.join(', ')}`);
+
+      // Zoom and pan by keyboard and wheel; the current cell is followed at the zoom chosen, and \\ fits the width again.
+      const zoom = () => page.evaluate(() => document.querySelector<HTMLElement>('.page-canvas')!.getBoundingClientRect().width);
+      const scrolled = () => page.evaluate(() => document.querySelector<HTMLElement>('.page-scroll')!.scrollTop);
+      const fitted = await zoom();
+      await page.keyboard.press(']');
+      const larger = await zoom();
+      assert.ok(Math.abs(larger / fitted - 1.25) < 0.01, `] zooms in by 1.25: ${fitted} → ${larger}`);
+      // Shift+arrows pan: down, or up when the view is already at the page's foot.
+      const atFoot = await page.evaluate(() => {
+        const el = document.querySelector<HTMLElement>('.page-scroll')!;
+        return el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
+      });
+      const top = await scrolled();
+      await page.keyboard.press(atFoot ? 'Shift+ArrowUp' : 'Shift+ArrowDown');
+      await page.waitForFunction(([t, up]) => {
+        const now = document.querySelector<HTMLElement>('.page-scroll')!.scrollTop;
+        return up ? now < t : now > t;
+      }, [top, atFoot] as const);
+      const scroller = (await page.locator('.page-scroll').boundingBox())!;
+      await page.mouse.move(scroller.x + scroller.width / 2, scroller.y + scroller.height / 2);
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, 100);
+      await page.keyboard.up('Control');
+      await page.waitForFunction((w) => Math.abs(document.querySelector<HTMLElement>('.page-canvas')!.getBoundingClientRect().width - w) < 1, fitted);
+      await page.keyboard.press('[');
+      assert.ok((await zoom()) < fitted - 1, '[ zooms out');
+      await page.keyboard.press('Tab');
+      await assertBoxInView(page, `${size.width}px, after zooming and Tab`);
+      await page.keyboard.press('\\');
+      await assertBoxInView(page, `${size.width}px, fitted again`);
+      assert.ok((await seen(page)).fitGap <= 2, '\\ fits the page to the width again');
     });
   }
 });

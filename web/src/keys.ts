@@ -1,6 +1,10 @@
-/** The review keyboard: Tab/Shift+Tab, Enter, typing a number, Esc, Alt+1–3, arrows, F2, Delete and Ctrl+S. */
+/**
+ * The review keyboard: Tab/Shift+Tab, Enter, typing a number, Esc, Alt+1–3, arrows, F2, Delete and Ctrl+S;
+ * and the page image's: [ ] zoom, \ fits the width, Shift+arrows pan.
+ */
 import { hideBanner } from './banner.js';
 import type { Editing } from './editing.js';
+import { ZOOM_STEP, type PageView } from './page.js';
 import type { State } from './state.js';
 
 const NUMBER_KEY = /^[0-9０-９.\-．－]$/;
@@ -67,6 +71,7 @@ export function reviewKeys(state: State, editing: Editing, save: () => Promise<v
       case 'ArrowRight':
       case 'ArrowUp':
       case 'ArrowDown':
+        if (e.shiftKey) return; // the page image's: pageKeys
         e.preventDefault();
         editing.arrow(e.key);
         return;
@@ -75,5 +80,22 @@ export function reviewKeys(state: State, editing: Editing, save: () => Promise<v
       e.preventDefault();
       editing.startEdit(e.key);
     }
+  };
+}
+
+const PAN: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+/** The page image's keys, in the review view outside any input (the cell editor included). */
+export function pageKeys(state: State, page: PageView): (e: KeyboardEvent) => void {
+  return (e) => {
+    if (!state.review || state.view !== 'review' || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if ((e.target as HTMLElement).closest('input, textarea, select, [contenteditable="true"]')) return;
+    const pan = e.shiftKey ? PAN[e.key] : undefined;
+    if (pan) page.pan(...pan);
+    else if (e.key === ']') page.zoomBy(ZOOM_STEP);
+    else if (e.key === '[') page.zoomBy(1 / ZOOM_STEP);
+    else if (e.key === '\\') page.fit();
+    else return;
+    e.preventDefault();
   };
 }

@@ -9,6 +9,7 @@ import type { Review } from './review.js';
 
 const MIN_ZOOM = 0.2;
 const MAX_ZOOM = 4;
+export const ZOOM_STEP = 1.25;
 
 export class PageView {
   private images = new Map<number, PageImage | null>();
@@ -34,10 +35,10 @@ export class PageView {
       this.pageLabel,
       btn('›', '下一页', () => void this.show(this.page + 1)),
       h('span', { class: 'spacer' }),
-      btn('−', '缩小', () => this.setZoom(this.zoom / 1.25)),
+      btn('−', '缩小 ([ 或 Ctrl+滚轮)', () => this.zoomBy(1 / ZOOM_STEP)),
       this.zoomLabel,
-      btn('+', '放大', () => this.setZoom(this.zoom * 1.25)),
-      btn('适合宽度', '按窗格宽度显示', () => this.fit()));
+      btn('+', '放大 (] 或 Ctrl+滚轮)', () => this.zoomBy(ZOOM_STEP)),
+      btn('适合宽度', '按窗格宽度显示 (\\)', () => this.fit()));
     this.canvas = h('div', { class: 'page-canvas' });
     this.scroller = h('div', { class: 'page-scroll' }, this.canvas);
     fill(root, toolbar, this.scroller);
@@ -45,6 +46,13 @@ export class PageView {
       const key = (e.target as HTMLElement).closest<HTMLElement>('.box')?.dataset.key;
       if (key) this.pick(key);
     });
+    // Ctrl+wheel (and a touchpad's pinch, which the browser sends as one) zooms around the pointer; the plain wheel scrolls.
+    this.scroller.addEventListener('wheel', (e) => {
+      if (!e.ctrlKey || !this.image) return;
+      e.preventDefault();
+      const r = this.scroller.getBoundingClientRect();
+      this.zoomBy(e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, e.clientX - r.left, e.clientY - r.top);
+    }, { passive: false });
     // The pane is hidden while a result loads and changes size with the window (and between the side-by-side
     // and stacked layouts): a fitted page is fitted again, and the current cell brought back into view.
     new ResizeObserver(() => {
@@ -141,7 +149,8 @@ export class PageView {
     return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, room / img.width));
   }
 
-  private fit(): void {
+  /** Fits the page to the pane's width, and keeps it fitted as the pane changes size. */
+  fit(): void {
     const z = this.fitZoom();
     if (z === null) return;
     this.fitted = true;
@@ -149,17 +158,22 @@ export class PageView {
     this.applyZoom();
   }
 
-  private setZoom(z: number): void {
+  /** Zooms by a factor, keeping the point at (x, y) in the pane (its centre by default) where it is. */
+  zoomBy(factor: number, x = this.scroller.clientWidth / 2, y = this.scroller.clientHeight / 2): void {
     const img = this.image;
     if (!img) return;
     this.fitted = false;
-    // Keep the centre of the view where it is.
-    const cx = (this.scroller.scrollLeft + this.scroller.clientWidth / 2) / (img.width * this.zoom);
-    const cy = (this.scroller.scrollTop + this.scroller.clientHeight / 2) / (img.height * this.zoom);
-    this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, z));
+    const fx = (this.scroller.scrollLeft + x) / (img.width * this.zoom);
+    const fy = (this.scroller.scrollTop + y) / (img.height * this.zoom);
+    this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.zoom * factor));
     this.applyZoom();
-    this.scroller.scrollLeft = cx * img.width * this.zoom - this.scroller.clientWidth / 2;
-    this.scroller.scrollTop = cy * img.height * this.zoom - this.scroller.clientHeight / 2;
+    this.scroller.scrollLeft = fx * img.width * this.zoom - x;
+    this.scroller.scrollTop = fy * img.height * this.zoom - y;
+  }
+
+  /** Moves the view over the page by a share of the pane's size. */
+  pan(dx: number, dy: number): void {
+    this.scroller.scrollBy({ left: dx * this.scroller.clientWidth * 0.2, top: dy * this.scroller.clientHeight * 0.2 });
   }
 
   private applyZoom(): void {

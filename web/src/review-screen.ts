@@ -5,6 +5,7 @@
 import type { CorrectionEntry } from '../../src/api/wire.js';
 import type { CellKey } from '../../src/model/report.js';
 import { byId } from './dom.js';
+import { pageKeys } from './keys.js';
 import { PageView } from './page.js';
 import type { Review } from './review.js';
 import type { State } from './state.js';
@@ -31,6 +32,7 @@ export class ReviewScreen {
 
   constructor(private readonly state: State, private readonly hooks: ScreenHooks) {
     this.pageView = new PageView(byId('page-pane'), (key) => hooks.pick(key));
+    document.addEventListener('keydown', pageKeys(state, this.pageView));
     state.on((change) => {
       if (change === 'view') this.showOpenView();
       if (change === 'opened') this.showReviewView();
