@@ -6,16 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { repoRoot, sample, seeds } from './support/fixtures.js';
+import { testStoreEnv } from './support/postgres.js';
 import { freePort } from './support/process.js';
 import { slowText, until } from './support/slow.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-restart-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
+/** One store for every start: SQLite in dataDir, or one PostgreSQL database when run by postgres.test.ts. */
+const storeEnv = testStoreEnv();
 
 async function start(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), XXGK_DATA_DIR: dataDir, XXGK_WORKERS: '1', XXGK_LOG_LEVEL: 'warn', XXGK_SHUTDOWN_GRACE_SECONDS: '0' },
+    env: { ...process.env, PORT: String(port), XXGK_DATA_DIR: dataDir, ...storeEnv, XXGK_WORKERS: '1', XXGK_LOG_LEVEL: 'warn', XXGK_SHUTDOWN_GRACE_SECONDS: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await until(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), (ok) => ok, 20_000);

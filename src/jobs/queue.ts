@@ -1,6 +1,6 @@
 /**
  * The job queue: bounded lanes in front of the worker pools, with every state change written to
- * the database first, so a restart loses nothing (queued jobs run, running ones run again).
+ * the store first, so a restart loses nothing (queued jobs run, running ones run again).
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -8,9 +8,7 @@ import { ConvertError } from '../intake/errors.js';
 import type { Limits } from '../intake/limits.js';
 import type { PageImage } from '../extract/page-image.js';
 import type { Report } from '../model/report.js';
-import type { FileStore } from '../store/files.js';
-import type { Job, JobStore, Lane } from '../store/jobs.js';
-import type { ResultStore } from '../store/results.js';
+import type { Job, JobStore, Lane, ResultStore, UploadStore } from '../store/store.js';
 import { WorkerPool } from './pool.js';
 
 export interface QueueConfig {
@@ -42,6 +40,10 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   private readonly pools: Record<Lane, WorkerPool>;
   private readonly pending: Record<Lane, string[]> = { main: [], ocr: [] };
   private readonly running = new Map<string, () => void>();
+  /** Submissions admitted but not yet in `pending` (the upload is being stored): they count toward the limit. */
+  private admitting = 0;
+  /** Jobs taken from `pending` whose worker is not yet started: they hold a pool slot. */
+  private readonly claiming: Record<Lane, number> = { main: 0, ocr: 0 };
   private readonly durations: number[] = [];
   /** Requests waiting in waitFor: answered at once when the queue stops. */
   private readonly waiters = new Set<() => void>();
@@ -53,7 +55,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   constructor(
     private readonly jobs: JobStore,
     private readonly results: ResultStore,
-    private readonly files: FileStore,
+    private readonly files: UploadStore,
     private readonly config: QueueConfig,
   ) {
     super();
@@ -72,9 +74,9 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   }
 
   /** After a restart: jobs that were running run again, queued ones keep their order. */
-  recover(): { requeued: number; queued: number } {
-    const requeued = this.jobs.requeueRunning();
-    const queued = this.jobs.queued();
+  async recover(): Promise<{ requeued: number; queued: number }> {
+    const requeued = await this.jobs.requeueRunning();
+    const queued = await this.jobs.queued();
     for (const j of queued) this.pending[j.lane].push(j.id);
     this.pump('main');
     this.pump('ocr');
@@ -82,7 +84,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   }
 
   depth(lane?: Lane): number {
-    return lane ? this.pending[lane].length : this.pending.main.length + this.pending.ocr.length;
+    return lane ? this.pending[lane].length : this.pending.main.length + this.pending.ocr.length + this.admitting;
   }
 
   get runningCount(): number {
@@ -95,26 +97,32 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     return Math.max(1, Math.ceil((avg * this.depth()) / Math.max(1, this.config.workers)));
   }
 
-  submit(s: Submission): Job {
+  async submit(s: Submission): Promise<Job> {
     if (this.stopping) throw new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.');
     if (this.depth() >= this.config.queueLimit) {
       const err = new ConvertError('QUEUE_FULL', 429, `The queue is full (${this.config.queueLimit} jobs waiting, XXGK_QUEUE_LIMIT); try again later.`);
       throw Object.assign(err, { retryAfter: this.retryAfterSeconds() });
     }
-    const sha256 = this.files.put(s.bytes);
-    const job = this.jobs.create({ id: randomUUID(), owner: s.owner, sha256, filename: s.filename, charset: s.charset, optionsKey: s.optionsKey, lane: s.lane, callbackUrl: s.callbackUrl });
+    this.admitting++;
+    let job: Job;
+    try {
+      const sha256 = await this.files.put(s.bytes);
+      job = await this.jobs.create({ id: randomUUID(), owner: s.owner, sha256, filename: s.filename, charset: s.charset, optionsKey: s.optionsKey, lane: s.lane, callbackUrl: s.callbackUrl });
+    } finally {
+      this.admitting--;
+    }
     this.pending[s.lane].push(job.id);
     this.pump(s.lane);
-    return this.jobs.get(job.id)!;
+    return job;
   }
 
-  cancel(id: string): Job | null {
-    const job = this.jobs.get(id);
+  async cancel(id: string): Promise<Job | null> {
+    const job = await this.jobs.get(id);
     if (!job) return null;
-    if (this.jobs.cancel(id)) {
+    if (await this.jobs.cancel(id)) {
       for (const lane of ['main', 'ocr'] as const) this.pending[lane] = this.pending[lane].filter((p) => p !== id);
       this.running.get(id)?.();
-      const done = this.jobs.get(id)!;
+      const done = (await this.jobs.get(id))!;
       this.emit('finished', done);
       return done;
     }
@@ -123,43 +131,65 @@ export class JobQueue extends EventEmitter<QueueEvents> {
 
   /** Resolves with the job once it has finished, or as it stands after `ms` (or when the queue stops). */
   waitFor(id: string, ms: number): Promise<Job> {
-    return new Promise((resolve) => {
-      const current = this.jobs.get(id)!;
-      if (['succeeded', 'failed', 'cancelled'].includes(current.status) || ms <= 0 || this.stopping) return resolve(current);
+    return new Promise((resolve, reject) => {
+      let settled = false;
       const settle = (job?: Job) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         this.off('finished', onFinished);
         this.waiters.delete(settle);
-        resolve(job ?? this.jobs.get(id)!);
+        if (job) resolve(job);
+        else this.jobs.get(id).then((j) => resolve(j!), reject);
       };
+      // Listening before reading the job: an end announced while the read is under way is not missed.
       const onFinished = (job: Job) => { if (job.id === id) settle(job); };
       const timer = setTimeout(() => settle(), ms);
       this.on('finished', onFinished);
       this.waiters.add(settle);
+      this.jobs.get(id).then((current) => {
+        if (['succeeded', 'failed', 'cancelled'].includes(current!.status) || ms <= 0 || this.stopping) settle(current!);
+      }, (err: unknown) => { settle(); reject(err); });
     });
   }
 
   private pump(lane: Lane): void {
     const pool = this.pools[lane];
-    while (!this.stopping && pool.idle > 0 && this.pending[lane].length) {
+    while (!this.stopping && pool.idle - this.claiming[lane] > 0 && this.pending[lane].length) {
       const id = this.pending[lane].shift()!;
-      if (!this.jobs.start(id)) continue; // cancelled while waiting
-      void this.execute(this.jobs.get(id)!, pool).finally(() => this.pump(lane));
+      this.claiming[lane]++;
+      void this.execute(id, lane, pool).finally(() => this.pump(lane));
     }
   }
 
-  private async execute(job: Job, pool: WorkerPool): Promise<void> {
-    const bytes = this.files.get(job.sha256);
+  private async execute(id: string, lane: Lane, pool: WorkerPool): Promise<void> {
+    let claimed = true;
+    const release = () => { if (claimed) { claimed = false; this.claiming[lane]--; } };
+    // Cancelled before its worker starts: nothing runs.
+    let cancelled = false;
+    this.running.set(id, () => { cancelled = true; });
+    let job: Job | null = null;
+    let bytes: Buffer | null = null;
+    try {
+      if (!(await this.jobs.start(id))) return; // cancelled while waiting
+      job = await this.jobs.get(id);
+      bytes = job && await this.files.get(job.sha256);
+    } finally {
+      release();
+      if (!bytes || cancelled || this.stopping) this.running.delete(id);
+    }
+    if (!job || cancelled || this.stopping) return;
     if (!bytes) {
-      this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' });
-      this.emit('finished', this.jobs.get(job.id)!);
+      await this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' });
+      this.emit('finished', (await this.jobs.get(job.id))!);
       return;
     }
     const started = performance.now();
     const { outcome, cancel } = pool.run(
       { bytes, filename: job.filename, charset: job.charset, limits: this.config.limits, reviewThreshold: this.config.reviewThreshold, id: job.id },
       this.config.timeoutMs,
-      (done, total) => this.jobs.progress(job.id, done, total),
+      // Progress is advisory and may be overtaken by the job's end; a lost update is harmless.
+      (done, total) => void this.jobs.progress(job.id, done, total).catch(() => undefined),
     );
     this.running.set(job.id, cancel);
     const result = await outcome;
@@ -171,13 +201,13 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     if (!result.ok && result.code === 'CANCELLED') return; // cancel() has recorded and announced it
     if (result.ok) {
       const report = result.report as Report;
-      this.results.save(job.owner, job.optionsKey, report);
-      this.jobs.succeed(job.id, report.id, report.source.pages);
-      this.emit('finished', this.jobs.get(job.id)!, report);
+      await this.results.save(job.owner, job.optionsKey, report);
+      await this.jobs.succeed(job.id, report.id, report.source.pages);
+      this.emit('finished', (await this.jobs.get(job.id))!, report);
       return;
     }
-    this.jobs.fail(job.id, result);
-    this.emit('finished', this.jobs.get(job.id)!);
+    await this.jobs.fail(job.id, result);
+    this.emit('finished', (await this.jobs.get(job.id))!);
   }
 
   /** A page of a stored source as PNG, rendered in a worker thread under the job time limit. */
@@ -206,7 +236,8 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     const deadline = Date.now() + graceMs;
     while (this.running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const cancel of this.running.values()) cancel();
-    this.jobs.requeueRunning();
+    // A store that does not answer now leaves them running; the next start queues them again all the same.
+    await this.jobs.requeueRunning().catch(() => undefined);
     await Promise.all([this.pools.main.close(), this.pools.ocr.close(), this.pagePool?.close()]);
   }
 }

@@ -13,6 +13,8 @@ export interface ServiceConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** postgres://… : jobs, results, corrections and uploads in PostgreSQL; null: SQLite and files in dataDir. */
+  databaseUrl: string | null;
   limits: Limits;
   reviewThreshold: number;
   /** Empty: the service is open. */
@@ -53,6 +55,12 @@ function apiKeys(raw: string | undefined): ApiKey[] {
   });
 }
 
+function databaseUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('XXGK_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  return raw;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const threshold = num(env, 'XXGK_REVIEW_THRESHOLD', DEFAULT_REVIEW_THRESHOLD);
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`XXGK_REVIEW_THRESHOLD must be in (0, 1], got "${env.XXGK_REVIEW_THRESHOLD}"`);
@@ -62,6 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     host: env.HOST ?? '127.0.0.1',
     port,
     dataDir: env.XXGK_DATA_DIR || './data',
+    databaseUrl: databaseUrl(env.XXGK_DATABASE_URL),
     limits: limitsFromEnv(env),
     reviewThreshold: threshold,
     apiKeys: apiKeys(env.XXGK_API_KEYS),

@@ -1,14 +1,10 @@
-/** Everything the routes share: configuration, the database, the file store, the queue, metrics. */
-import { join } from 'node:path';
+/** Everything the routes share: configuration, the store (whichever runs), the queue, metrics. */
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { JobQueue } from '../jobs/queue.js';
 import type { Report } from '../model/report.js';
-import { openDatabase, type DB } from '../store/db.js';
-import { FileStore } from '../store/files.js';
-import { JobStore } from '../store/jobs.js';
-import { ResultStore, type StoredResult } from '../store/results.js';
-import { CorrectionStore } from '../store/corrections.js';
+import { openStore } from '../store/open.js';
+import type { CorrectionStore, JobStore, ResultStore, Store, StoredResult, UploadStore } from '../store/store.js';
 import { applyCorrections } from '../check/index.js';
 import type { ServiceConfig } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -18,8 +14,8 @@ import { errorBody } from './errors.js';
 
 export interface ServiceContext {
   config: ServiceConfig;
-  db: DB;
-  files: FileStore;
+  store: Store;
+  files: UploadStore;
   jobs: JobStore;
   results: ResultStore;
   corrections: CorrectionStore;
@@ -27,9 +23,9 @@ export interface ServiceContext {
   metrics: Metrics;
   log: Logger;
   /** A stored result as served: the model with its saved corrections applied. */
-  reportOf(resultId: string, stored?: StoredResult): Report;
+  reportOf(resultId: string, stored?: StoredResult): Promise<Report>;
   /** The stored result if the principal may see it; otherwise answers 404 and returns null. */
-  visibleResult(req: Request, res: Response): StoredResult | null;
+  visibleResult(req: Request, res: Response): Promise<StoredResult | null>;
   close(): Promise<void>;
 }
 
@@ -37,11 +33,8 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   if (config.callbackHosts.length && !config.callbackSecret) {
     throw new Error('XXGK_CALLBACK_HOSTS is set but XXGK_CALLBACK_SECRET is not: webhooks must be signed.');
   }
-  const db = openDatabase(config.dataDir);
-  const files = new FileStore(join(config.dataDir, 'files'));
-  const jobs = new JobStore(db);
-  const results = new ResultStore(db);
-  const corrections = new CorrectionStore(db);
+  const store = openStore(config);
+  const { files, jobs, results, corrections } = store;
   const queue = new JobQueue(jobs, results, files, {
     workers: config.workers, ocrWorkers: config.ocrWorkers, queueLimit: config.queueLimit,
     timeoutMs: config.jobTimeoutMs, limits: config.limits, reviewThreshold: config.reviewThreshold,
@@ -53,17 +46,20 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
     metrics.ocrSeconds.inc(report.timings.ocrMs / 1000);
   });
   const stopWebhooks = startWebhooks(queue, config, (m) => log.info(m));
-  const recovered = queue.recover();
-  if (recovered.queued) log.info({ msg: 'jobs recovered after restart', ...recovered });
+  const recovering = queue.recover().then(
+    (recovered) => { if (recovered.queued) log.info({ msg: 'jobs recovered after restart', ...recovered }); },
+    (err: Error) => log.error({ msg: 'jobs could not be recovered after restart', error: err.message }),
+  );
   return {
-    config, db, files, jobs, results, corrections, queue, metrics, log,
-    reportOf(resultId, stored = results.get(resultId)!) {
-      const changes = corrections.list(resultId).map((c) => ({ key: c.key, value: c.newValue }));
-      if (!changes.length) return stored.report;
-      return applyCorrections(stored.report, changes, config.reviewThreshold);
+    config, store, files, jobs, results, corrections, queue, metrics, log,
+    async reportOf(resultId, stored) {
+      const report = (stored ?? (await results.get(resultId))!).report;
+      const changes = (await corrections.list(resultId)).map((c) => ({ key: c.key, value: c.newValue }));
+      if (!changes.length) return report;
+      return applyCorrections(report, changes, config.reviewThreshold);
     },
-    visibleResult(req, res) {
-      const stored = results.get(String(req.params.id));
+    async visibleResult(req, res) {
+      const stored = await results.get(String(req.params.id));
       const owner = visibleOwner(config, res.locals.principal as Principal);
       if (stored && (owner === null || stored.owner === owner)) return stored;
       res.status(404).json(errorBody('RESULT_NOT_FOUND', `No result ${req.params.id}.`));
@@ -71,8 +67,9 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
     },
     async close() {
       stopWebhooks();
+      await recovering;
       await queue.stop(config.shutdownGraceMs);
-      db.close();
+      await store.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue } from '../jobs/queue.js';
-import type { JobStore } from '../store/jobs.js';
+import type { JobStore } from '../store/store.js';
 
 export interface Metrics {
   registry: Registry;
@@ -25,7 +25,7 @@ export function createMetrics(queue: JobQueue, jobs: JobStore): Metrics {
   });
   new Gauge({
     name: 'xxgk_jobs', help: 'Jobs by state', labelNames: ['state'], registers: [registry],
-    collect() { for (const [state, n] of Object.entries(jobs.countsByStatus())) this.set({ state }, n); },
+    async collect() { for (const [state, n] of Object.entries(await jobs.countsByStatus())) this.set({ state }, n); },
   });
   const pagesConverted = new Counter({ name: 'xxgk_pages_converted_total', help: 'Pages converted', registers: [registry] });
   const ocrSeconds = new Counter({ name: 'xxgk_ocr_seconds_total', help: 'Seconds spent in OCR', registers: [registry] });

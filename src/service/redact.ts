@@ -4,7 +4,7 @@
  *   X-Api-Key, …) and of query parameters named like a credential (key, api_key, token, secret,
  *   signature, …), also inside a URL passed as a parameter (`callbackUrl=https://h/hook?token=…`);
  * - by value: the service's own logger replaces every configured secret (the API keys, the webhook
- *   secret) wherever it appears in a line, whatever put it there.
+ *   secret, the database password) wherever it appears in a line, whatever put it there.
  */
 import type { ServiceConfig } from './config.js';
 
@@ -78,12 +78,24 @@ export function redactRequest(req: SerializedRequest): SerializedRequest {
   return copy;
 }
 
+/** The password in XXGK_DATABASE_URL, if it has one. */
+function databasePassword(url: string | null | undefined): string[] {
+  if (!url) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Replaces each configured secret in a serialized log line, JSON-escaped or URL-encoded.
  * Secrets under 6 characters are left to the serializers: replacing "k" everywhere would destroy the logs.
  */
-export function secretScrubber(config: Pick<ServiceConfig, 'apiKeys' | 'callbackSecret'>): ((line: string) => string) | undefined {
-  const secrets = [...config.apiKeys.map((k) => k.key), ...(config.callbackSecret ? [config.callbackSecret] : [])].filter((s) => s.length >= 6);
+export function secretScrubber(config: Pick<ServiceConfig, 'apiKeys' | 'callbackSecret'> & Partial<Pick<ServiceConfig, 'databaseUrl'>>): ((line: string) => string) | undefined {
+  const secrets = [...config.apiKeys.map((k) => k.key), ...(config.callbackSecret ? [config.callbackSecret] : []), ...databasePassword(config.databaseUrl)]
+    .filter((s) => s.length >= 6);
   // As JSON escapes it (the same as written for plain keys) and URL-encoded; a raw form with a quote
   // or backslash never appears in a JSON line, and replacing it could break one.
   const forms = [...new Set(secrets.flatMap((s) => [JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]))]

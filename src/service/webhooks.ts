@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { ConvertError } from '../intake/errors.js';
 import type { JobQueue } from '../jobs/queue.js';
-import type { Job } from '../store/jobs.js';
+import type { Job } from '../store/store.js';
 import type { ServiceConfig } from './config.js';
 
 export const SIGNATURE_HEADER = 'x-xxgk-signature';

@@ -1,26 +1,24 @@
-/** Manual corrections of stored results: every change kept with who, when, old and new. */
+/** Manual corrections in SQLite; the version check and the rows written in one transaction. */
 import type { CorrectionEntry } from '../api/wire.js';
 import type { CellState } from '../model/report.js';
 import type { DB } from './db.js';
+import type { CorrectionStore, NewCorrection } from './store.js';
 
-interface Row { key: string; old_value: number | null; new_value: number | null; old_state: CellState; new_state: CellState; who: string; at: string; version: number }
+/** A corrections row as both databases give it. */
+export interface CorrectionRow { key: string; old_value: number | null; new_value: number | null; old_state: CellState; new_state: CellState; who: string; at: string; version: number }
 
-const entry = (r: Row): CorrectionEntry => ({
+export const correctionEntry = (r: CorrectionRow): CorrectionEntry => ({
   key: r.key, oldValue: r.old_value, newValue: r.new_value, oldState: r.old_state, newState: r.new_state, who: r.who, at: r.at, version: r.version,
 });
 
-export class CorrectionStore {
+export class SqliteCorrectionStore implements CorrectionStore {
   constructor(private readonly db: DB) {}
 
-  list(resultId: string): CorrectionEntry[] {
-    return (this.db.prepare('SELECT key, old_value, new_value, old_state, new_state, who, at, version FROM corrections WHERE result_id = ? ORDER BY id').all(resultId) as Row[]).map(entry);
+  async list(resultId: string): Promise<CorrectionEntry[]> {
+    return (this.db.prepare('SELECT key, old_value, new_value, old_state, new_state, who, at, version FROM corrections WHERE result_id = ? ORDER BY id').all(resultId) as CorrectionRow[]).map(correctionEntry);
   }
 
-  /**
-   * Saves changes made against `baseVersion`; returns the new version, or null when someone else
-   * saved since (the version moved), in which case nothing is written.
-   */
-  save(resultId: string, baseVersion: number, changes: Omit<CorrectionEntry, 'at' | 'version'>[]): number | null {
+  async save(resultId: string, baseVersion: number, changes: NewCorrection[]): Promise<number | null> {
     return this.db.transaction(() => {
       const bumped = this.db.prepare('UPDATE results SET version = version + 1 WHERE id = ? AND version = ?').run(resultId, baseVersion);
       if (bumped.changes !== 1) return null;

@@ -1,30 +1,25 @@
-/** Stored conversion results: the model as converted, listed for the correction UI, found again by content hash. */
+/** Stored conversion results in SQLite. */
 import type { ResultEntry } from '../api/wire.js';
 import type { Report } from '../model/report.js';
 import type { DB } from './db.js';
+import type { ResultStore, StoredResult } from './store.js';
 
-interface Row {
+/** A results row as both databases give it (the report as JSON text, timestamps as ISO strings). */
+export interface ResultRow {
   id: string; owner: string; sha256: string; options_key: string; filename: string; media_type: string; agency: string | null;
   year: number | null; template: string; confidence: number; checks_failed: number; low_confidence: number; version: number;
   report: string; created: string;
 }
 
-const entry = (r: Row): ResultEntry => ({
+export const resultEntry = (r: ResultRow): ResultEntry => ({
   id: r.id, filename: r.filename, mediaType: r.media_type, agency: r.agency, year: r.year, template: r.template,
   confidence: r.confidence, checksFailed: r.checks_failed, lowConfidence: r.low_confidence, version: r.version, created: r.created,
 });
 
-export interface StoredResult {
-  owner: string;
-  sha256: string;
-  version: number;
-  report: Report;
-}
-
-export class ResultStore {
+export class SqliteResultStore implements ResultStore {
   constructor(private readonly db: DB) {}
 
-  save(owner: string, optionsKey: string, report: Report): void {
+  async save(owner: string, optionsKey: string, report: Report): Promise<void> {
     this.db.prepare(`INSERT INTO results (id, owner, sha256, options_key, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, report, created)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, report.report.agency, report.report.year,
@@ -32,24 +27,23 @@ export class ResultStore {
     );
   }
 
-  get(id: string): StoredResult | null {
-    const r = this.db.prepare('SELECT * FROM results WHERE id = ?').get(id) as Row | undefined;
+  async get(id: string): Promise<StoredResult | null> {
+    const r = this.db.prepare('SELECT * FROM results WHERE id = ?').get(id) as ResultRow | undefined;
     return r ? { owner: r.owner, sha256: r.sha256, version: r.version, report: JSON.parse(r.report) as Report } : null;
   }
 
-  /** The newest result of the same bytes and options for this owner (null owner: anyone's). */
-  findCached(owner: string | null, sha256: string, optionsKey: string): string | null {
+  async findCached(owner: string | null, sha256: string, optionsKey: string): Promise<string | null> {
     const r = (owner === null
       ? this.db.prepare('SELECT id FROM results WHERE sha256 = ? AND options_key = ? ORDER BY created DESC LIMIT 1').get(sha256, optionsKey)
       : this.db.prepare('SELECT id FROM results WHERE owner = ? AND sha256 = ? AND options_key = ? ORDER BY created DESC LIMIT 1').get(owner, sha256, optionsKey)) as { id: string } | undefined;
     return r?.id ?? null;
   }
 
-  list(owner: string | null, limit = 500): ResultEntry[] {
+  async list(owner: string | null, limit = 500): Promise<ResultEntry[]> {
     const columns = 'id, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, version, created';
     const rows = (owner === null
       ? this.db.prepare(`SELECT ${columns} FROM results ORDER BY created DESC LIMIT ?`).all(limit)
-      : this.db.prepare(`SELECT ${columns} FROM results WHERE owner = ? ORDER BY created DESC LIMIT ?`).all(owner, limit)) as Row[];
-    return rows.map(entry);
+      : this.db.prepare(`SELECT ${columns} FROM results WHERE owner = ? ORDER BY created DESC LIMIT ?`).all(owner, limit)) as ResultRow[];
+    return rows.map(resultEntry);
   }
 }

@@ -10,18 +10,22 @@ import { configFromEnv } from '../../src/service/config.js';
 import type { Report } from '../../src/model/report.js';
 import { schemaErrors } from '../../src/model/validate.js';
 import { pino } from 'pino';
+import { testStoreEnv } from './postgres.js';
 
 export interface TestService extends Service {
   errors: unknown[];
   dataDir: string;
 }
 
-/** Starts a service for the current test file and closes it (and removes its data) after the file's tests. */
+/**
+ * Starts a service for the current test file and closes it (and removes its data) after the file's tests.
+ * Its store is SQLite, or a fresh PostgreSQL database when postgres.test.ts runs the file again.
+ */
 export function testApp(env: NodeJS.ProcessEnv = {}): TestService {
   const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-test-'));
   const errors: unknown[] = [];
   const log = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line)) });
-  const service = createService(configFromEnv({ XXGK_WORKERS: '2', XXGK_SHUTDOWN_GRACE_SECONDS: '0', ...env, XXGK_DATA_DIR: dataDir }), log);
+  const service = createService(configFromEnv({ XXGK_WORKERS: '2', XXGK_SHUTDOWN_GRACE_SECONDS: '0', ...env, ...testStoreEnv(), XXGK_DATA_DIR: dataDir }), log);
   after(async () => {
     await service.ctx.close();
     rmSync(dataDir, { recursive: true, force: true });

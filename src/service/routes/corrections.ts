@@ -20,22 +20,22 @@ export function correctionsRouter(ctx: ServiceContext): Router {
   const router = Router();
   const principal = (res: Response) => res.locals.principal as Principal;
 
-  router.get('/v1/results/:id/corrections', (req, res) => {
-    const s = ctx.visibleResult(req, res);
+  router.get('/v1/results/:id/corrections', async (req, res) => {
+    const s = await ctx.visibleResult(req, res);
     if (!s) return;
-    const body: CorrectionHistory = { resultId: String(req.params.id), version: s.version, corrections: ctx.corrections.list(String(req.params.id)) };
+    const body: CorrectionHistory = { resultId: String(req.params.id), version: s.version, corrections: await ctx.corrections.list(String(req.params.id)) };
     res.json(body);
   });
 
-  router.put('/v1/results/:id/corrections', express.json({ limit: '1mb' }), (req, res) => {
-    const s = ctx.visibleResult(req, res);
+  router.put('/v1/results/:id/corrections', express.json({ limit: '1mb' }), async (req, res) => {
+    const s = await ctx.visibleResult(req, res);
     if (!s) return;
     const body = req.body as Unchecked<CorrectionsPut>;
     if (!Number.isInteger(body?.baseVersion)) throw new ConvertError('BAD_CORRECTION', 422, 'baseVersion (the version you loaded, from GET …/corrections) must be an integer.');
     if (!Array.isArray(body.changes) || body.changes.length === 0 || body.changes.length > MAX_CHANGES) {
       throw new ConvertError('BAD_CORRECTION', 422, `changes must be a list of 1 to ${MAX_CHANGES} { key, value } objects.`);
     }
-    const current = ctx.reportOf(String(req.params.id), s);
+    const current = await ctx.reportOf(String(req.params.id), s);
     const cells = new Map(current.tables.flatMap((t) => t.cells.map((c) => [c.key, c] as const)));
     const seen = new Set<string>();
     const changes = (body.changes as Unchecked<CorrectionChange>[]).map((ch) => {
@@ -52,10 +52,11 @@ export function correctionsRouter(ctx: ServiceContext): Router {
       const newState: CellState = value === null ? 'blank' : 'number';
       return { key, oldValue: cell.value, newValue: value, oldState: cell.state, newState, who: principal(res).name };
     });
-    const version = ctx.corrections.save(String(req.params.id), body.baseVersion as number, changes);
+    const version = await ctx.corrections.save(String(req.params.id), body.baseVersion as number, changes);
     if (version === null) {
-      const latest = ctx.corrections.list(String(req.params.id)).at(-1);
-      res.status(409).json(errorBody('CONFLICT', `This result was saved by ${latest?.who ?? 'someone'} at ${latest?.at ?? 'an earlier time'} since you loaded version ${body.baseVersion}; reload it (now version ${ctx.results.get(String(req.params.id))!.version}) and apply your changes again.`));
+      const latest = (await ctx.corrections.list(String(req.params.id))).at(-1);
+      const now = (await ctx.results.get(String(req.params.id)))!.version;
+      res.status(409).json(errorBody('CONFLICT', `This result was saved by ${latest?.who ?? 'someone'} at ${latest?.at ?? 'an earlier time'} since you loaded version ${body.baseVersion}; reload it (now version ${now}) and apply your changes again.`));
       return;
     }
     const saved: CorrectionsSaved = {

@@ -8,7 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import type { JobEnvelope, JobView } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
 import { sniff } from '../../intake/sniff.js';
-import type { Job } from '../../store/jobs.js';
+import type { Job } from '../../store/store.js';
 import { visibleOwner, type Principal } from '../auth.js';
 import { errorBody } from '../errors.js';
 import type { ServiceContext } from '../context.js';
@@ -51,14 +51,14 @@ export function jobsRouter(ctx: ServiceContext): Router {
     const p = principal(res);
     if (req.query.refresh !== 'true' && !callbackUrl) {
       const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
-      const cached = ctx.results.findCached(visibleOwner(ctx.config, p), sha256, OPTIONS_KEY);
+      const cached = await ctx.results.findCached(visibleOwner(ctx.config, p), sha256, OPTIONS_KEY);
       if (cached) return ctx.jobs.createFinished({ id: randomUUID(), owner: p.owner, sha256, filename, optionsKey: OPTIONS_KEY, lane, resultId: cached });
     }
     return ctx.queue.submit({ owner: p.owner, bytes: upload.bytes, filename, charset: upload.charset, optionsKey: OPTIONS_KEY, lane, callbackUrl });
   }
 
-  function ownJob(req: Request, res: Response): Job | null {
-    const job = ctx.jobs.get(String(req.params.id));
+  async function ownJob(req: Request, res: Response): Promise<Job | null> {
+    const job = await ctx.jobs.get(String(req.params.id));
     const owner = visibleOwner(ctx.config, principal(res));
     if (!job || (owner !== null && job.owner !== owner)) {
       res.status(404).json(errorBody('JOB_NOT_FOUND', `No job ${req.params.id}.`));
@@ -81,7 +81,7 @@ export function jobsRouter(ctx: ServiceContext): Router {
     }
     const job = await ctx.queue.waitFor((await submit(req, res)).id, wait * 1000);
     if (job.status === 'succeeded') {
-      res.json(ctx.reportOf(job.resultId!));
+      res.json(await ctx.reportOf(job.resultId!));
     } else if (job.status === 'failed') {
       res.status(job.error!.status).json(errorBody(job.error!.code, job.error!.message));
     } else {
@@ -89,23 +89,23 @@ export function jobsRouter(ctx: ServiceContext): Router {
     }
   });
 
-  router.get('/v1/jobs/:id', (req, res) => {
-    const job = ownJob(req, res);
+  router.get('/v1/jobs/:id', async (req, res) => {
+    const job = await ownJob(req, res);
     if (job) res.json(envelope(job));
   });
 
-  router.get('/v1/jobs/:id/result', (req, res) => {
-    const job = ownJob(req, res);
+  router.get('/v1/jobs/:id/result', async (req, res) => {
+    const job = await ownJob(req, res);
     if (!job) return;
-    if (job.status === 'succeeded') res.json(ctx.reportOf(job.resultId!));
+    if (job.status === 'succeeded') res.json(await ctx.reportOf(job.resultId!));
     else if (job.status === 'failed') res.status(job.error!.status).json(errorBody(job.error!.code, job.error!.message));
     else if (job.status === 'cancelled') res.status(410).json(errorBody('JOB_CANCELLED', 'The job was cancelled; it has no result.'));
     else res.status(409).location(`/v1/jobs/${job.id}`).json(errorBody('JOB_NOT_FINISHED', `The job is ${job.status}; ask again later.`));
   });
 
-  router.delete('/v1/jobs/:id', (req, res) => {
-    const job = ownJob(req, res);
-    if (job) res.json(envelope(ctx.queue.cancel(job.id)!));
+  router.delete('/v1/jobs/:id', async (req, res) => {
+    const job = await ownJob(req, res);
+    if (job) res.json(envelope((await ctx.queue.cancel(job.id))!));
   });
 
   return router;

@@ -15,9 +15,9 @@ export function healthRouter(): Router {
 
 export function metaRouter(ctx: ServiceContext): Router {
   const router = Router();
-  router.get('/readyz', (_req, res) => {
+  router.get('/readyz', async (_req, res) => {
     try {
-      ctx.db.prepare('SELECT 1').get();
+      await ctx.store.ping();
     } catch (err) {
       res.status(503).json(errorBody('NOT_READY', `The database is not available: ${(err as Error).message}`));
       return;

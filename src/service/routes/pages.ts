@@ -12,7 +12,7 @@ import type { ServiceContext } from '../context.js';
 export function pagesRouter(ctx: ServiceContext): Router {
   const router = Router();
   router.get('/v1/results/:id/pages/:file', async (req, res) => {
-    const stored = ctx.visibleResult(req, res);
+    const stored = await ctx.visibleResult(req, res);
     if (!stored) return;
     const m = /^(\d{1,5})\.png$/.exec(String(req.params.file));
     const page = m ? Number(m[1]) : NaN;
@@ -22,16 +22,16 @@ export function pagesRouter(ctx: ServiceContext): Router {
       throw new ConvertError('NO_PAGE_IMAGE', 404, `A ${source.route} document has no page images; its cells have no boxes to show.`);
     }
     const name = `page-${page}.png`;
-    let png = ctx.files.getDerived(stored.sha256, name);
-    let scale = Number(ctx.files.getDerived(stored.sha256, `${name}.scale`)?.toString() ?? NaN);
+    let png = await ctx.files.getDerived(stored.sha256, name);
+    let scale = Number((await ctx.files.getDerived(stored.sha256, `${name}.scale`))?.toString() ?? NaN);
     if (!png || !Number.isFinite(scale)) {
-      const bytes = ctx.files.get(stored.sha256);
+      const bytes = await ctx.files.get(stored.sha256);
       if (!bytes) throw new ConvertError('UPLOAD_LOST', 410, 'The uploaded file is no longer in the store.');
       const r = await ctx.queue.renderPage(bytes, source.mediaType, page);
       png = r.png;
       scale = r.scale;
-      ctx.files.putDerived(stored.sha256, name, png);
-      ctx.files.putDerived(stored.sha256, `${name}.scale`, Buffer.from(String(scale)));
+      await ctx.files.putDerived(stored.sha256, name, png);
+      await ctx.files.putDerived(stored.sha256, `${name}.scale`, Buffer.from(String(scale)));
     }
     res.setHeader(PAGE_SCALE_HEADER, String(scale));
     res.setHeader('Cache-Control', 'private, max-age=86400');

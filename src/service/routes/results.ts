@@ -8,14 +8,14 @@ export function resultsRouter(ctx: ServiceContext): Router {
   const router = Router();
   const owner = (res: Response) => visibleOwner(ctx.config, res.locals.principal as Principal);
 
-  router.get('/v1/results', (_req, res) => {
-    const body: ResultList = { results: ctx.results.list(owner(res)) };
+  router.get('/v1/results', async (_req, res) => {
+    const body: ResultList = { results: await ctx.results.list(owner(res)) };
     res.json(body);
   });
 
-  router.get('/v1/results/:id', (req, res) => {
-    const stored = ctx.visibleResult(req, res);
-    if (stored) res.json(ctx.reportOf(String(req.params.id), stored));
+  router.get('/v1/results/:id', async (req, res) => {
+    const stored = await ctx.visibleResult(req, res);
+    if (stored) res.json(await ctx.reportOf(String(req.params.id), stored));
   });
 
   return router;

@@ -1,0 +1,71 @@
+/** Job rows in PostgreSQL: each change is one conditional UPDATE, so two processes never both move a job. */
+import type { JobStatus } from '../../api/wire.js';
+import { jobFromRow, type JobRow } from '../jobs.js';
+import type { CachedJob, Job, JobError, JobStore, NewJob } from '../store.js';
+import { iso } from './columns.js';
+import type { PgDatabase } from './db.js';
+
+const JOB_COLUMNS = `id, owner, sha256, filename, charset, options_key, lane, status, pages_done, pages_total, error_code, error_status,
+  error_message, callback_url, result_id, attempts, ${iso('created')}, ${iso('started')}, ${iso('finished')}`;
+
+const now = () => new Date().toISOString();
+
+export class PgJobStore implements JobStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  async create(j: NewJob): Promise<Job> {
+    const rows = await this.db.query<JobRow>(`INSERT INTO jobs (id, owner, sha256, filename, charset, options_key, lane, status, callback_url, created)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9) RETURNING ${JOB_COLUMNS}`,
+    [j.id, j.owner, j.sha256, j.filename, j.charset, j.optionsKey, j.lane, j.callbackUrl, now()]);
+    return jobFromRow(rows[0]);
+  }
+
+  async createFinished(j: CachedJob): Promise<Job> {
+    const at = now();
+    const rows = await this.db.query<JobRow>(`INSERT INTO jobs (id, owner, sha256, filename, options_key, lane, status, result_id, created, started, finished)
+      VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', $7, $8, $8, $8) RETURNING ${JOB_COLUMNS}`,
+    [j.id, j.owner, j.sha256, j.filename, j.optionsKey, j.lane, j.resultId, at]);
+    return jobFromRow(rows[0]);
+  }
+
+  async get(id: string): Promise<Job | null> {
+    const rows = await this.db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id]);
+    return rows.length ? jobFromRow(rows[0]) : null;
+  }
+
+  async queued(): Promise<Job[]> {
+    return (await this.db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE status = 'queued' ORDER BY jobs.created, jobs.seq`)).map(jobFromRow);
+  }
+
+  async requeueRunning(): Promise<number> {
+    return (await this.db.query(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE status = 'running' RETURNING id`)).length;
+  }
+
+  async start(id: string): Promise<boolean> {
+    return (await this.db.query(`UPDATE jobs SET status = 'running', started = $1, attempts = attempts + 1 WHERE id = $2 AND status = 'queued' RETURNING id`, [now(), id])).length === 1;
+  }
+
+  async progress(id: string, done: number, total: number | null): Promise<void> {
+    await this.db.query(`UPDATE jobs SET pages_done = $1, pages_total = $2 WHERE id = $3 AND status = 'running'`, [done, total, id]);
+  }
+
+  async succeed(id: string, resultId: string, pages: number): Promise<void> {
+    await this.db.query(`UPDATE jobs SET status = 'succeeded', result_id = $1, pages_done = $2, pages_total = $2, finished = $3 WHERE id = $4 AND status = 'running'`,
+      [resultId, pages, now(), id]);
+  }
+
+  async fail(id: string, error: JobError): Promise<void> {
+    await this.db.query(`UPDATE jobs SET status = 'failed', error_code = $1, error_status = $2, error_message = $3, finished = $4 WHERE id = $5 AND status IN ('queued', 'running')`,
+      [error.code, error.status, error.message, now(), id]);
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    return (await this.db.query(`UPDATE jobs SET status = 'cancelled', finished = $1 WHERE id = $2 AND status IN ('queued', 'running') RETURNING id`, [now(), id])).length === 1;
+  }
+
+  async countsByStatus(): Promise<Record<JobStatus, number>> {
+    const counts: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    for (const r of await this.db.query<{ status: JobStatus; n: number }>('SELECT status, COUNT(*)::int AS n FROM jobs GROUP BY status')) counts[r.status] = r.n;
+    return counts;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The one store interface the service and the queue use. Two implementations sit behind it: the
+ * embedded one (SQLite plus a content-addressed file store in the data directory, the default) and
+ * PostgreSQL (XXGK_DATABASE_URL), where uploads and page images are bytea rows. Every call is
+ * asynchronous because PostgreSQL's are; the SQLite one answers at once.
+ */
+import type { CorrectionEntry, JobStatus, ResultEntry } from '../api/wire.js';
+import type { Report } from '../model/report.js';
+
+export type Lane = 'main' | 'ocr';
+
+export interface JobError {
+  code: string;
+  status: number;
+  message: string;
+}
+
+export interface Job {
+  id: string;
+  owner: string;
+  sha256: string;
+  filename: string;
+  charset: string | null;
+  optionsKey: string;
+  lane: Lane;
+  status: JobStatus;
+  pagesDone: number;
+  pagesTotal: number | null;
+  error: JobError | null;
+  callbackUrl: string | null;
+  resultId: string | null;
+  attempts: number;
+  created: string;
+  started: string | null;
+  finished: string | null;
+}
+
+export type NewJob = Pick<Job, 'id' | 'owner' | 'sha256' | 'filename' | 'charset' | 'optionsKey' | 'lane' | 'callbackUrl'>;
+export type CachedJob = Pick<Job, 'id' | 'owner' | 'sha256' | 'filename' | 'optionsKey' | 'lane' | 'resultId'>;
+
+/** Job rows: what was asked, where it stands, and how it ended. */
+export interface JobStore {
+  create(j: NewJob): Promise<Job>;
+  /** A job answered from the cache: finished as it is created. */
+  createFinished(j: CachedJob): Promise<Job>;
+  get(id: string): Promise<Job | null>;
+  /** Queued jobs in the order they came, for a restart. */
+  queued(): Promise<Job[]>;
+  /** Jobs left running by a process that died: queued again so they run once more. */
+  requeueRunning(): Promise<number>;
+  /** queued → running; false when the job is no longer queued (cancelled while waiting). */
+  start(id: string): Promise<boolean>;
+  /** Pages done so far; ignored once the job has ended. */
+  progress(id: string, done: number, total: number | null): Promise<void>;
+  succeed(id: string, resultId: string, pages: number): Promise<void>;
+  fail(id: string, error: JobError): Promise<void>;
+  cancel(id: string): Promise<boolean>;
+  countsByStatus(): Promise<Record<JobStatus, number>>;
+}
+
+export interface StoredResult {
+  owner: string;
+  sha256: string;
+  version: number;
+  report: Report;
+}
+
+/** Stored conversion results: the model as converted, listed for the correction UI, found again by content hash. */
+export interface ResultStore {
+  save(owner: string, optionsKey: string, report: Report): Promise<void>;
+  get(id: string): Promise<StoredResult | null>;
+  /** The newest result of the same bytes and options for this owner (null owner: anyone's). */
+  findCached(owner: string | null, sha256: string, optionsKey: string): Promise<string | null>;
+  list(owner: string | null, limit?: number): Promise<ResultEntry[]>;
+}
+
+export type NewCorrection = Omit<CorrectionEntry, 'at' | 'version'>;
+
+/** Manual corrections of stored results: every change kept with who, when, old and new. */
+export interface CorrectionStore {
+  list(resultId: string): Promise<CorrectionEntry[]>;
+  /**
+   * Saves changes made against `baseVersion`; returns the new version, or null when someone else
+   * saved since (the version moved), in which case nothing is written.
+   */
+  save(resultId: string, baseVersion: number, changes: NewCorrection[]): Promise<number | null>;
+}
+
+/** Content-addressed bytes: an upload is named by its sha256, so no request ever names a place. */
+export interface UploadStore {
+  /** Stores the bytes (once) and returns their sha256. */
+  put(bytes: Uint8Array): Promise<string>;
+  get(sha256: string): Promise<Buffer | null>;
+  /** Files derived from an upload (page images), keyed by the upload's hash and a name. */
+  getDerived(sha256: string, name: string): Promise<Buffer | null>;
+  putDerived(sha256: string, name: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface Store {
+  /** Which implementation runs: for logs and /readyz, never for the routes to branch on. */
+  kind: 'sqlite' | 'postgres';
+  jobs: JobStore;
+  results: ResultStore;
+  corrections: CorrectionStore;
+  files: UploadStore;
+  /** Resolves when the database answers; rejects with why not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
