@@ -180,10 +180,73 @@ export interface PaddleRequest {
 }
 export type PaddleReply = { id: number; result: Recognition } | { id: number; error: string; code?: string; status?: number };
 
+type Waiter = { resolve: (r: Recognition) => void; reject: (e: Error) => void };
+type Channel = Worker | MessagePort;
+
+/**
+ * Numbers the requests sent on one channel and hands each reply to the request it answers. Every
+ * engine on a channel goes through its one router: a conversion worker's engines all share the port
+ * to its host, so ids numbered per engine would collide and one crop would get another's text. Ids are
+ * never reused for the channel's lifetime, so a late reply to a request given up on matches nothing.
+ */
+class ReplyRouter {
+  private static readonly byChannel = new WeakMap<Channel, ReplyRouter>();
+  private next = 1;
+  private pending = new Map<number, Waiter>();
+
+  private constructor(private channel: Channel) {
+    channel.on('message', (m: PaddleReply | { ready: true }) => {
+      if (!('id' in m)) return;
+      const w = this.take(m.id);
+      if (!w) return;
+      if ('error' in m) w.reject(m.code ? new ConvertError(m.code, m.status ?? 500, m.error) : new Error(m.error));
+      else w.resolve(m.result);
+    });
+    if (!(channel instanceof Worker)) channel.once('close', () => this.fail(this.pending.keys(), new Error('The OCR host went away.')));
+    // Held only while a request waits on it (see take), so an idle engine never keeps a process alive.
+    channel.unref();
+  }
+
+  static of(channel: Channel): ReplyRouter {
+    let r = ReplyRouter.byChannel.get(channel);
+    if (!r) ReplyRouter.byChannel.set(channel, (r = new ReplyRouter(channel)));
+    return r;
+  }
+
+  /** Sends a crop (its pixels transferred); `ids` holds the request's id until it is settled. */
+  request(crop: Omit<PaddleRequest, 'id'> & { data: Uint8Array<ArrayBuffer> }, ids: Set<number>): Promise<Recognition> {
+    const id = this.next++;
+    ids.add(id);
+    return new Promise<Recognition>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.channel.ref();
+      try {
+        this.channel.postMessage({ ...crop, id } satisfies PaddleRequest, [crop.data.buffer]);
+      } catch (err) {
+        this.take(id);
+        reject(err as Error);
+      }
+    }).finally(() => ids.delete(id));
+  }
+
+  /** Rejects the listed requests still waiting; their replies, if any come, are dropped. */
+  fail(ids: Iterable<number>, err: Error): void {
+    for (const id of [...ids]) this.take(id)?.reject(err);
+  }
+
+  private take(id: number): Waiter | undefined {
+    const w = this.pending.get(id);
+    if (!w) return undefined;
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.channel.unref();
+    return w;
+  }
+}
+
 /**
  * The same recogniser in a worker thread (paddle-worker.ts), so that inference runs on its own core and
  * never blocks the request thread; or, in a conversion worker, reached through a port to the
- * recognition threads its parent owns (paddle-host.ts).
+ * recognition threads its parent owns (paddle-host.ts), a port every engine of that worker shares.
  *
  * Such a thread is never terminated: terminating a thread while onnxruntime-node runs in it aborts the
  * whole process (its binding throws a C++ Napi::Error it cannot deliver, and std::terminate follows).
@@ -192,36 +255,23 @@ export type PaddleReply = { id: number; result: Recognition } | { id: number; er
 export class PaddleWorkerEngine implements OcrEngine {
   readonly name = 'paddle-ppocrv4';
   readonly languages = ['chi_sim', 'chi_tra', 'eng'];
-  private next = 1;
-  private pending = new Map<number, { resolve: (r: Recognition) => void; reject: (e: Error) => void }>();
+  private readonly router: ReplyRouter;
+  /** This engine's requests still waiting for a reply. */
+  private readonly ids = new Set<number>();
   private gone: Promise<void> | null = null;
   private threadExited = false;
-  private readonly onMessage = (m: PaddleReply | { ready: true }) => {
-    if (!('id' in m)) return;
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    this.pending.delete(m.id);
-    if ('error' in m) p.reject(m.code ? new ConvertError(m.code, m.status ?? 500, m.error) : new Error(m.error));
-    else p.resolve(m.result);
-  };
 
   /** `thread`: the recognition thread this engine owns; null when `channel` is a port to a host's. */
-  private constructor(private channel: Worker | MessagePort, private thread: Worker | null) {
-    channel.on('message', this.onMessage);
+  private constructor(channel: Channel, private thread: Worker | null) {
+    this.router = ReplyRouter.of(channel);
     if (thread) {
-      thread.on('error', (err) => this.failAll(err));
+      thread.on('error', (err) => this.router.fail(this.ids, err));
       this.gone = new Promise((resolve) => thread.once('exit', () => {
         this.threadExited = true;
-        this.failAll(new Error('The OCR worker stopped.'));
+        this.router.fail(this.ids, new Error('The OCR worker stopped.'));
         resolve();
       }));
-    } else channel.once('close', () => this.failAll(new Error('The OCR host went away.')));
-    channel.unref();
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    }
   }
 
   static async create(options: PaddleOptions = {}): Promise<PaddleWorkerEngine> {
@@ -262,19 +312,15 @@ export class PaddleWorkerEngine implements OcrEngine {
     const raw = await rawGray(crop);
     const data = new Uint8Array(raw.data.length);
     data.set(raw.data);
-    const id = this.next++;
-    return new Promise<Recognition>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.channel.ref();
-      this.channel.postMessage({ id, data, width: raw.width, height: raw.height, hint } satisfies PaddleRequest, [data.buffer]);
-    }).finally(() => {
-      if (this.pending.size === 0) this.channel.unref();
-    });
+    return this.router.request({ data, width: raw.width, height: raw.height, hint }, this.ids);
   }
 
-  /** Its own thread finishes the crop in hand and exits; a host's port is only let go. */
+  /**
+   * Its own thread finishes the crop in hand and exits; a host's port is only let go. Requests still
+   * waiting are rejected rather than left hanging, and their late replies are dropped.
+   */
   async close(): Promise<void> {
-    this.channel.off('message', this.onMessage);
+    this.router.fail(this.ids, new Error('The OCR engine was closed.'));
     if (!this.thread) return;
     // Unreferenced while idle; held now, or the process may end before the thread's exit is seen.
     this.thread.ref();
