@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { constants, deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
-import { onePagePdf } from './support/encrypted-pdf.js';
+import { assemblePdf, onePagePdf } from './support/encrypted-pdf.js';
 import { CLI, freePort, healthy, start, type Running } from './support/process.js';
 
 /** The service's budget for its whole process (README): 2 GB. */
@@ -34,24 +34,13 @@ function spacesDeflate(total: number): Buffer {
 
 /** A one-page PDF whose content stream is `content`, stored under `filter`. */
 function pdfWithContent(content: Buffer, filter: string): Buffer {
-  const objs = [
+  const objs: Buffer[] = [
     Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
     Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
     Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>'),
     Buffer.concat([Buffer.from(`<< /Length ${content.length} /Filter ${filter} >>\nstream\n`), content, Buffer.from('\nendstream')]),
   ];
-  const parts = [Buffer.from('%PDF-1.4\n')];
-  let length = parts[0].length;
-  const offsets = objs.map((o, i) => {
-    const at = length;
-    const b = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), o, Buffer.from('\nendobj\n')]);
-    parts.push(b);
-    length += b.length;
-    return at;
-  });
-  const xref = `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
-  return Buffer.concat(parts);
+  return assemblePdf(objs);
 }
 
 const peak = (s: Running) => Number(/VmHWM:\s*(\d+) kB/.exec(readFileSync(`/proc/${s.child.pid}/status`, 'utf8'))![1]) * 1024;

@@ -104,6 +104,15 @@ export function onePagePdf(data: Buffer, filter: string, kind?: Encryption, user
     ...(extra ? [Buffer.from(extra)] : []),
     ...(sec ? [Buffer.from(sec.dict)] : []),
   ];
+  const encrypt = sec ? ` /Encrypt ${objs.length} 0 R` : '';
+  return assemblePdf(objs, `${encrypt} /ID [${hex(id)} ${hex(id)}]`);
+}
+
+/**
+ * A PDF file of `objs` (object i + 1 is objs[i], the first the catalog), with its cross-reference table
+ * and a trailer holding `trailer` besides /Size and /Root.
+ */
+export function assemblePdf(objs: Buffer[], trailer = ''): Buffer {
   const parts = [Buffer.from('%PDF-1.7\n')];
   let length = parts[0].length;
   const offsets = objs.map((o, i) => {
@@ -114,8 +123,7 @@ export function onePagePdf(data: Buffer, filter: string, kind?: Encryption, user
     return at;
   });
   const xref = `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  const encrypt = sec ? ` /Encrypt ${objs.length} 0 R` : '';
-  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R${encrypt} /ID [${hex(id)} ${hex(id)}] >>\nstartxref\n${length}\n%%EOF\n`));
+  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R${trailer} >>\nstartxref\n${length}\n%%EOF\n`));
   return Buffer.concat(parts);
 }
 
