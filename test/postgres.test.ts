@@ -24,7 +24,7 @@ import { CLI, freePort, run } from './support/process.js';
 import { until } from './support/slow.js';
 
 /** The service tests run again on PostgreSQL: every one that starts a service on a store. */
-const SUITE = ['service', 'corrections', 'auth', 'webhook', 'restart', 'page-image-bmp'].map((f) => `test/${f}.test.ts`);
+const SUITE = ['service', 'corrections', 'results-list', 'auth', 'webhook', 'restart', 'page-image-bmp'].map((f) => `test/${f}.test.ts`);
 
 const missing = postgresMissing();
 

@@ -42,21 +42,41 @@ export interface ResultEntry {
   confidence: number;
   checksFailed: number;
   lowConfidence: number;
+  /** Cells in the review queue at the service's threshold (low confidence, or in a failing check); 0: nothing left to review. */
+  queued: number;
+  /** 0 until a correction is saved. */
   version: number;
   created: string;
 }
 
+/** GET /v1/results: one page, newest first. */
 export interface ResultList {
   results: ResultEntry[];
+  /** The `cursor` for the next page (the last entry's id), or null on the last page. */
+  nextCursor: string | null;
+  /** Over every result the caller may see, whatever the page and filter. */
+  counts: { results: number; needsReview: number };
 }
 
-/** One saved change in GET /v1/results/{id}/corrections. */
+/** Report fields a reviewer can correct beside the cells, by correction key. */
+export const META_KEYS = ['report.agency', 'report.year', 'report.title'] as const;
+export type MetaKey = (typeof META_KEYS)[number];
+export const isMetaKey = (key: string): key is MetaKey => (META_KEYS as readonly string[]).includes(key);
+
+/** A cell's state, or `text` for a text field (agency, title) that has a value. */
+export type CorrectionState = CellState | 'text';
+
+/** One saved change in GET /v1/results/{id}/corrections: a cell's, or a report field's (MetaKey). */
 export interface CorrectionEntry {
-  key: CellKey;
+  key: CellKey | MetaKey;
+  /** Numbers: a cell's value or the year. */
   oldValue: number | null;
   newValue: number | null;
-  oldState: CellState;
-  newState: CellState;
+  /** Text: the agency or the title (null for numbers). */
+  oldText: string | null;
+  newText: string | null;
+  oldState: CorrectionState;
+  newState: CorrectionState;
   who: string;
   at: string;
   /** The result version this change created. */
@@ -70,16 +90,18 @@ export interface CorrectionHistory {
   corrections: CorrectionEntry[];
 }
 
-/** A cell's new value; null makes it blank. */
+/** A cell's new value (null makes it blank), or a report field's: the agency or title as text, the year as a number, null clears it. */
 export interface CorrectionChange {
-  key: CellKey;
-  value: number | null;
+  key: CellKey | MetaKey;
+  value: number | string | null;
 }
 
 /** The body of PUT /v1/results/{id}/corrections. */
 export interface CorrectionsPut {
   baseVersion: number;
   changes: CorrectionChange[];
+  /** Who is saving, when the service has no API keys (with keys, the key's name is recorded instead). */
+  reviewer?: string;
 }
 
 /** The answer to a PUT that was saved. */

@@ -119,8 +119,9 @@ export interface Warning {
 }
 
 /** Where a report field was read: the title line, the file's metadata (PDF info, <title>), a crawler's
- * header field, a labelled field printed on the page (来源：…), the running text, or another field. */
-export type MetaSource = 'title' | 'metadata' | 'header-field' | 'page-field' | 'prose' | 'derived';
+ * header field, a labelled field printed on the page (来源：…), the running text, or another field; or
+ * set by a reviewer (`manual`, as a corrected cell's evidence). */
+export type MetaSource = 'title' | 'metadata' | 'header-field' | 'page-field' | 'prose' | 'derived' | 'manual';
 
 export interface MetaEvidence {
   source: MetaSource;

@@ -71,10 +71,14 @@ export const openapi = {
         },
       },
       Correction: {
-        type: 'object', required: ['key', 'oldValue', 'newValue', 'oldState', 'newState', 'who', 'at', 'version'],
+        type: 'object', required: ['key', 'oldValue', 'newValue', 'oldText', 'newText', 'oldState', 'newState', 'who', 'at', 'version'],
         properties: {
-          key: { type: 'string' }, oldValue: { type: ['number', 'null'] }, newValue: { type: ['number', 'null'] },
-          oldState: { type: 'string' }, newState: { type: 'string' }, who: { type: 'string' }, at: { type: 'string' }, version: { type: 'integer' },
+          key: { type: 'string', description: 'A cell key, or report.agency, report.year or report.title.' },
+          oldValue: { type: ['number', 'null'] }, newValue: { type: ['number', 'null'], description: "A cell's value or the year." },
+          oldText: { type: ['string', 'null'] }, newText: { type: ['string', 'null'], description: 'The agency or the title.' },
+          oldState: { enum: ['number', 'blank', 'missing', 'illegible', 'text'] }, newState: { enum: ['number', 'blank', 'text'] },
+          who: { type: 'string', description: "The API key's name; without keys, the reviewer name sent with the save, else XXGK_USER_NAME." },
+          at: { type: 'string' }, version: { type: 'integer' },
         },
       },
       CorrectionHistory: {
@@ -83,19 +87,27 @@ export const openapi = {
       },
       JobEnvelope: { type: 'object', required: ['job'], additionalProperties: false, properties: { job: ref('Job') } },
       ResultList: {
-        type: 'object', required: ['results'], additionalProperties: false,
+        type: 'object', required: ['results', 'nextCursor', 'counts'], additionalProperties: false,
         properties: {
           results: {
             type: 'array',
             items: {
               type: 'object',
-              required: ['id', 'filename', 'mediaType', 'agency', 'year', 'template', 'confidence', 'checksFailed', 'lowConfidence', 'version', 'created'],
+              required: ['id', 'filename', 'mediaType', 'agency', 'year', 'template', 'confidence', 'checksFailed', 'lowConfidence', 'queued', 'version', 'created'],
               properties: {
                 id: { type: 'string' }, filename: { type: 'string' }, mediaType: { type: 'string' }, agency: { type: ['string', 'null'] },
                 year: { type: ['integer', 'null'] }, template: { type: 'string' }, confidence: { type: 'number' }, checksFailed: { type: 'integer' },
-                lowConfidence: { type: 'integer' }, version: { type: 'integer' }, created: { type: 'string' },
+                lowConfidence: { type: 'integer' },
+                queued: { type: 'integer', description: 'Cells in the review queue at the service threshold (low confidence or in a failing check), as of the last save.' },
+                version: { type: 'integer', description: '0 until a correction is saved.' }, created: { type: 'string' },
               },
             },
+          },
+          nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last page.' },
+          counts: {
+            type: 'object', required: ['results', 'needsReview'], additionalProperties: false,
+            description: 'Over every result the caller may see, whatever the page and filter.',
+            properties: { results: { type: 'integer' }, needsReview: { type: 'integer' } },
           },
         },
       },
@@ -155,7 +167,17 @@ export const openapi = {
         },
       },
     },
-    '/v1/results': { get: { summary: 'Stored results visible to the caller', responses: { '200': { description: 'Newest first.', content: json(ref('ResultList')) }, ...authErrors } } },
+    '/v1/results': {
+      get: {
+        summary: 'Stored results visible to the caller, a page at a time',
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 }, description: 'Results per page.' },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The nextCursor of the page before: the results after it.' },
+          { name: 'needsReview', in: 'query', schema: { type: 'boolean' }, description: 'Only results with cells in the review queue.' },
+        ],
+        responses: { '200': { description: 'Newest first.', content: json(ref('ResultList')) }, '400': error('A bad limit, cursor or needsReview.'), ...authErrors },
+      },
+    },
     '/v1/results/{id}/corrections': {
       get: { summary: 'Every saved change of a result, oldest first, and its current version', parameters: [idParam], responses: { '200': { description: 'The history.', content: json(ref('CorrectionHistory')) }, '404': error('No such result.'), ...authErrors } },
       put: {
@@ -167,7 +189,17 @@ export const openapi = {
             type: 'object', required: ['baseVersion', 'changes'],
             properties: {
               baseVersion: { type: 'integer', description: 'The version the changes were made against (from GET …/corrections).' },
-              changes: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'object', required: ['key', 'value'], properties: { key: { type: 'string' }, value: { type: ['number', 'null'] } } } },
+              changes: {
+                type: 'array', minItems: 1, maxItems: 1000,
+                items: {
+                  type: 'object', required: ['key', 'value'],
+                  properties: {
+                    key: { type: 'string', description: 'A cell key, or report.agency, report.year or report.title.' },
+                    value: { type: ['number', 'string', 'null'], description: 'A number for a cell (null: blank) or the year (1990–2100); text for the agency or title; null clears a field.' },
+                  },
+                },
+              },
+              reviewer: { type: 'string', maxLength: 60, description: 'Who saves, recorded with each change when the service has no API keys (with keys, the key\'s name is).' },
             },
           }),
         },
@@ -175,7 +207,7 @@ export const openapi = {
           '200': { description: 'Saved: the new version and the corrected report.', content: json({ type: 'object', required: ['resultId', 'version', 'saved', 'report'], properties: { report: ref('Report') } }) },
           '404': error('No such result.'),
           '409': error('Someone else saved since that version: reload and apply again.'),
-          '422': error('A key that is not in the result, a cell that is not printed, or a value that is not a number.'),
+          '422': error('A key that is not in the result, a cell that is not printed, a value of the wrong kind, or a bad reviewer name.'),
           ...authErrors,
         },
       },

@@ -62,6 +62,13 @@ const MIGRATIONS: string[] = [
      at TEXT NOT NULL
    );
    CREATE INDEX corrections_result ON corrections(result_id, id);`,
+  // The review list: cells in the queue (rows from before: an estimate, exact after their next save), a
+  // page by (created, id); report fields corrected as text.
+  `ALTER TABLE results ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
+   UPDATE results SET queued = low_confidence + checks_failed;
+   CREATE INDEX results_list ON results(owner, created, id);
+   ALTER TABLE corrections ADD COLUMN old_text TEXT;
+   ALTER TABLE corrections ADD COLUMN new_text TEXT;`,
 ];
 
 export function openDatabase(dataDir: string): DB {

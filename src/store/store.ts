@@ -65,13 +65,28 @@ export interface StoredResult {
   report: Report;
 }
 
+/** A page of the results list: at most `limit`, newest first, after the result `cursor` (an id) when given. */
+export interface ResultQuery {
+  limit: number;
+  cursor?: string;
+  /** Only results with cells in the review queue. */
+  needsReview?: boolean;
+}
+
+export interface ResultPage {
+  results: ResultEntry[];
+  nextCursor: string | null;
+}
+
 /** Stored conversion results: the model as converted, listed for the correction UI, found again by content hash. */
 export interface ResultStore {
   save(owner: string, optionsKey: string, report: Report): Promise<void>;
   get(id: string): Promise<StoredResult | null>;
   /** The newest result of the same bytes and options for this owner (null owner: anyone's). */
   findCached(owner: string | null, sha256: string, optionsKey: string): Promise<string | null>;
-  list(owner: string | null, limit?: number): Promise<ResultEntry[]>;
+  /** Null when the cursor names no result the owner may see. */
+  list(owner: string | null, query: ResultQuery): Promise<ResultPage | null>;
+  counts(owner: string | null): Promise<{ results: number; needsReview: number }>;
 }
 
 export type NewCorrection = Omit<CorrectionEntry, 'at' | 'version'>;
@@ -81,9 +96,10 @@ export interface CorrectionStore {
   list(resultId: string): Promise<CorrectionEntry[]>;
   /**
    * Saves changes made against `baseVersion`; returns the new version, or null when someone else
-   * saved since (the version moved), in which case nothing is written.
+   * saved since (the version moved), in which case nothing is written. `after` is the report as it is
+   * served after these changes: the results list's columns (agency, counts) follow it.
    */
-  save(resultId: string, baseVersion: number, changes: NewCorrection[]): Promise<number | null>;
+  save(resultId: string, baseVersion: number, changes: NewCorrection[], after: Report): Promise<number | null>;
 }
 
 /** Content-addressed bytes: an upload is named by its sha256, so no request ever names a place. */

@@ -76,6 +76,13 @@ const MIGRATIONS: string[] = [
      bytes BYTEA NOT NULL,
      PRIMARY KEY (sha256, name)
    );`,
+  // The review list: cells in the queue (rows from before: an estimate, exact after their next save), a
+  // page by (created, id); report fields corrected as text.
+  `ALTER TABLE results ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
+   UPDATE results SET queued = low_confidence + checks_failed;
+   CREATE INDEX results_list ON results(owner, created, id);
+   ALTER TABLE corrections ADD COLUMN old_text TEXT;
+   ALTER TABLE corrections ADD COLUMN new_text TEXT;`,
 ];
 
 /** Any number fits in one advisory lock id; this one says "xxgk migrations". */

@@ -1,8 +1,7 @@
 /** Stored conversion results in PostgreSQL; the report kept as the JSON text it was written as. */
-import type { ResultEntry } from '../../api/wire.js';
 import type { Report } from '../../model/report.js';
-import { resultEntry, type ResultRow } from '../results.js';
-import type { ResultStore, StoredResult } from '../store.js';
+import { ENTRY_COLUMNS, LIST_COLUMNS, listValues, page, type ResultRow } from '../results.js';
+import type { ResultPage, ResultQuery, ResultStore, StoredResult } from '../store.js';
 import { iso } from './columns.js';
 import type { PgDatabase } from './db.js';
 
@@ -10,11 +9,9 @@ export class PgResultStore implements ResultStore {
   constructor(private readonly db: PgDatabase) {}
 
   async save(owner: string, optionsKey: string, report: Report): Promise<void> {
-    await this.db.query(`INSERT INTO results (id, owner, sha256, options_key, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, report, created)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
-      report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, report.report.agency, report.report.year,
-      report.report.template, report.summary.confidence, report.summary.checksFailed, report.summary.lowConfidence, JSON.stringify(report), new Date().toISOString(),
-    ]);
+    const values = [report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, ...listValues(report), JSON.stringify(report), new Date().toISOString()];
+    await this.db.query(`INSERT INTO results (id, owner, sha256, options_key, filename, media_type, ${LIST_COLUMNS.join(', ')}, report, created)
+      VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
   }
 
   async get(id: string): Promise<StoredResult | null> {
@@ -30,11 +27,27 @@ export class PgResultStore implements ResultStore {
     return rows[0]?.id ?? null;
   }
 
-  async list(owner: string | null, limit = 500): Promise<ResultEntry[]> {
-    const columns = `id, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, version, ${iso('created')}`;
-    const rows = await (owner === null
-      ? this.db.query<ResultRow>(`SELECT ${columns} FROM results ORDER BY results.created DESC LIMIT $1`, [limit])
-      : this.db.query<ResultRow>(`SELECT ${columns} FROM results WHERE owner = $1 ORDER BY results.created DESC LIMIT $2`, [owner, limit]));
-    return rows.map(resultEntry);
+  async list(owner: string | null, q: ResultQuery): Promise<ResultPage | null> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (v: unknown) => `$${params.push(v)}`;
+    if (owner !== null) where.push(`results.owner = ${param(owner)}`);
+    if (q.cursor !== undefined) {
+      const at = await this.db.query<{ id: string }>(`SELECT id FROM results WHERE id = $1${owner !== null ? ' AND owner = $2' : ''}`, owner !== null ? [q.cursor, owner] : [q.cursor]);
+      if (!at.length) return null;
+      where.push(`(results.created, results.id) < (SELECT created, id FROM results AS c WHERE c.id = ${param(q.cursor)})`);
+    }
+    if (q.needsReview) where.push('results.queued > 0');
+    // `created` leaves as an ISO string under its own name, so the order names the table's column.
+    const columns = ENTRY_COLUMNS.replace(/\bcreated\b/, iso('created'));
+    const rows = await this.db.query<ResultRow>(`SELECT ${columns} FROM results ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY results.created DESC, results.id DESC LIMIT ${param(q.limit + 1)}`, params);
+    return page(rows, q.limit);
+  }
+
+  async counts(owner: string | null): Promise<{ results: number; needsReview: number }> {
+    const sql = `SELECT COUNT(*)::int AS results, (COUNT(*) FILTER (WHERE queued > 0))::int AS needs FROM results${owner !== null ? ' WHERE owner = $1' : ''}`;
+    const [r] = await this.db.query<{ results: number; needs: number }>(sql, owner !== null ? [owner] : []);
+    return { results: r.results, needsReview: r.needs };
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * Report fields a reviewer corrects (agency, year, title): checked as the schema holds them, and applied
+ * to a report as served. A corrected field is certain and says so (`manual`), as a corrected cell does;
+ * the agency's grouping key and division follow a corrected agency.
+ */
+import type { CorrectionEntry, MetaKey } from '../api/wire.js';
+import type { Report } from '../model/report.js';
+import { agencyDivision, agencyKey } from '../reconstruct/agency.js';
+
+export type FieldValue = string | number | null;
+
+const MAX_TEXT = 300;
+
+/** The value a reviewer's input stands for, or why it cannot be saved (for a 422). */
+export function fieldValue(key: MetaKey, raw: unknown): { value: FieldValue } | { error: string } {
+  if (raw === null) return { value: null };
+  if (key === 'report.year') {
+    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1990 && raw <= 2100) return { value: raw };
+    return { error: `The year must be a whole number from 1990 to 2100, or null; got ${JSON.stringify(raw)}.` };
+  }
+  const text = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : '';
+  if (!text || text.length > MAX_TEXT || /[\u0000-\u001f]/.test(text)) {
+    return { error: `${key === 'report.agency' ? 'The agency' : 'The title'} must be text of 1 to ${MAX_TEXT} characters, or null; got ${JSON.stringify(raw)}.` };
+  }
+  return { value: text };
+}
+
+/** A field's value in a report, as a correction records it. */
+export function fieldOf(report: Report, key: MetaKey): FieldValue {
+  return key === 'report.agency' ? report.report.agency : key === 'report.year' ? report.report.year : report.report.title;
+}
+
+/** The field value a saved correction set. */
+export const savedField = (c: Pick<CorrectionEntry, 'newText' | 'newValue'>): FieldValue => c.newText ?? c.newValue;
+
+/** Sets corrected fields on a report (in place), the later change of a field winning. */
+export function applyFieldCorrections(report: Report, changes: { key: MetaKey; value: FieldValue }[]): Report {
+  const r = report.report;
+  for (const { key, value } of changes) {
+    const field = { confidence: 1, evidence: { source: 'manual' as const, page: null, text: value === null ? '' : String(value) } };
+    if (key === 'report.year') {
+      r.year = typeof value === 'number' ? value : null;
+      r.fields.year = { value: r.year, ...field };
+    } else if (key === 'report.title') {
+      r.title = typeof value === 'string' ? value : null;
+      r.fields.title = { value: r.title, ...field };
+    } else {
+      r.agency = typeof value === 'string' ? value : null;
+      r.fields.agency = { value: r.agency, ...field };
+      r.agencyKey = r.agency ? agencyKey(r.agency) : null;
+      r.division = r.agency ? agencyDivision(r.agency) : null;
+    }
+  }
+  return report;
+}
