@@ -6,6 +6,7 @@ import {
 import type { Report } from '../../src/model/report.js';
 
 const KEY_STORAGE = 'xxgk.apiKey';
+const REVIEWER_STORAGE = 'xxgk.reviewer';
 
 export interface PageImage {
   url: string;
@@ -21,21 +22,35 @@ export class ApiError extends Error {
   }
 }
 
-export function apiKey(): string {
+function stored(name: string): string {
   try {
-    return localStorage.getItem(KEY_STORAGE) ?? '';
+    return localStorage.getItem(name) ?? '';
   } catch {
     return '';
   }
 }
 
-export function setApiKey(key: string): void {
+function store(name: string, value: string): void {
   try {
-    if (key) localStorage.setItem(KEY_STORAGE, key);
-    else localStorage.removeItem(KEY_STORAGE);
+    if (value) localStorage.setItem(name, value);
+    else localStorage.removeItem(name);
   } catch {
-    /* storage disabled: the key lives for this page only */
+    /* storage disabled: the value lives for this page only */
   }
+}
+
+export const apiKey = (): string => stored(KEY_STORAGE);
+export const setApiKey = (key: string): void => store(KEY_STORAGE, key);
+
+/** The reviewer's name, kept in this browser and sent with each save (the service records an API key's name instead, when it has keys). */
+export const reviewerName = (): string => stored(REVIEWER_STORAGE);
+export const setReviewerName = (name: string): void => store(REVIEWER_STORAGE, name);
+
+/** A page of the results list. */
+export interface ListQuery {
+  limit: number;
+  cursor?: string | null;
+  needsReview?: boolean;
 }
 
 function headers(extra: Record<string, string> = {}): Headers {
@@ -76,11 +91,17 @@ async function json<T>(method: string, path: string, body?: unknown): Promise<T>
 }
 
 export const api = {
-  results: () => json<ResultList>('GET', '/v1/results').then((r) => r.results),
+  results: (q: ListQuery) => {
+    const params = new URLSearchParams({ limit: String(q.limit) });
+    if (q.cursor) params.set('cursor', q.cursor);
+    if (q.needsReview) params.set('needsReview', 'true');
+    return json<ResultList>('GET', `/v1/results?${params}`);
+  },
   report: (id: string) => json<Report>('GET', `/v1/results/${encodeURIComponent(id)}`),
   corrections: (id: string) => json<CorrectionHistory>('GET', `/v1/results/${encodeURIComponent(id)}/corrections`),
   save: (id: string, baseVersion: number, changes: CorrectionChange[]) => {
-    const body: CorrectionsPut = { baseVersion, changes };
+    const reviewer = reviewerName();
+    const body: CorrectionsPut = { baseVersion, changes, ...(reviewer ? { reviewer } : {}) };
     return json<CorrectionsSaved>('PUT', `/v1/results/${encodeURIComponent(id)}/corrections`, body);
   },
   submit: (file: File) => {

@@ -1,6 +1,7 @@
 /**
- * The review keyboard: Tab/Shift+Tab, Enter, typing a number, Esc, Alt+1–3, arrows, F2, Delete and Ctrl+S;
- * and the page image's: [ ] zoom, \ fits the width, Shift+arrows pan.
+ * The review keyboard: Tab/Shift+Tab, Enter, typing a number, Esc, Alt+1–3, arrows, F2, Delete, Ctrl+S,
+ * N (next report needing review) and M (correct the agency, year and title); and the page image's:
+ * [ ] zoom, \ fits the width, Shift+arrows pan.
  */
 import { hideBanner } from './banner.js';
 import type { Editing } from './editing.js';
@@ -9,7 +10,13 @@ import type { State } from './state.js';
 
 const NUMBER_KEY = /^[0-9０-９.\-．－]$/;
 
-export function reviewKeys(state: State, editing: Editing, save: () => Promise<void>): (e: KeyboardEvent) => void {
+/** What N and M do. */
+export interface ReportActions {
+  next(): void;
+  fields(): void;
+}
+
+export function reviewKeys(state: State, editing: Editing, save: () => Promise<void>, report: ReportActions): (e: KeyboardEvent) => void {
   return (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
       e.preventDefault();
@@ -66,6 +73,16 @@ export function reviewKeys(state: State, editing: Editing, save: () => Promise<v
       case 'Escape':
         if (state.hovering) state.hover([]);
         hideBanner();
+        return;
+      case 'n':
+      case 'N':
+        e.preventDefault();
+        report.next();
+        return;
+      case 'm':
+      case 'M':
+        e.preventDefault();
+        report.fields();
         return;
       case 'ArrowLeft':
       case 'ArrowRight':

@@ -1,12 +1,14 @@
 /** The correction UI: open a result, review it cell by cell from the keyboard, save, export. Wires the parts together. */
 import './styles.css';
-import { apiKey, setApiKey } from './api.js';
+import { apiKey, reviewerName, setApiKey, setReviewerName } from './api.js';
 import { hideBanner } from './banner.js';
 import { CellCard } from './cell-card.js';
 import { byId } from './dom.js';
 import { Editing } from './editing.js';
 import { exportCsv, exportJson } from './exporting.js';
+import { FieldsDialog } from './fields.js';
 import { pageKeys, reviewKeys } from './keys.js';
+import { NextReport } from './next-report.js';
 import { Opening } from './opening.js';
 import { Panels } from './panels.js';
 import { ReviewScreen } from './review-screen.js';
@@ -18,7 +20,9 @@ const state = new State();
 const screen = new ReviewScreen(state, { pick: (key) => editing.select(key), leave: () => editing.close(false) });
 const editing = new Editing(state, screen);
 document.addEventListener('keydown', pageKeys(state, screen.pageView));
-new Panels(state, (key) => editing.select(key));
+const fields = new FieldsDialog(state);
+const nextReport = new NextReport(state);
+new Panels(state, (key) => editing.select(key), () => fields.open());
 new CellCard(state, (i) => editing.pickAlternative(i));
 const opening = new Opening(state, screen);
 const save = saver(state, {
@@ -37,6 +41,15 @@ keyInput.addEventListener('change', () => {
   setApiKey(keyInput.value.trim());
   hideBanner();
   void opening.route();
+});
+
+const reviewerInput = byId<HTMLInputElement>('reviewer');
+reviewerInput.value = reviewerName();
+reviewerInput.addEventListener('change', () => setReviewerName(reviewerInput.value.replace(/\s+/g, ' ').trim()));
+byId<HTMLFormElement>('reviewer-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  reviewerInput.dispatchEvent(new Event('change'));
+  reviewerInput.blur();
 });
 
 byId('btn-open').addEventListener('click', () => {
@@ -74,7 +87,7 @@ dropZone.addEventListener('drop', (e) => {
   if (file) openFile(file, /\.json$/i.test(file.name));
 });
 
-document.addEventListener('keydown', reviewKeys(state, editing, save));
+document.addEventListener('keydown', reviewKeys(state, editing, save, { next: () => void nextReport.go(), fields: () => fields.open() }));
 window.addEventListener('hashchange', () => void opening.route());
 window.addEventListener('beforeunload', (e) => {
   if (state.unsaved) e.preventDefault();

@@ -3,7 +3,8 @@
  * #/results/<id> a stored result, #/file a JSON file opened from disk (read-only). Leaving unsaved
  * edits asks first.
  */
-import { MODEL_ID, type CellKey, type Report } from '../../src/model/report.js';
+import { isMetaKey, type CorrectionChange } from '../../src/api/wire.js';
+import { MODEL_ID, type Report } from '../../src/model/report.js';
 import { api } from './api.js';
 import { banner, errorText, hideBanner } from './banner.js';
 import { byId, fill, h } from './dom.js';
@@ -12,14 +13,20 @@ import { Review } from './review.js';
 import type { ReviewScreen } from './review-screen.js';
 import { storedThreshold, type State } from './state.js';
 
+/** Results per page of the list. */
+const PAGE = 100;
+
 export class Opening {
   readonly list: ResultList;
   private readonly listRoot = byId('result-list');
+  private readonly onlyNeeding = byId<HTMLInputElement>('filter-review');
   /** The hash of what is on screen, to go back to when leaving it is cancelled. */
   private shownHash = '';
 
   constructor(private readonly state: State, private readonly screen: ReviewScreen) {
-    this.list = new ResultList(this.listRoot);
+    this.list = new ResultList(this.listRoot, byId('result-counts'), byId<HTMLButtonElement>('btn-more'));
+    this.onlyNeeding.addEventListener('change', () => void this.loadList());
+    byId('btn-more').addEventListener('click', () => void this.loadList(true));
   }
 
   async route(): Promise<void> {
@@ -41,16 +48,18 @@ export class Opening {
     void this.loadList();
   }
 
-  async loadList(): Promise<void> {
+  /** The first page of the list, or with `more` the page after those loaded. */
+  async loadList(more = false): Promise<void> {
     try {
-      this.list.set(await api.results());
+      const page = await api.results({ limit: PAGE, needsReview: this.onlyNeeding.checked, cursor: more ? this.list.cursor : null });
+      this.list.set(page, more);
     } catch (err) {
       fill(this.listRoot, h('p', { class: 'error-text' }, `无法读取结果列表：${errorText(err)}`));
     }
   }
 
-  /** Opens a stored result; `keep` lays local edits over it (after a refused save). */
-  async openResult(id: string, keep?: Map<CellKey, number | null>): Promise<void> {
+  /** Opens a stored result; `keep` lays local edits (cells' and fields') over it (after a refused save). */
+  async openResult(id: string, keep?: CorrectionChange[]): Promise<void> {
     const generation = this.state.begin();
     this.screen.loading(true);
     try {
@@ -59,7 +68,10 @@ export class Opening {
       const report = await api.report(id);
       if (!this.state.isLatest(generation)) return;
       const next = new Review(report, id, history.version, storedThreshold());
-      if (keep) next.setValues([...keep].filter(([k]) => next.cells.has(k) && next.cells.get(k)!.state !== 'missing'));
+      if (keep) {
+        for (const c of keep) if (isMetaKey(c.key)) next.setField(c.key, c.value);
+        next.setValues(keep.flatMap((c) => (typeof c.value !== 'string' && next.cells.get(c.key) && next.cells.get(c.key)!.state !== 'missing' ? [[c.key, c.value] as const] : [])));
+      }
       await this.screen.show(next, history.corrections, generation);
     } catch (err) {
       if (!this.state.isLatest(generation)) return;

@@ -2,6 +2,7 @@
  * The panels around the forms: the document line and the action buttons in the top bar, and the
  * review queue with its threshold, the checks and the history in the side column.
  */
+import { isMetaKey, type CorrectionEntry, type MetaKey } from '../../src/api/wire.js';
 import type { CellKey } from '../../src/model/report.js';
 import { byId, fill, formatTime, h } from './dom.js';
 import { TEMPLATE_NAMES } from './results.js';
@@ -20,7 +21,7 @@ export class Panels {
   private readonly checkStatus = byId('check-status');
   private readonly history = byId<HTMLOListElement>('history');
 
-  constructor(private readonly state: State, private readonly pick: (key: CellKey) => void) {
+  constructor(private readonly state: State, private readonly pick: (key: CellKey) => void, private readonly editFields: () => void) {
     this.threshold.addEventListener('change', () => state.setThreshold(Number(this.threshold.value)));
     state.on((change) => this.update(change));
   }
@@ -29,10 +30,10 @@ export class Panels {
     if (change === 'view') fill(this.docInfo);
     if (change === 'opened') {
       this.threshold.value = String(this.state.review!.threshold);
-      this.renderDocInfo();
       this.renderHistory();
     }
     if (change === 'opened' || change === 'changed') {
+      this.renderDocInfo();
       this.renderQueue();
       this.renderChecks();
     }
@@ -42,9 +43,17 @@ export class Panels {
   private renderDocInfo(): void {
     const review = this.state.review!;
     const r = review.report;
+    const edited = (key: MetaKey) => (review.fieldEdits.has(key) ? ' edited' : '');
+    const agency = review.field('report.agency');
+    const year = review.field('report.year');
+    const title = review.field('report.title');
     fill(this.docInfo,
-      h('strong', { class: 'agency' }, r.report.agency ?? '（未识别机关）'),
-      h('span', { class: 'chip' }, r.report.year ? `${r.report.year} 年度` : '年度未识别'),
+      h('strong', { class: `agency${edited('report.agency')}`, id: 'doc-agency', title: title ? `标题：${title}` : '标题未识别' }, agency ?? '（未识别机关）'),
+      h('span', { class: `chip${edited('report.year')}`, id: 'doc-year' }, year ? `${year} 年度` : '年度未识别'),
+      review.readonly ? null : h('button', {
+        type: 'button', class: `edit-fields${edited('report.title')}`, id: 'btn-fields', title: '修改机关、年度、标题 (M)', 'aria-label': '修改机关、年度、标题',
+        onclick: () => this.editFields(),
+      }, '✎'),
       h('span', { class: 'chip' }, TEMPLATE_NAMES[r.report.template] ?? r.report.template),
       h('span', { class: 'file', title: r.source.filename }, r.source.filename),
       review.readonly
@@ -122,12 +131,19 @@ export class Panels {
       fill(this.history, h('li', { class: 'muted empty' }, '还没有人修改过这份结果。'));
       return;
     }
-    fill(this.history, [...saved].reverse().map((c) => h('li', { 'data-key': c.key, 'data-version': c.version },
-      h('div', { class: 'h-top' }, h('span', { class: 'who' }, c.who), h('time', { datetime: c.at }, formatTime(c.at)), h('span', { class: 'muted' }, `第 ${c.version} 版`)),
-      h('div', { class: 'h-cell', title: c.key }, cellTitle(r, c.key)),
-      h('div', { class: 'h-change' },
-        c.oldValue === c.newValue && c.oldState === c.newState
-          ? h('span', { class: 'muted' }, `确认 ${shownValue(c.newState, c.newValue)}`)
-          : [h('span', { class: 'old' }, shownValue(c.oldState, c.oldValue)), ' → ', h('span', { class: 'new' }, shownValue(c.newState, c.newValue))]))));
+    fill(this.history, [...saved].reverse().map((c) => {
+      const [old, now] = isMetaKey(c.key) ? [fieldText(c.oldText, c.oldValue), fieldText(c.newText, c.newValue)] : [shownValue(c.oldState, c.oldValue), shownValue(c.newState, c.newValue)];
+      return h('li', { 'data-key': c.key, 'data-version': c.version },
+        h('div', { class: 'h-top' }, h('span', { class: 'who' }, c.who), h('time', { datetime: c.at }, formatTime(c.at)), h('span', { class: 'muted' }, `第 ${c.version} 版`)),
+        h('div', { class: 'h-cell', title: c.key }, isMetaKey(c.key) ? FIELD_NAMES[c.key] : cellTitle(r, c.key)),
+        h('div', { class: 'h-change' },
+          old === now && c.oldState === c.newState
+            ? h('span', { class: 'muted' }, `确认 ${now}`)
+            : [h('span', { class: 'old' }, old), ' → ', h('span', { class: 'new' }, now)]));
+    }));
   }
 }
+
+const FIELD_NAMES: Record<MetaKey, string> = { 'report.agency': '报告信息 › 机关', 'report.year': '报告信息 › 年度', 'report.title': '报告信息 › 标题' };
+
+const fieldText = (text: CorrectionEntry['oldText'], value: CorrectionEntry['oldValue']) => text ?? (value === null ? '（无）' : String(value));

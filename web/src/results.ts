@@ -1,17 +1,22 @@
-/** The list of stored results: sortable by any column, searchable. */
-import type { ResultEntry } from '../../src/api/wire.js';
+/**
+ * The list of stored results, a page at a time from the service (newest first, "more" for the next
+ * page), optionally only those with cells to review; the pages loaded are sortable by any column and
+ * searchable. The counts above it are the service's, over every result.
+ */
+import type { ResultEntry, ResultList as ResultPage } from '../../src/api/wire.js';
 import { fill, formatTime, h, pct } from './dom.js';
 import { storedThreshold } from './state.js';
 
-type Col = keyof Pick<ResultEntry, 'agency' | 'year' | 'template' | 'confidence' | 'checksFailed' | 'lowConfidence' | 'filename' | 'created'>;
+type Col = keyof Pick<ResultEntry, 'agency' | 'year' | 'template' | 'confidence' | 'checksFailed' | 'queued' | 'version' | 'filename' | 'created'>;
 
-const COLUMNS: { key: Col; label: string; numeric?: boolean }[] = [
+const COLUMNS: { key: Col; label: string; numeric?: boolean; title?: string }[] = [
   { key: 'agency', label: '机关' },
   { key: 'year', label: '年度', numeric: true },
   { key: 'template', label: '模板' },
   { key: 'confidence', label: '置信度', numeric: true },
   { key: 'checksFailed', label: '未通过检查', numeric: true },
-  { key: 'lowConfidence', label: '待复核', numeric: true },
+  { key: 'queued', label: '待复核', numeric: true, title: '复核队列中的单元格（低置信度或在不成立的检查中），每次保存后更新' },
+  { key: 'version', label: '复核', numeric: true, title: '已保存的版本：每次保存加一' },
   { key: 'filename', label: '文件' },
   { key: 'created', label: '转换时间' },
 ];
@@ -20,16 +25,32 @@ export const TEMPLATE_NAMES: Record<string, string> = {
   gov2021: '2021 版', gov2019: '2019 版', legacy: '2019 年前', unknown: '未识别',
 };
 
+/** How far a result's review has come, as the list and the next-report button say it. */
+export function reviewState(r: Pick<ResultEntry, 'queued' | 'version'>): string {
+  if (r.version === 0) return r.queued ? '未复核' : '无需复核';
+  return r.queued ? `第 ${r.version} 版 · 未完成` : `第 ${r.version} 版 · 已复核`;
+}
+
 export class ResultList {
   private items: ResultEntry[] = [];
+  private next: string | null = null;
+  private counts: ResultPage['counts'] | null = null;
   private sort: { key: Col; dir: 1 | -1 } = { key: 'created', dir: -1 };
   private query = '';
 
-  constructor(private readonly root: HTMLElement) {}
+  constructor(private readonly root: HTMLElement, private readonly countsEl: HTMLElement, private readonly more: HTMLButtonElement) {}
 
-  set(items: ResultEntry[]): void {
-    this.items = items;
+  /** The first page (`append` false) or the next one. */
+  set(page: ResultPage, append: boolean): void {
+    this.items = append ? [...this.items, ...page.results] : page.results;
+    this.next = page.nextCursor;
+    this.counts = page.counts;
     this.render();
+  }
+
+  /** The cursor of the page after those loaded, or null when all are. */
+  get cursor(): string | null {
+    return this.next;
   }
 
   search(q: string): void {
@@ -56,36 +77,41 @@ export class ResultList {
   }
 
   render(): void {
+    const c = this.counts;
+    this.countsEl.textContent = c ? `共 ${c.results} 份 · 待复核 ${c.needsReview} 份${this.items.length < c.results ? ` · 已载入 ${this.items.length} 份` : ''}` : '';
+    this.countsEl.dataset.needsReview = String(c?.needsReview ?? '');
+    this.more.hidden = !this.next;
     const rows = this.rows();
     if (!this.items.length) {
-      fill(this.root, h('p', { class: 'muted empty' }, '还没有转换结果：先上传一份年报。'));
+      fill(this.root, h('p', { class: 'muted empty' }, c?.results ? '没有待复核的结果。' : '还没有转换结果：先上传一份年报。'));
       return;
     }
-    const head = h('tr', null, COLUMNS.map((c) => {
-      const active = this.sort.key === c.key;
-      return h('th', { scope: 'col', 'aria-sort': active ? (this.sort.dir === 1 ? 'ascending' : 'descending') : 'none', class: c.numeric ? 'num' : null },
+    const head = h('tr', null, COLUMNS.map((col) => {
+      const active = this.sort.key === col.key;
+      return h('th', { scope: 'col', title: col.title, 'aria-sort': active ? (this.sort.dir === 1 ? 'ascending' : 'descending') : 'none', class: `col-${col.key}${col.numeric ? ' num' : ''}` },
         h('button', {
-          type: 'button', class: 'sort', 'data-col': c.key,
+          type: 'button', class: 'sort', 'data-col': col.key,
           onclick: () => {
-            this.sort = active ? { key: c.key, dir: this.sort.dir === 1 ? -1 : 1 } : { key: c.key, dir: c.numeric || c.key === 'created' ? -1 : 1 };
+            this.sort = active ? { key: col.key, dir: this.sort.dir === 1 ? -1 : 1 } : { key: col.key, dir: col.numeric || col.key === 'created' ? -1 : 1 };
             this.render();
-            this.root.querySelector<HTMLButtonElement>(`button[data-col="${c.key}"]`)?.focus();
+            this.root.querySelector<HTMLButtonElement>(`button[data-col="${col.key}"]`)?.focus();
           },
-        }, c.label, h('span', { class: 'arrow' }, active ? (this.sort.dir === 1 ? '▲' : '▼') : '')));
+        }, col.label, h('span', { class: 'arrow' }, active ? (this.sort.dir === 1 ? '▲' : '▼') : '')));
     }));
     // As Review.classOf colours a cell: under the reviewer's threshold is low.
     const threshold = storedThreshold();
-    const body = rows.map((r) => h('tr', { 'data-id': r.id },
+    const body = rows.map((r) => h('tr', { 'data-id': r.id, 'data-queued': r.queued },
       h('td', null, h('a', { href: `#/results/${encodeURIComponent(r.id)}` }, r.agency || '（未识别机关）')),
       h('td', { class: 'num' }, r.year ?? '—'),
       h('td', null, TEMPLATE_NAMES[r.template] ?? r.template),
       h('td', { class: `num ${r.confidence >= 0.99 ? 'c-good' : r.confidence >= threshold ? '' : 'c-low'}` }, pct(r.confidence)),
       h('td', { class: `num ${r.checksFailed ? 'c-failed' : ''}` }, r.checksFailed),
-      h('td', { class: 'num' }, r.lowConfidence),
-      h('td', { class: 'file', title: r.filename }, r.filename),
+      h('td', { class: `num ${r.queued ? 'c-low' : 'c-good'}`, 'data-col': 'queued' }, r.queued),
+      h('td', { class: `review-state ${r.queued ? '' : 'c-good'}`, 'data-col': 'version' }, reviewState(r)),
+      h('td', { class: 'file col-filename', title: r.filename }, r.filename),
       h('td', { class: 'time' }, formatTime(r.created))));
     fill(this.root,
       h('table', { class: 'results' }, h('thead', null, head), h('tbody', null, body)),
-      rows.length ? null : h('p', { class: 'muted empty' }, '没有符合搜索条件的结果。'));
+      rows.length ? null : h('p', { class: 'muted empty' }, '已载入的结果中没有符合搜索条件的：载入更多或换个词。'));
   }
 }

@@ -2,9 +2,10 @@
  * The review state of one report: local edits and acceptances, the checks recomputed live by the
  * service's own check stage (src/check/index.ts), and the review queue in document order.
  */
-import type { CorrectionChange } from '../../src/api/wire.js';
+import type { CorrectionChange, MetaKey } from '../../src/api/wire.js';
 import type { CanonicalCell, CellKey, CellState, CheckResult, Report } from '../../src/model/report.js';
 import { applyCorrections } from '../../src/check/index.js';
+import { queuedCells } from '../../src/check/queue.js';
 import { buildLayout, type FormLayout } from './layout.js';
 
 type CellClass = 'good' | 'ok' | 'low' | 'failed';
@@ -16,6 +17,8 @@ export class Review {
   readonly position = new Map<CellKey, number>();
   /** Local corrections: value (null = blank) by key. */
   readonly edits = new Map<CellKey, number | null>();
+  /** Local corrections of the report's fields (agency, year, title): value (null = cleared) by key. */
+  readonly fieldEdits = new Map<MetaKey, string | number | null>();
   /** Cells the reviewer accepted (Enter) or corrected. */
   readonly reviewed = new Set<CellKey>();
   results: CheckResult[] = [];
@@ -76,6 +79,23 @@ export class Review {
     this.reviewed.add(key);
   }
 
+  /** A report field as loaded. */
+  loadedField(key: MetaKey): string | number | null {
+    const r = this.report.report;
+    return key === 'report.agency' ? r.agency : key === 'report.year' ? r.year : r.title;
+  }
+
+  /** A report field now: the local edit, or as loaded. */
+  field(key: MetaKey): string | number | null {
+    return this.fieldEdits.has(key) ? this.fieldEdits.get(key)! : this.loadedField(key);
+  }
+
+  /** Sets a report field; setting it back to what was loaded drops the edit. */
+  setField(key: MetaKey, value: string | number | null): void {
+    if (value === this.loadedField(key)) this.fieldEdits.delete(key);
+    else this.fieldEdits.set(key, value);
+  }
+
   /** The checks (the form's and the prose cross-check) over the values as they stand now. */
   recheck(): void {
     this.results = this.corrected().checks;
@@ -110,14 +130,13 @@ export class Review {
     return 'low';
   }
 
-  /** Cells to review: under the threshold (as loaded) or in a failing check; in document order. */
+  /**
+   * Cells to review, in document order: under the threshold (as loaded) or in a check failing now, so a
+   * cell whose doubt came only from a check leaves as soon as the values make it hold.
+   */
   queue(): CellKey[] {
-    return this.layout.order.filter((k) => {
-      const cell = this.cells.get(k)!;
-      if (cell.state === 'missing') return false;
-      if (cell.confidence < this.threshold && cell.evidence.source !== 'manual') return true;
-      return this.failingByCell.has(k);
-    });
+    const queued = queuedCells(this.report.tables, this.results, this.threshold);
+    return this.layout.order.filter((k) => queued.has(k));
   }
 
   /** Next (or previous) queued cell after the current one, by document position; wraps around. */
@@ -138,9 +157,9 @@ export class Review {
     return pending.find((k) => this.position.get(k)! > at) ?? pending[0] ?? this.step(1);
   }
 
-  /** The changes to save: corrections, and acceptances recorded as the value confirmed. */
+  /** The changes to save: the report's fields, corrections, and acceptances recorded as the value confirmed. */
   changes(includeAccepted: boolean): CorrectionChange[] {
-    const out: CorrectionChange[] = [];
+    const out: CorrectionChange[] = [...this.fieldEdits].map(([key, value]) => ({ key, value }));
     for (const k of this.layout.order) {
       const cell = this.cells.get(k)!;
       if (this.edits.has(k)) out.push({ key: k, value: this.edits.get(k)! });

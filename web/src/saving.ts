@@ -2,8 +2,7 @@
  * Saving corrections to the service: PUT against the version loaded. A 409 means someone saved
  * since; it is shown with who and when, the local edits are kept, and nothing is overwritten.
  */
-import type { CorrectionEntry } from '../../src/api/wire.js';
-import type { CellKey } from '../../src/model/report.js';
+import type { CorrectionChange, CorrectionEntry } from '../../src/api/wire.js';
 import { api, ApiError } from './api.js';
 import { banner, errorText, hideBanner } from './banner.js';
 import { formatTime, h } from './dom.js';
@@ -15,7 +14,7 @@ interface SaveHooks {
   commitEdit(): boolean;
   show(review: Review, history: CorrectionEntry[], generation: number): Promise<void>;
   /** Opens the result again from the service, with local edits laid over it. */
-  reopen(id: string, keep?: Map<CellKey, number | null>): void;
+  reopen(id: string, keep?: CorrectionChange[]): void;
 }
 
 export function saver(state: State, hooks: SaveHooks): () => Promise<void> {
@@ -43,8 +42,10 @@ export function saver(state: State, hooks: SaveHooks): () => Promise<void> {
       for (const k of r.reviewed) if (next.cells.has(k)) next.reviewed.add(k);
       state.setSaving(false);
       await hooks.show(next, list.corrections, generation);
+      const fields = r.fieldEdits.size;
       const edits = changes.filter((c) => r.isEdited(c.key)).length;
-      banner('ok', `已保存：${edits} 处修改${changes.length > edits ? `，${changes.length - edits} 处确认` : ''}（现为第 ${res.version} 版）。`);
+      const confirmed = changes.length - edits - fields;
+      banner('ok', `已保存：${edits} 处修改${fields ? `，${fields} 项报告信息` : ''}${confirmed ? `，${confirmed} 处确认` : ''}（现为第 ${res.version} 版）。`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) await conflict(r, hooks);
       else banner('error', `保存失败：${errorText(err)}`);
@@ -70,7 +71,7 @@ async function conflict(r: Review, hooks: SaveHooks): Promise<void> {
   } catch {
     /* the message still holds */
   }
-  const edits = new Map(r.edits);
+  const edits = r.changes(false);
   banner('error',
     h('span', { class: 'conflict' },
       h('strong', null, '未保存：'),

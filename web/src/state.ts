@@ -3,7 +3,7 @@
  * are the Review's), its saved history, and the page's own flags. Every change goes through a method
  * here, which tells the listeners what changed, so no module repaints another module's part itself.
  */
-import type { CorrectionEntry } from '../../src/api/wire.js';
+import type { CorrectionEntry, MetaKey } from '../../src/api/wire.js';
 import { DEFAULT_REVIEW_THRESHOLD } from '../../src/check/summary.js';
 import type { CellKey } from '../../src/model/report.js';
 import type { Review } from './review.js';
@@ -66,7 +66,7 @@ export class State {
 
   /** Local corrections not saved (or, for a file, not exported) yet. */
   get unsaved(): boolean {
-    return !!this.loaded && this.loaded.edits.size > 0;
+    return !!this.loaded && this.loaded.edits.size + this.loaded.fieldEdits.size > 0;
   }
 
   /** Cells highlighted together: the check under the pointer, else the failing checks of the current cell. */
@@ -123,6 +123,12 @@ export class State {
   accept(key: CellKey): void {
     if (!this.loaded) return;
     this.loaded.accept(key);
+    this.emit('changed');
+  }
+
+  setField(key: MetaKey, value: string | number | null): void {
+    if (!this.loaded) return;
+    this.loaded.setField(key, value);
     this.emit('changed');
   }
 

@@ -1,0 +1,60 @@
+/**
+ * Correcting the report's agency, year and title: a small dialog (M, or the ✎ in the top bar) whose
+ * values become local edits, saved with the cells' (Ctrl+S) and recorded in the history.
+ */
+import type { MetaKey } from '../../src/api/wire.js';
+import { banner } from './banner.js';
+import { byId } from './dom.js';
+import type { State } from './state.js';
+
+const INPUTS: [MetaKey, string][] = [['report.agency', 'field-agency'], ['report.year', 'field-year'], ['report.title', 'field-title']];
+
+export class FieldsDialog {
+  private readonly dialog = byId<HTMLDialogElement>('fields-dialog');
+
+  constructor(private readonly state: State) {
+    byId('fields-cancel').addEventListener('click', () => this.dialog.close());
+    byId<HTMLFormElement>('fields-form').addEventListener('submit', (e) => {
+      if (!this.apply()) e.preventDefault();
+    });
+  }
+
+  open(): void {
+    const r = this.state.review;
+    if (!r || this.state.view !== 'review') return;
+    if (r.readonly) {
+      banner('info', '从文件打开的结果不能修改机关、年度和标题：它们只能保存回服务。');
+      return;
+    }
+    for (const [key, id] of INPUTS) {
+      const input = byId<HTMLInputElement>(id);
+      const v = r.field(key);
+      input.value = v === null ? '' : String(v);
+      input.setCustomValidity('');
+    }
+    this.dialog.showModal();
+    byId<HTMLInputElement>('field-agency').select();
+  }
+
+  /** Takes the dialog's values as edits; false (the dialog stays) when the year is not a year. */
+  private apply(): boolean {
+    const values = new Map<MetaKey, string | number | null>();
+    for (const [key, id] of INPUTS) {
+      const input = byId<HTMLInputElement>(id);
+      const text = input.value.replace(/\s+/g, ' ').trim();
+      if (key !== 'report.year') {
+        values.set(key, text || null);
+        continue;
+      }
+      const year = Number(text);
+      if (text && !(Number.isInteger(year) && year >= 1990 && year <= 2100)) {
+        input.setCustomValidity('年度是 1990 到 2100 之间的整数，或留空');
+        input.reportValidity();
+        return false;
+      }
+      values.set(key, text ? year : null);
+    }
+    for (const [key, value] of values) this.state.setField(key, value);
+    return true;
+  }
+}
