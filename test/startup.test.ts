@@ -14,8 +14,11 @@ import { samplesDir } from './support/fixtures.js';
 import { runRecordingLoads } from './support/loaded.js';
 import { CLI, freePort, healthy, start } from './support/process.js';
 
-/** Machinery that a text never needs: PDF, OCR and image code, the service's packages, OpenCC. */
-const HEAVY = /\/src\/extract\/(pdf|ocr)\/|\/node_modules\/(pdfjs-dist|@napi-rs|sharp|@img|onnxruntime-node|tesseract\.js|opencc-js|express|pino|better-sqlite3|prom-client|helmet|multer|ajv)\//;
+/**
+ * Machinery that a UTF-8 text never needs: PDF, OCR and image code, the service's packages, OpenCC, and the
+ * charset detector and decoders (for other encodings).
+ */
+const HEAVY = /\/src\/extract\/(pdf|ocr)\/|\/node_modules\/(pdfjs-dist|@napi-rs|sharp|@img|onnxruntime-node|tesseract\.js|opencc-js|express|pino|better-sqlite3|prom-client|helmet|multer|ajv|chardet|iconv-lite)\//;
 
 const ours = (loaded: string[]) => loaded.filter((m) => m.includes('/src/')).map((m) => m.replace(/^.*\/src\//, ''));
 

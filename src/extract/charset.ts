@@ -1,9 +1,13 @@
 /** Turns the bytes of a text or HTML file into a string: BOM, declared charset, or detection; never assumed. */
 // node:buffer's isUtf8 checks without decoding: 5 ms where a fatal TextDecoder took 800 on 16 MB.
 import { isUtf8 } from 'node:buffer';
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { ConvertError } from '../intake/errors.js';
+
+// Required on first use: most files are UTF-8 and need neither (together about 0.05 s of a process's start).
+const require = createRequire(import.meta.url);
+const iconv = () => require('iconv-lite') as typeof import('iconv-lite');
+const chardet = () => require('chardet') as typeof import('chardet');
 
 export interface Decoded {
   text: string;
@@ -21,12 +25,12 @@ const ALIASES: Record<string, string> = {
 export function normaliseCharset(name: string): string | null {
   const n = name.trim().toLowerCase().replace(/^["']|["']$/g, '');
   if (ALIASES[n]) return ALIASES[n];
-  return iconv.encodingExists(n) ? n : null;
+  return iconv().encodingExists(n) ? n : null;
 }
 
 function decodeWith(bytes: Uint8Array, encoding: string): Decoded {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = encoding === 'utf-8' ? buf.toString('utf8') : iconv.decode(buf, encoding);
+  const text = encoding === 'utf-8' ? buf.toString('utf8') : iconv().decode(buf, encoding);
   let invalid = 0;
   for (let i = text.indexOf('\ufffd'); i !== -1; i = text.indexOf('\ufffd', i + 1)) invalid++;
   return { text: text.replace(/^\ufeff/, ''), encoding, invalid };
@@ -52,7 +56,7 @@ export function decodeText(bytes: Uint8Array, declared?: string | null): Decoded
     if (d && tolerable(d)) return d;
   }
   if (isUtf8(bytes)) return decodeWith(bytes, 'utf-8');
-  const candidates = chardet.analyse(bytes).map((c) => normaliseCharset(c.name)).filter((c): c is string => !!c);
+  const candidates = chardet().analyse(bytes).map((c) => normaliseCharset(c.name)).filter((c): c is string => !!c);
   for (const enc of [...new Set([...candidates.filter((c) => c === 'gb18030' || c === 'big5'), 'gb18030', 'big5'])]) {
     const d = decodeWith(bytes, enc);
     if (tolerable(d)) return d;

