@@ -7,6 +7,7 @@
  * Assertions are on what is on screen: text, and positions inside the window.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -167,4 +168,42 @@ describe('a reviewer\'s day', { skip: noChromium ? `${CHROMIUM} is not installed
       assert.equal(await page.locator(`table.results tr[data-id="${weidong}"] a`).innerText(), '平顶山市卫东区人民政府');
     });
   }
+
+  test('1024×768: the list comes 100 at a time, with 载入更多 for the rest, filtered or not', async () => {
+    await ensureWebBuild();
+    const server = await startUiServer();
+    servers.push(server);
+    const convert = async (name: string) => {
+      const res = await fetch(`${server.url}/v1/convert?filename=${name}.txt`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: seedText(name) });
+      return (await res.json()) as Report;
+    };
+    // 150 stored results, as a day's batch leaves them: 120 copies of 002 (cells to review), 30 of 001 (none).
+    const needing = await convert(seeds[2]);
+    const clean = await convert(seeds[1]);
+    const store = server.service.ctx.results;
+    for (let i = 0; i < 148; i++) await store.save('open', 'copies', { ...(i < 119 ? needing : clean), id: randomUUID() });
+
+    const session = await launchBrowser({ width: 1024, height: 768 });
+    sessions.push(session);
+    const page = session.context.pages()[0] ?? (await session.context.newPage());
+    await page.goto(`${server.url}/#/`);
+    const rowCount = (n: number) => page.waitForFunction((want) => document.querySelectorAll('table.results tbody tr').length === want, n);
+    await rowCount(100);
+    assert.match(await page.locator('#result-counts').innerText(), /共 150 份 · 待复核 120 份 · 已载入 100 份/);
+    await page.locator('#btn-more').scrollIntoViewIfNeeded();
+    await onScreen(page, page.locator('#btn-more'), 'the load-more button');
+    await page.locator('#btn-more').click();
+    await rowCount(150);
+    assert.ok(await page.locator('#btn-more').isHidden(), 'no more to load');
+    assert.match(await page.locator('#result-counts').innerText(), /^共 150 份 · 待复核 120 份$/);
+    const ids = await page.locator('table.results tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id));
+    assert.equal(new Set(ids).size, 150, 'every result once');
+
+    await page.locator('#filter-review').check();
+    await rowCount(100);
+    await page.locator('#btn-more').click();
+    await rowCount(120);
+    const queued = await page.locator('table.results td[data-col="queued"]').allInnerTexts();
+    assert.ok(queued.every((q) => q === '7'), 'only results with cells to review');
+  });
 });
