@@ -36,12 +36,12 @@ test('convert of a text loads no PDF, OCR, image or service machinery', async ()
   assert.deepEqual(f.loaded.filter((m) => HEAVY.test(m)), []);
 });
 
-test('convert of a born-digital PDF loads pdf.js but no OCR', async () => {
+test('convert of a born-digital PDF loads pdf.js but no OCR, and no file-type (%PDF says it all)', async () => {
   const f = await runRecordingLoads([...CLI, 'convert', join(samplesDir, 'pdf/000_ac416d85e5af171b.chrome.pdf')]);
   assert.equal(f.code, 0, f.stderr);
   assert.equal(JSON.parse(f.stdout).source.route, 'pdf-text');
   assert.ok(f.loaded.some((m) => m.includes('/pdfjs-dist/')), 'pdf.js is loaded');
-  assert.deepEqual(f.loaded.filter((m) => /\/src\/extract\/ocr\/|\/node_modules\/(sharp|onnxruntime-node|tesseract\.js)\//.test(m)), []);
+  assert.deepEqual(f.loaded.filter((m) => /\/src\/extract\/ocr\/|\/node_modules\/(sharp|onnxruntime-node|tesseract\.js|file-type)\//.test(m)), []);
 });
 
 /** `serve` whose loading of the service (src/service/app.ts) is held until `release()`: started once /healthz answers. */
