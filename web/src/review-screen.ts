@@ -7,6 +7,7 @@ import type { CellKey } from '../../src/model/report.js';
 import { byId } from './dom.js';
 import { PageView } from './page.js';
 import type { Review } from './review.js';
+import { SourceView } from './source-view.js';
 import type { State } from './state.js';
 import { paintCell, renderTables } from './tables.js';
 
@@ -26,12 +27,16 @@ export class ReviewScreen {
   private readonly reviewView = byId('review-view');
   private readonly tables = byId('tables');
   private readonly noImage = byId('no-image-note');
+  private readonly sourcePane = byId('source-pane');
+  /** The printed table around the current cell, for sources without page images. */
+  private readonly sourceView: SourceView;
   /** The page image; its keys are wired by main.ts beside the review keys. */
   readonly pageView: PageView;
   private cells = new Map<CellKey, HTMLTableCellElement>();
 
   constructor(private readonly state: State, private readonly hooks: ScreenHooks) {
     this.pageView = new PageView(byId('page-pane'), (key) => hooks.pick(key));
+    this.sourceView = new SourceView(this.sourcePane, (key) => hooks.pick(key));
     state.on((change) => {
       if (change === 'view') this.showOpenView();
       if (change === 'opened') this.showReviewView();
@@ -67,6 +72,8 @@ export class ReviewScreen {
     this.state.open(next, history);
     // Page images: PDF and image sources have them; HTML, DOCX and text do not.
     this.reviewView.classList.add('no-image');
+    this.reviewView.classList.remove('has-source');
+    this.sourcePane.hidden = true;
     delete this.reviewView.dataset.pageImages;
     this.noImage.hidden = true;
     const hasImages = await this.pageView.open(next);
@@ -74,10 +81,14 @@ export class ReviewScreen {
     this.reviewView.classList.toggle('no-image', !hasImages);
     this.reviewView.dataset.pageImages = String(hasImages);
     if (!hasImages) {
+      const source = SourceView.has(next);
+      this.reviewView.classList.toggle('has-source', source);
+      this.sourcePane.hidden = !source;
       this.noImage.hidden = false;
+      const instead = source ? '旁边是原文中这一格所在的几行，可以对照。' : '只显示表格。';
       this.noImage.textContent = next.readonly
-        ? '从文件打开的结果不带页面图像：只显示表格。'
-        : `${next.report.source.filename} 没有页面图像（${ROUTE_NAMES[next.report.source.route] ?? next.report.source.route}），只显示表格。`;
+        ? `从文件打开的结果不带页面图像：${instead}`
+        : `${next.report.source.filename} 没有页面图像（${ROUTE_NAMES[next.report.source.route] ?? next.report.source.route}）：${instead}`;
     }
     this.paint();
     if (next.current) this.scrollTo(next.current);
@@ -102,6 +113,7 @@ export class ReviewScreen {
     const peers = this.state.peers;
     for (const [key, td] of this.cells) paintCell(td, review, key, peers.has(key) && key !== review.current ? ['peer'] : []);
     this.pageView.paint(peers);
+    if (!this.sourcePane.hidden) this.sourceView.render(review);
   }
 
   private showOpenView(): void {
