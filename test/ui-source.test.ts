@@ -17,7 +17,10 @@ const NATURAL = 'applications.newReceived.naturalPerson';
 const LABEL = '一、本年新收政府信息公开申请数量';
 
 const html = readFileSync(join(repo, 'samples/html/000_ac416d85e5af171b.html'), 'utf8').replace(/(一、本年新收政府信息公开申请数量<\/td><td[^>]*>)156</, '$1158<');
-const text = readFileSync(join(repo, 'samples/seeds/000_ac416d85e5af171b.txt'), 'utf8').replace(`${LABEL} | 156 |`, `${LABEL} | 158 |`);
+const seed = readFileSync(join(repo, 'samples/seeds/000_ac416d85e5af171b.txt'), 'utf8');
+const text = seed.replace(`${LABEL} | 156 |`, `${LABEL} | 158 |`);
+// 表三 without its 二、上年结转 row: the service warns that the row was not found.
+const rowless = seed.replace(/^二、上年结转政府信息公开申请数量 \|.*\n/m, '');
 
 /** The element is on screen: it has a size and lies inside the window. */
 async function onScreen(page: Page, locator: Locator, what: string): Promise<void> {
@@ -37,7 +40,8 @@ describe('the source text in place of the page', { skip: noChromium ? `${CHROMIU
   before(async () => {
     await ensureWebBuild();
     server = await startUiServer();
-    for (const [name, body] of [['weidong.html', html], ['weidong.txt', text]]) {
+    assert.notEqual(rowless, seed);
+    for (const [name, body] of [['weidong.html', html], ['weidong.txt', text], ['rowless.txt', rowless]]) {
       const res = await fetch(`${server.url}/v1/convert?filename=${name}`, { method: 'POST', body });
       assert.equal(res.status, 200);
       ids[name] = ((await res.json()) as Report).id;
@@ -98,4 +102,21 @@ describe('the source text in place of the page', { skip: noChromium ? `${CHROMIU
       assert.equal(await thisRowLabel.first().innerText(), LABEL);
     });
   }
+
+  test('1024×768: the service\'s warnings are in the checks card, in the reviewer\'s words', async () => {
+    const report = (await (await fetch(`${server.url}/v1/results/${ids['rowless.txt']}`)).json()) as Report;
+    const warning = report.warnings.find((w) => w.code === 'ROW_NOT_FOUND');
+    assert.ok(warning, `the service warns: ${JSON.stringify(report.warnings)}`);
+    const session = await launchBrowser({ width: 1024, height: 768 });
+    sessions.push(session);
+    const page = session.context.pages()[0] ?? (await session.context.newPage());
+    await page.goto(`${server.url}/#/results/${ids['rowless.txt']}`);
+    const item = page.locator('#checks li.warning[data-warning="ROW_NOT_FOUND"]');
+    await item.scrollIntoViewIfNeeded();
+    await onScreen(page, item, 'the warning in the checks card');
+    const shown = await item.innerText();
+    assert.match(shown, /表中有一行没有找到/);
+    assert.ok(shown.includes(warning.message), `with the service's message: ${shown}`);
+    assert.match(shown, /二、上年结转政府信息公开申请数量/);
+  });
 });

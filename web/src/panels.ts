@@ -1,6 +1,6 @@
 /**
  * The panels around the forms: the document line and the action buttons in the top bar, and the
- * review queue with its threshold, the checks and the history in the side column.
+ * review queue with its threshold, the checks (with the service's warnings) and the history in the side column.
  */
 import { isMetaKey, type CorrectionEntry, type MetaKey } from '../../src/api/wire.js';
 import type { CellKey } from '../../src/model/report.js';
@@ -8,6 +8,7 @@ import { byId, fill, formatTime, h } from './dom.js';
 import { TEMPLATE_NAMES } from './results.js';
 import type { Change, State } from './state.js';
 import { cellTitle, checkSides, checkWords, displayValue, rowTitle, shownValue } from './tables.js';
+import { warningItems } from './warnings.js';
 
 export class Panels {
   private readonly docInfo = byId('doc-info');
@@ -104,12 +105,13 @@ export class Panels {
     this.checkStatus.textContent = r.results.length ? (hard ? `${hard} 项不成立` : `全部 ${r.results.length} 项成立`) : '无';
     this.checkStatus.className = `count ${hard ? 'bad' : 'good'}`;
     this.checkStatus.dataset.failing = String(hard);
+    const warnings = warningItems(r, this.pick);
     if (!r.results.length) {
-      fill(this.checks, h('li', { class: 'muted empty' }, '这份报告的模板没有勾稽检查。'));
+      fill(this.checks, h('li', { class: 'muted empty' }, '这份报告的模板没有勾稽检查。'), warnings);
       return;
     }
     if (!failing.length) {
-      fill(this.checks, h('li', { class: 'ok-text' }, `✓ ${r.results.length} 项勾稽关系全部成立`));
+      fill(this.checks, h('li', { class: 'ok-text' }, `✓ ${r.results.length} 项勾稽关系全部成立`), warnings);
       return;
     }
     fill(this.checks, failing.map((f) => h('li', {
@@ -117,7 +119,7 @@ export class Panels {
       onmouseenter: () => this.state.hover(f.cells),
       onmouseleave: () => this.state.hover([]),
       onclick: () => this.pick(f.cells.find((k) => !r.reviewed.has(k)) ?? f.cells[0]),
-    }, h('span', { class: 'check-id' }, `✗ ${checkWords(f)}`), h('span', { class: 'check-sides' }, checkSides(f)))));
+    }, h('span', { class: 'check-id' }, `✗ ${checkWords(f)}`), h('span', { class: 'check-sides' }, checkSides(f)))), warnings);
   }
 
   private renderHistory(): void {
