@@ -9,9 +9,59 @@ import { test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { openPdf } from '../src/extract/pdf/load.js';
 import { checkStreamSizes } from '../src/extract/pdf/stream-budget.js';
-import { ascii85, onePagePdf, runLength, type Encryption } from './support/encrypted-pdf.js';
+import { lzw as lzwDecode } from '../src/extract/pdf/stream-filters.js';
+import { ascii85, assemblePdf, onePagePdf, runLength, type Encryption } from './support/encrypted-pdf.js';
 
 const LIMIT = 2 ** 20;
+
+/** LZW as PDF writers encode it (EarlyChange 1): a clear code first, the table cleared again when nearly full. */
+function lzw(data: Uint8Array): Buffer {
+  const bytes: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  let width = 9;
+  let next = 258;
+  let table = new Map<number, number>();
+  const emit = (code: number) => {
+    acc = (acc << width) | code;
+    bits += width;
+    while (bits >= 8) {
+      bytes.push((acc >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+    acc &= (1 << bits) - 1;
+  };
+  // The decoder adds its entry one code later than the encoder: it widens its codes one entry later too.
+  const emitData = (code: number) => {
+    if (next >= 1 << width && width < 12) width++;
+    emit(code);
+  };
+  emit(256);
+  let w = -1;
+  for (const b of data) {
+    if (w < 0) {
+      w = b;
+      continue;
+    }
+    const known = table.get(w * 256 + b);
+    if (known !== undefined) {
+      w = known;
+      continue;
+    }
+    emitData(w);
+    table.set(w * 256 + b, next++);
+    w = b;
+    if (next === 4000) {
+      emitData(256);
+      [table, next, width] = [new Map(), 258, 9];
+    }
+  }
+  if (w >= 0) emitData(w);
+  if (next + 1 >= 1 << width && width < 12) width++;
+  emit(257);
+  if (bits > 0) bytes.push((acc << (8 - bits)) & 255);
+  return Buffer.from(bytes);
+}
 /** Text, then 4 MB of spaces: four times the limit. */
 const content = Buffer.concat([Buffer.from('BT /F1 12 Tf 72 700 Td (hello budget) Tj ET\n'), Buffer.alloc(4 * LIMIT, 0x20)]);
 const flate = deflateSync(content);
@@ -30,6 +80,14 @@ function refused(pdf: Buffer, code = 'PDF_STREAM_TOO_LARGE') {
   assert.throws(() => checkStreamSizes(pdf, LIMIT), (e: { code?: string; status?: number }) => e.code === code);
 }
 
+test('LZW is decoded as written, through table clears and code widths of 9 to 12 bits', () => {
+  const text = Buffer.from(Array.from({ length: 4000 }, (_, i) => `row ${i % 97} cell ${(i * 7919) % 1000};`).join('\n'));
+  const encoded = lzw(text);
+  assert.ok(encoded.length < text.length / 2, `${encoded.length} of ${text.length} B`);
+  assert.deepEqual(Buffer.from(lzwDecode(encoded, 2 * text.length, 1)!), text);
+  assert.equal(lzwDecode(encoded, text.length - 1, 1), null);
+});
+
 const chains: [string, Buffer, string][] = [
   ['FlateDecode', flate, '/FlateDecode'],
   ['[ASCIIHexDecode FlateDecode]', Buffer.from(`${flate.toString('hex')}>`), '[/ASCIIHexDecode /FlateDecode]'],
@@ -38,6 +96,8 @@ const chains: [string, Buffer, string][] = [
   ['RunLengthDecode', runLength(content), '/RunLengthDecode'],
   ['[ASCII85Decode RunLengthDecode]', ascii85(runLength(content)), '[/ASCII85Decode /RunLengthDecode]'],
   ['[Crypt FlateDecode] (a filter pdf.js passes through first)', flate, '[/Crypt /FlateDecode]'],
+  ['LZWDecode', lzw(content), '/LZWDecode'],
+  ['[LZWDecode FlateDecode] (the layer after LZW)', lzw(flate), '[/LZWDecode /FlateDecode]'],
   ['/Flate#44ecode (a #-escaped name)', flate, '/Flate#44ecode'],
 ];
 
@@ -87,4 +147,31 @@ test('a PDF that needs a user password is refused as encrypted (its streams cann
 test('a truncated Flate layer is counted as far as it goes', () => {
   const outer = deflateSync(flate);
   refused(onePagePdf(outer.subarray(0, outer.length - 6), '[/FlateDecode /FlateDecode]'));
+});
+
+/** A page that draws one image XObject holding `data` under `filter`. */
+function imagePdf(data: Buffer, filter: string, size: number): Buffer {
+  return assemblePdf([
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>'),
+    Buffer.from('<< /Length 30 >>\nstream\nq 500 0 0 500 40 40 cm /Im1 Do Q\nendstream'),
+    Buffer.concat([
+      Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${size} /Height ${size} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${data.length} /Filter ${filter} >>\nstream\n`),
+      data, Buffer.from('\nendstream'),
+    ]),
+  ]);
+}
+
+test('an image XObject whose Flate layer decodes past the limit is refused', async () => {
+  // 4 MB of grey pixels (2048 × 2048), Flate under the image's own pixels and under a DCT codec.
+  const pixels = deflateSync(Buffer.alloc(4 * LIMIT, 0x80));
+  for (const filter of ['/FlateDecode', '[/FlateDecode /DCTDecode]']) {
+    const pdf = imagePdf(pixels, filter, 2048);
+    assert.ok(pdf.length < LIMIT / 100, `${pdf.length} B`);
+    refused(pdf);
+    checkStreamSizes(pdf, 8 * LIMIT);
+  }
+  const opened = await openPdf(imagePdf(pixels, '/FlateDecode', 2048), 8 * LIMIT);
+  await opened.close(); // pdf.js opens it: a real PDF with a real image
 });

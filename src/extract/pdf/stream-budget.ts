@@ -1,15 +1,16 @@
 /**
  * pdf.js decodes a stream whole, into one buffer that doubles as it grows, before it parses a byte of it:
  * a content stream that inflates to gigabytes costs gigabytes, off the worker's bounded heap. So every
- * stream that is not an image (pdf.js decodes images only up to their declared size, and refuses large
- * ones) is decoded here first through its filter chain, as pdf.js will see it (decrypted with the empty
- * user password when the file is encrypted), and a PDF with one whose Flate, LZW or RunLength layer
- * expands past the limit is refused before pdf.js sees it. Streams are found by their `stream` keyword,
- * so a damaged cross-reference table hides none.
+ * stream, images' included (a Flate layer under an image's DCT or JPX codec is read whole too), is decoded
+ * here first through its filter chain, as pdf.js will see it (decrypted with the empty user password when
+ * the file is encrypted), and a PDF with one whose Flate, LZW or RunLength layer expands past the limit is
+ * refused before pdf.js sees it. Streams are found by their `stream` keyword, so a damaged
+ * cross-reference table hides none. A stream too short to reach the limit through its chain's filters at
+ * their most expanding is not decoded (most of a file's streams).
  */
 import { constants, inflateSync } from 'node:zlib';
 import { ConvertError } from '../../intake/errors.js';
-import { ascii85, asciiHex, runLength } from './stream-filters.js';
+import { ascii85, asciiHex, lzw, runLength } from './stream-filters.js';
 import { objectText } from './raw-objects.js';
 import { streamDecrypter } from './stream-decrypt.js';
 
@@ -26,12 +27,12 @@ export function checkStreamSizes(bytes: Uint8Array, maxStreamBytes: number): voi
     const from = Math.max(0, at - DICT_WINDOW);
     const obj = buf.lastIndexOf(' obj', at, 'latin1');
     const dict = buf.toString('latin1', obj >= from ? obj : from, at);
-    if (/\/Subtype\s*\/Image\b/.test(dict)) continue;
     const filters = filterChain(buf, dict);
     if (!filters.some((f) => EXPANDING.has(f))) continue;
     const start = at + 6 + eol;
     let end = buf.indexOf('endstream', start);
     if (end < 0) end = buf.length;
+    if (mostBytes(end - start, filters) <= maxStreamBytes) continue;
     let data: Uint8Array = buf.subarray(start, end);
     const id = obj >= from ? /(\d+)\s+(\d+)$/.exec(buf.toString('latin1', Math.max(0, obj - 24), obj)) : null;
     if (decrypt && id) data = decrypt(data, Number(id[1]), Number(id[2]), dict);
@@ -46,6 +47,11 @@ export function checkStreamSizes(bytes: Uint8Array, maxStreamBytes: number): voi
 
 /** Filters that can multiply their input (the others, ASCII layers and image codecs, do not or are bounded). */
 const EXPANDING = new Set(['FlateDecode', 'LZWDecode', 'RunLengthDecode']);
+/**
+ * The most bytes a filter makes of one: deflate 258 from 2 bits; LZW at most a 4096-byte sequence from a
+ * 9-bit code; RunLength 128 from 2; ASCII85 4 from its `z`; ASCIIHex halves. Decryption never grows data.
+ */
+const MOST_GROWTH: Record<string, number> = { FlateDecode: 1032, LZWDecode: 3641, RunLengthDecode: 64, ASCII85Decode: 4, ASCIIHexDecode: 0.5 };
 const IMAGE_CODECS = new Set(['DCTDecode', 'JPXDecode', 'CCITTFaxDecode', 'JBIG2Decode']);
 const ABBREVIATIONS: Record<string, string> = { Fl: 'FlateDecode', LZW: 'LZWDecode', RL: 'RunLengthDecode', AHx: 'ASCIIHexDecode', A85: 'ASCII85Decode', DCT: 'DCTDecode', JPX: 'JPXDecode', CCF: 'CCITTFaxDecode' };
 
@@ -76,6 +82,16 @@ function resolve(buf: Buffer, value: string | undefined): string | null {
   return VALUE.exec(objectText(buf, ref[1], ref[2]) ?? '')?.[1] ?? null;
 }
 
+/** The most bytes `length` bytes can decode to through `filters`, up to an image codec (pdf.js bounds those). */
+function mostBytes(length: number, filters: string[]): number {
+  let most = length;
+  for (const f of filters) {
+    if (IMAGE_CODECS.has(f)) break;
+    most = Math.ceil(most * (MOST_GROWTH[f] ?? 1));
+  }
+  return most;
+}
+
 /**
  * Bytes the chain decodes to, or more than `limit` as soon as any layer does (pdf.js holds each layer's
  * output whole). Decoding stops at an image codec (pdf.js bounds those by the image's declared size).
@@ -97,8 +113,12 @@ function decodedSize(data: Uint8Array, filters: string[], dict: string, limit: n
         data = out;
         break;
       }
-      // Only its size is computed; a layer after LZW (never seen in real files) is left uncounted.
-      case 'LZWDecode': return lzwSize(data, limit, /\/EarlyChange\s+0\b/.test(dict) ? 0 : 1);
+      case 'LZWDecode': {
+        const out = lzw(data, limit, /\/EarlyChange\s+0\b/.test(dict) ? 0 : 1);
+        if (!out) return limit + 1;
+        data = out;
+        break;
+      }
       default:
         if (IMAGE_CODECS.has(filters[i])) return data.length;
         // pdf.js passes a filter it does not know (/Crypt among them) through unchanged.
@@ -118,40 +138,4 @@ function inflated(data: Uint8Array, limit: number): Uint8Array | null {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? null : new Uint8Array(0);
   }
-}
-
-/** Bytes an LZW stream (PDF flavour: 9–12 bit codes, 256 clear, 257 end) decodes to, by string lengths only. */
-function lzwSize(data: Uint8Array, limit: number, earlyChange: number): number {
-  const lengths = new Uint16Array(4096).fill(1, 0, 256);
-  let next = 258;
-  let width = 9;
-  let prev = -1;
-  let total = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < data.length; i++) {
-    acc = ((acc << 8) | data[i]) & 0xffffff;
-    bits += 8;
-    while (bits >= width) {
-      const code = (acc >>> (bits - width)) & ((1 << width) - 1);
-      bits -= width;
-      if (code === 256) {
-        next = 258;
-        width = 9;
-        prev = -1;
-        continue;
-      }
-      if (code === 257) return total;
-      let len: number;
-      if (code < next) len = lengths[code];
-      else if (code === next && prev >= 0) len = lengths[prev] + 1;
-      else return total; // damaged: pdf.js stops here too
-      total += len;
-      if (total > limit) return total;
-      if (prev >= 0 && next < 4096) lengths[next++] = lengths[prev] + 1;
-      prev = code;
-      if (next + earlyChange >= 1 << width && width < 12) width++;
-    }
-  }
-  return total;
 }

@@ -77,3 +77,75 @@ export function runLength(data: Uint8Array, limit: number): Uint8Array | null {
   }
   return Buffer.concat(parts);
 }
+
+/**
+ * LZWDecode as pdf.js decodes it (9–12 bit codes, 256 clears, 257 ends, a code past the table repeats the
+ * last sequence plus its first byte, `earlyChange` as /EarlyChange), or null as soon as the output passes
+ * `limit` bytes: its output feeds the next filter of the chain, which must be counted too.
+ */
+export function lzw(data: Uint8Array, limit: number, earlyChange: number): Uint8Array | null {
+  const values = new Uint8Array(4096);
+  const lengths = new Uint16Array(4096);
+  const prevs = new Uint16Array(4096);
+  for (let i = 0; i < 256; i++) {
+    values[i] = i;
+    lengths[i] = 1;
+  }
+  const seq = new Uint8Array(4096);
+  let seqLength = 0;
+  let next = 258;
+  let width = 9;
+  let prev = 0;
+  let out = new Uint8Array(Math.min(limit + 1, Math.max(4096, 4 * data.length)));
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; ; ) {
+    while (bits < width && i < data.length) {
+      acc = (acc << 8) | data[i++];
+      bits += 8;
+    }
+    if (bits < width) break;
+    bits -= width;
+    const code = (acc >>> bits) & ((1 << width) - 1);
+    const hasPrev = seqLength > 0;
+    if (code === 256) {
+      width = 9;
+      next = 258;
+      seqLength = 0;
+      continue;
+    }
+    if (code === 257) break;
+    if (code < 256) {
+      seq[0] = code;
+      seqLength = 1;
+    } else if (code < next) {
+      seqLength = lengths[code];
+      for (let j = seqLength - 1, q = code; j >= 0; j--) {
+        seq[j] = values[q];
+        q = prevs[q];
+      }
+    } else {
+      seq[seqLength++] = seq[0];
+    }
+    if (hasPrev) {
+      prevs[next] = prev;
+      lengths[next] = lengths[prev] + 1;
+      values[next] = seq[0];
+      next++;
+      // pdf.js's own expression for the width, so that both switch at the same code.
+      if (!((next + earlyChange) & (next + earlyChange - 1))) width = Math.min(Math.log(next + earlyChange) / 0.6931471805599453 + 1, 12) | 0;
+    }
+    prev = code;
+    if (n + seqLength > limit) return null;
+    if (n + seqLength > out.length) {
+      const grown = new Uint8Array(Math.min(limit + 1, Math.max(2 * out.length, n + seqLength)));
+      grown.set(out.subarray(0, n));
+      out = grown;
+    }
+    // A sequence longer than the table (only in damaged data) is written as zeros past 4096, as by pdf.js.
+    out.set(seq.subarray(0, Math.min(seqLength, seq.length)), n);
+    n += seqLength;
+  }
+  return out.subarray(0, n);
+}
