@@ -11,9 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
 import type { CorrectionHistory } from '../src/api/wire.js';
 import type { Report } from '../src/model/report.js';
+import { onScreen } from './support/on-screen.js';
 import { CHROMIUM, ensureWebBuild, launchBrowser, repo, startUiServer, type BrowserSession, type UiServer } from './support/browser.js';
 import { seeds } from './support/fixtures.js';
 
@@ -25,16 +25,6 @@ const ONLY_CHECKED = ['applications.total.naturalPerson', 'applications.carriedF
 const seedText = (name: string) => readFileSync(join(repo, `samples/seeds/${name}.txt`), 'utf8');
 // 卫东区 2019 with one digit changed: 158 for 156 breaks two checks.
 const misread = seedText(seeds[0]).replace('一、本年新收政府信息公开申请数量 | 156 |', '一、本年新收政府信息公开申请数量 | 158 |');
-
-/** The element is on screen: it has a size and lies inside the window. */
-async function onScreen(page: Page, locator: Locator, what: string): Promise<void> {
-  await locator.waitFor();
-  const box = await locator.boundingBox();
-  const size = page.viewportSize()!;
-  assert.ok(box && box.width > 4 && box.height > 4, `${what} has a size: ${JSON.stringify(box)}`);
-  assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width + 0.5 && box.y + box.height <= size.height + 0.5,
-    `${what} is inside the ${size.width}×${size.height} window: ${JSON.stringify(box)}`);
-}
 
 describe('a reviewer\'s day', { skip: noChromium ? `${CHROMIUM} is not installed: the browser tests need it` : false, timeout: 240_000 }, () => {
   const servers: UiServer[] = [];

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
 import type { Report } from '../src/model/report.js';
+import { onScreen } from './support/on-screen.js';
 import { CHROMIUM, ensureWebBuild, launchBrowser, repo, startUiServer, type BrowserSession, type UiServer } from './support/browser.js';
 
 const noChromium = !existsSync(CHROMIUM);
@@ -21,16 +21,6 @@ const seed = readFileSync(join(repo, 'samples/seeds/000_ac416d85e5af171b.txt'), 
 const text = seed.replace(`${LABEL} | 156 |`, `${LABEL} | 158 |`);
 // 表三 without its 二、上年结转 row: the service warns that the row was not found.
 const rowless = seed.replace(/^二、上年结转政府信息公开申请数量 \|.*\n/m, '');
-
-/** The element is on screen: it has a size and lies inside the window. */
-async function onScreen(page: Page, locator: Locator, what: string): Promise<void> {
-  await locator.waitFor();
-  const box = await locator.boundingBox();
-  const size = page.viewportSize()!;
-  assert.ok(box && box.width > 4 && box.height > 4, `${what} has a size: ${JSON.stringify(box)}`);
-  assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width + 0.5 && box.y + box.height <= size.height + 0.5,
-    `${what} is inside the ${size.width}×${size.height} window: ${JSON.stringify(box)}`);
-}
 
 describe('the source text in place of the page', { skip: noChromium ? `${CHROMIUM} is not installed: the browser tests need it` : false, timeout: 180_000 }, () => {
   let server: UiServer;

@@ -70,7 +70,10 @@ export class Opening {
       const next = new Review(report, id, history.version, storedThreshold());
       if (keep) {
         for (const c of keep) if (isMetaKey(c.key)) next.setField(c.key, c.value);
-        next.setValues(keep.flatMap((c) => (typeof c.value !== 'string' && next.cells.get(c.key) && next.cells.get(c.key)!.state !== 'missing' ? [[c.key, c.value] as const] : [])));
+        next.setValues(keep.flatMap((c) => {
+          const cell = next.cells.get(c.key);
+          return cell && cell.state !== 'missing' && typeof c.value !== 'string' ? [[c.key, c.value] as const] : [];
+        }));
       }
       await this.screen.show(next, history.corrections, generation);
     } catch (err) {
