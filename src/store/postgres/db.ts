@@ -76,11 +76,14 @@ const MIGRATIONS: string[] = [
      bytes BYTEA NOT NULL,
      PRIMARY KEY (sha256, name)
    );`,
-  // The review list: cells in the queue (rows from before: an estimate, exact after their next save), a
-  // page by (created, id); report fields corrected as text.
+  // The review list: cells in the queue (rows from before: an estimate, exact after their next save); a
+  // page in (created, id) order with the queued filter read from the index, per owner or over all
+  // (XXGK_SHARED_RESULTS); the counts from (owner, queued); report fields corrected as text.
   `ALTER TABLE results ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
    UPDATE results SET queued = low_confidence + checks_failed;
-   CREATE INDEX results_list ON results(owner, created, id);
+   CREATE INDEX results_list ON results(owner, created, id, queued);
+   CREATE INDEX results_review ON results(owner, queued);
+   CREATE INDEX results_shared ON results(created, id, queued);
    ALTER TABLE corrections ADD COLUMN old_text TEXT;
    ALTER TABLE corrections ADD COLUMN new_text TEXT;`,
 ];
