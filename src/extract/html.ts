@@ -45,6 +45,37 @@ function cutLong(text: string): string[] {
   return out.filter(Boolean);
 }
 
+/**
+ * parse5 builds a text node a character at a time: a page whose body is one run of text tens of MB long
+ * cost seconds of garbage collection in its tokenizer alone. Such runs, when they hold nothing parse5 would
+ * change (no markup, character reference, CR or NUL), are set aside before parsing: a placeholder of
+ * ordinary characters stands for the run's middle, and the text nodes get the run back.
+ */
+const LONG_RUN = 65536;
+const PLACEHOLDER = /\uFDD0(\d+)\uFDD1/g;
+/** Characters of a run kept around its placeholder: a run starting or ending in whitespace still does. */
+const RUN_EDGE = 16;
+
+function setAside(text: string): { html: string; runs: string[] } {
+  const runs: string[] = [];
+  if (text.length < LONG_RUN || text.includes('\uFDD0')) return { html: text, runs };
+  let html = '';
+  let done = 0;
+  // A scan, not a regular expression: a quantified class over tens of MB overflows the regex engine's stack.
+  for (let start = 0, i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x3c;
+    if (c !== 0x3c && c !== 0x26 && c !== 0x0d && c !== 0) continue;
+    // An edge of only whitespace could be the run's all: parse5 treats whitespace apart (in tables).
+    if (i - start >= LONG_RUN && /[^ \t\n\f]/.test(text.slice(start, start + RUN_EDGE))) {
+      runs.push(text.slice(start + RUN_EDGE, i - RUN_EDGE));
+      html += `${text.slice(done, start + RUN_EDGE)}\uFDD0${runs.length - 1}\uFDD1`;
+      done = i - RUN_EDGE;
+    }
+    start = i + 1;
+  }
+  return { html: runs.length ? html + text.slice(done) : text, runs };
+}
+
 const isElement = (n: Node): n is Element => 'tagName' in n;
 const childrenOf = (n: Node): Node[] => ('childNodes' in n ? (n.childNodes as Node[]) : []);
 const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value;
@@ -56,13 +87,19 @@ function metaCharset(bytes: Uint8Array): string | null {
   return m ? m[1] : null;
 }
 
+/** A text node's text, with the runs set aside before parsing put back. */
+function nodeText(n: Node, runs: string[]): string {
+  const value = (n as DefaultTreeAdapterMap['textNode']).value;
+  return runs.length && value.includes('\uFDD0') ? value.replace(PLACEHOLDER, (_, i: string) => runs[Number(i)]) : value;
+}
+
 /** Text of a subtree, with line breaks where blocks and <br> break it. Iterative: pages nest deeply. */
-function textOf(root: Node): string {
+function textOf(root: Node, runs: string[]): string {
   let out = '';
   const stack: Node[] = [...childrenOf(root)].reverse();
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.nodeName === '#text') out += (n as DefaultTreeAdapterMap['textNode']).value;
+    if (n.nodeName === '#text') out += nodeText(n, runs);
     else if (isElement(n)) {
       if (SKIP.has(n.tagName)) continue;
       if (BLOCK.has(n.tagName)) out += '\n';
@@ -104,10 +141,10 @@ function span(el: Element, name: string): number {
   return Number.isFinite(n) && n >= 1 ? Math.min(n, MAX_SPAN) : 1;
 }
 
-function tableGrid(table: Element): LayoutGrid | null {
+function tableGrid(table: Element, runs: string[]): LayoutGrid | null {
   const rows = rowsOf(table).map((tr) =>
     childrenOf(tr).filter((c): c is Element => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).map((td) => ({
-      text: textOf(td),
+      text: textOf(td, runs),
       rowSpan: span(td, 'rowspan'),
       colSpan: span(td, 'colspan'),
       header: td.tagName === 'th',
@@ -120,16 +157,22 @@ function tableGrid(table: Element): LayoutGrid | null {
 }
 
 const HEADING = /^h([1-6])$/;
+/**
+ * Whitespace runs that fold to one space: only those it changes (a lone space is left alone), since
+ * String.replace builds its result out of every match: a 49 MB line took 2.5 s of CPU, nearly all GC.
+ */
+const SPACES = /[ \t\r\n\u00a0\u3000]{2,}|[\t\r\n\u00a0\u3000]/g;
 
 export function extractHtml(bytes: Uint8Array, declaredCharset: string | null | undefined, limits: Limits): LayoutDocument {
   const decoded = decodeText(bytes, declaredCharset ?? metaCharset(bytes));
-  const document = parse(decoded.text);
+  const { html, runs } = setAside(decoded.text);
+  const document = parse(html);
   const blocks: LayoutBlock[] = [];
   let title: string | undefined;
   let line = '';
   let heading: number | undefined;
   const flush = () => {
-    const text = line.replace(/[ \t\r\n\u00a0\u3000]+/g, ' ').trim();
+    const text = line.replace(SPACES, ' ').trim();
     if (text) for (const piece of cutLong(text)) blocks.push({ kind: 'line', text: piece, page: 1, bbox: null, confidence: 1, source: 'markup', ...(heading ? { heading } : {}) });
     line = '';
   };
@@ -141,7 +184,7 @@ export function extractHtml(bytes: Uint8Array, declaredCharset: string | null | 
     if (depth > limits.maxHtmlDepth) {
       throw new ConvertError('HTML_TOO_DEEP', 422, `The HTML nests elements more than ${limits.maxHtmlDepth} deep (XXGK_MAX_HTML_DEPTH); it is not a report page.`);
     }
-    if (node.nodeName === '#text') { line += (node as DefaultTreeAdapterMap['textNode']).value; continue; }
+    if (node.nodeName === '#text') { line += nodeText(node, runs); continue; }
     if (!isElement(node)) {
       if (!leave) for (const c of [...childrenOf(node)].reverse()) stack.push({ node: c, leave: false, depth: depth + 1 });
       continue;
@@ -153,11 +196,11 @@ export function extractHtml(bytes: Uint8Array, declaredCharset: string | null | 
       if (h) heading = undefined;
       continue;
     }
-    if (tag === 'title' && title === undefined) { title = textOf(node); continue; }
+    if (tag === 'title' && title === undefined) { title = textOf(node, runs); continue; }
     if (SKIP.has(tag)) continue;
     if (BLOCK.has(tag)) flush();
     if (tag === 'table' && !containsTable(node)) {
-      const grid = tableGrid(node);
+      const grid = tableGrid(node, runs);
       if (grid) blocks.push(grid);
       continue;
     }

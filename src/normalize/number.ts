@@ -1,5 +1,5 @@
 /** Reading a printed cell as a number: signs, decimals, thousands separators, units written in the cell. */
-import { nfkc } from './text.js';
+import { nfkc, remembered } from './text.js';
 
 export interface ParsedNumber {
   value: number;
@@ -13,11 +13,9 @@ const UNIT = '(万元|元|件|条|个|人次|人|次|篇|项)';
 const NUMBER_RE = new RegExp(`^([+\\-]?)(\\d{1,3}(?:,\\d{3})+|\\d+)(\\.\\d+)?${UNIT}?$`);
 
 /** Folds the printed forms of signs and digits (full-width, U+2212, en dash) to ASCII. */
-export function foldNumeric(text: string): string {
-  return nfkc(text)
-    .replace(/[−–—﹣－]/g, '-')
-    .replace(/\s+/g, '');
-}
+export const foldNumeric = remembered((text) => nfkc(text)
+  .replace(/[−–—﹣－]/g, '-')
+  .replace(/\s+/g, ''));
 
 /** Full-width digits and minus signs as ASCII, one character for one (offsets into the text stay valid). */
 export function asciiDigits(text: string): string {

@@ -48,17 +48,34 @@ export function stripPinyin(s: string): string {
   return s.replace(PINYIN_AFTER_CJK, '');
 }
 
-const simplifiedCache = new Map<string, string>();
+/**
+ * `fn` with its results kept, for the last 50 000 distinct texts of up to 4 M characters in all: a report
+ * looks the same labels up again and again, and a page that repeats its text (a crawler's save) repeats
+ * whole lines.
+ */
+export function remembered(fn: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  let chars = 0;
+  return (s) => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      out = fn(s);
+      if (cache.size >= 50_000 || chars > 4_000_000) {
+        cache.clear();
+        chars = 0;
+      }
+      cache.set(s, out);
+      chars += s.length + out.length;
+    }
+    return out;
+  };
+}
 
-export function toSimplified(s: string): string {
-  const cached = simplifiedCache.get(s);
-  if (cached !== undefined) return cached;
+export const toSimplified = remembered((s) => {
   let out = hasTraditional(s) ? t2cn(s) : s;
   for (const [re, to] of FIXUPS) out = out.replace(re, to);
-  if (simplifiedCache.size > 50_000) simplifiedCache.clear();
-  simplifiedCache.set(s, out);
   return out;
-}
+});
 
 /** Printed text made readable: NFKC, pinyin removed, runs of white space folded. Characters stay. */
 export function cleanPrinted(s: string): string {
@@ -71,7 +88,7 @@ export function proseText(s: string): string {
 }
 
 /** Text in the form labels are compared in: simplified, no spaces, unified punctuation. */
-export function matchKey(s: string): string {
+export const matchKey = remembered((s) => {
   let t = toSimplified(stripPinyin(nfkc(s)));
   t = t
     .replace(/\s+/g, '')
@@ -88,7 +105,7 @@ export function matchKey(s: string): string {
     // Inside a label, ASCII exports print 、 as a comma (逾期不补正,行政机关…).
     .replace(/(?<!^[一二三四五六七八九十]+)、/g, ',');
   return t;
-}
+});
 
 /** The label without its numbering (一、 （一） 1. 其中：), for a second, looser comparison. */
 export function labelCore(key: string): string {

@@ -109,12 +109,13 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
   const groupKeys = [...new Set(allRows.flatMap((r) => r.groups ?? []))].map(matchKey);
   /** The best row for a printed label: as printed, without glued group labels, or with its digits split off. */
   // Labels are looked up from the main walk and again while a row collects its values. Cursors
-  // only move forward, so a label that matches no open row now never will: misses are remembered.
-  const misses = new Set<Token>();
+  // only move forward, so a label that matches no open row now never will: misses are remembered, by
+  // key (all a lookup reads of a token), so that a page repeating its text pays for each line once.
+  const misses = new Set<string>();
   const find = (t: Token): { hit: Hit | null; glued: Token | null } => {
-    if (misses.has(t)) return { hit: null, glued: null };
+    if (misses.has(t.key)) return { hit: null, glued: null };
     const result = lookup(t);
-    if (!result.hit) misses.add(t);
+    if (!result.hit) misses.add(t.key);
     return result;
   };
   const lookup = (t: Token): { hit: Hit | null; glued: Token | null } => {
