@@ -196,4 +196,38 @@ describe('a reviewer\'s day', { skip: noChromium ? `${CHROMIUM} is not installed
     const queued = await page.locator('table.results td[data-col="queued"]').allInnerTexts();
     assert.ok(queued.every((q) => q === '7'), 'only results with cells to review');
   });
+
+  test('1024×768: an agency edit refused by a stale save (409) is kept through the reload and saved after', async () => {
+    await ensureWebBuild();
+    const server = await startUiServer();
+    servers.push(server);
+    const res = await fetch(`${server.url}/v1/convert?filename=tongxin.txt`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: seedText(seeds[3]) });
+    const id = ((await res.json()) as Report).id;
+    const session = await launchBrowser({ width: 1024, height: 768 });
+    sessions.push(session);
+    const page = session.context.pages()[0] ?? (await session.context.newPage());
+    await page.goto(`${server.url}/#/results/${id}`);
+    await page.locator('td.v').first().waitFor();
+    await page.locator('#btn-fields').click();
+    await page.locator('#field-year').fill('2022');
+    await page.locator('#fields-ok').click();
+    await page.waitForFunction(() => document.querySelector('#doc-year')?.textContent === '2022 年度');
+
+    // Someone else saves first.
+    const other = await fetch(`${server.url}/v1/results/${id}/corrections`, {
+      method: 'PUT', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ baseVersion: 0, changes: [{ key: 'report.title', value: '同心县2023年报告' }], reviewer: '另一位' }),
+    });
+    assert.equal(other.status, 200);
+    await page.keyboard.press('Control+s');
+    await page.locator('#banner[data-conflict="true"]').waitFor();
+    assert.match(await page.locator('#banner').innerText(), /另一位/);
+    await page.getByRole('button', { name: '重新载入并保留我的修改' }).click();
+    await page.waitForFunction(() => document.querySelector('#version-chip')?.textContent === '第 1 版');
+    assert.equal(await page.locator('#doc-year.edited').innerText(), '2022 年度', 'the year edit is kept, not yet saved');
+    await page.keyboard.press('Control+s');
+    await page.waitForFunction(() => document.querySelector('#version-chip')?.textContent === '第 2 版');
+    const history = (await (await fetch(`${server.url}/v1/results/${id}/corrections`)).json()) as CorrectionHistory;
+    assert.deepEqual(history.corrections.map((c) => [c.key, c.oldValue, c.newValue, c.newText]), [['report.title', null, null, '同心县2023年报告'], ['report.year', 2023, 2022, null]]);
+  });
 });
