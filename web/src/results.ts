@@ -16,7 +16,7 @@ const COLUMNS: { key: Col; label: string; numeric?: boolean; title?: string }[] 
   { key: 'confidence', label: '置信度', numeric: true },
   { key: 'checksFailed', label: '未通过检查', numeric: true },
   { key: 'queued', label: '待复核', numeric: true, title: '复核队列中的单元格（低置信度或在不成立的检查中），每次保存后更新' },
-  { key: 'version', label: '复核', numeric: true, title: '已保存的版本：每次保存加一' },
+  { key: 'version', label: '复核', title: '已保存的版本：每次保存加一' },
   { key: 'filename', label: '文件' },
   { key: 'created', label: '转换时间' },
 ];
