@@ -77,6 +77,23 @@ test('needsReview keeps the results with cells in the queue, and queued counts t
   assert.equal((await list(`?needsReview=true&limit=1&cursor=${paged.nextCursor}`)).results[0].id, ids.get(seeds[0]));
 });
 
+test('q finds results by agency, file name and year, every word, with the filter and a page at a time', async () => {
+  const found = async (query: string) => (await list(query)).results.map((r) => r.id);
+  assert.deepEqual(await found(`?q=${encodeURIComponent('同心')}`), [ids.get(seeds[3])]);
+  assert.deepEqual(await found(`?q=${encodeURIComponent('鸭河  2019')}`), [ids.get(seeds[2])]);
+  assert.deepEqual(await found(`?q=${encodeURIComponent('鸭河 2020')}`), []);
+  assert.deepEqual(await found('?q=002_428DB'), [ids.get(seeds[2])], 'the file name, whatever the case');
+  assert.equal((await found('?q=.TXT')).length, 5);
+  assert.deepEqual(await found(`?q=${encodeURIComponent('人民政府')}&needsReview=true`), [], 'the two needing review are 鸭河工区管委会 and 卫东区');
+  const first = await list(`?q=${encodeURIComponent('人民政府')}&limit=1`);
+  assert.deepEqual(first.results.map((r) => r.agency), ['洪江市岩垅乡人民政府']);
+  assert.deepEqual(first.counts, { results: 5, needsReview: 2 }, 'the counts stay over every result');
+  assert.deepEqual((await list(`?q=${encodeURIComponent('人民政府')}&limit=5&cursor=${first.nextCursor}`)).results.map((r) => r.agency), ['同心县人民政府办公室', '赤门乡人民政府']);
+  const tooLong = await request(open.app).get(`/v1/results?q=${'x'.repeat(201)}`);
+  assert.equal(tooLong.status, 400);
+  assert.match(tooLong.body.error.message, /q must/);
+});
+
 test('a save that clears the queue updates the list: queued, counts, version, and the filter', async () => {
   const id = ids.get(seeds[2])!;
   const report = await served(id);

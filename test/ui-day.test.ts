@@ -159,7 +159,7 @@ describe('a reviewer\'s day', { skip: noChromium ? `${CHROMIUM} is not installed
     });
   }
 
-  test('1024×768: the list comes 100 at a time, with 载入更多 for the rest, filtered or not', async () => {
+  test('1024×768: the list comes 100 at a time, with 载入更多 for the rest, filtered or not, searched over all', async () => {
     await ensureWebBuild();
     const server = await startUiServer();
     servers.push(server);
@@ -171,7 +171,12 @@ describe('a reviewer\'s day', { skip: noChromium ? `${CHROMIUM} is not installed
     const needing = await convert(seeds[2]);
     const clean = await convert(seeds[1]);
     const store = server.service.ctx.results;
-    for (let i = 0; i < 148; i++) await store.save('open', 'copies', { ...(i < 119 ? needing : clean), id: randomUUID() });
+    const copies: string[] = [];
+    for (let i = 0; i < 148; i++) {
+      const base = i < 119 ? needing : clean;
+      copies.push(randomUUID());
+      await store.save('open', 'copies', { ...base, id: copies[i], source: { ...base.source, filename: `copy-${String(i).padStart(3, '0')}.txt` } });
+    }
 
     const session = await launchBrowser({ width: 1024, height: 768 });
     sessions.push(session);
@@ -195,6 +200,17 @@ describe('a reviewer\'s day', { skip: noChromium ? `${CHROMIUM} is not installed
     await rowCount(120);
     const queued = await page.locator('table.results td[data-col="queued"]').allInnerTexts();
     assert.ok(queued.every((q) => q === '7'), 'only results with cells to review');
+
+    // The search is the service's, over every result: copy-003 is among the oldest, on no page loaded.
+    await page.locator('#filter-review').uncheck();
+    await rowCount(100);
+    assert.equal(await page.locator(`table.results tr[data-id="${copies[3]}"]`).count(), 0);
+    await page.locator('#result-search').fill('COPY-003');
+    await rowCount(1);
+    const row = page.locator(`table.results tbody tr[data-id="${copies[3]}"]`);
+    await onScreen(page, row.locator('a'), 'the result found');
+    assert.equal(await row.locator('a').innerText(), '鸭河工区管委会');
+    assert.ok(await page.locator('#btn-more').isHidden());
   });
 
   test('1024×768: an agency edit refused by a stale save (409) is kept through the reload and saved after', async () => {

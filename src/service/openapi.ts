@@ -174,8 +174,9 @@ export const openapi = {
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 }, description: 'Results per page.' },
           { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The nextCursor of the page before: the results after it.' },
           { name: 'needsReview', in: 'query', schema: { type: 'boolean' }, description: 'Only results with cells in the review queue.' },
+          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Words that must each appear in the agency, the file name or the year (case-insensitive).' },
         ],
-        responses: { '200': { description: 'Newest first.', content: json(ref('ResultList')) }, '400': error('A bad limit, cursor or needsReview.'), ...authErrors },
+        responses: { '200': { description: 'Newest first.', content: json(ref('ResultList')) }, '400': error('A bad limit, cursor, needsReview or q.'), ...authErrors },
       },
     },
     '/v1/results/{id}/corrections': {

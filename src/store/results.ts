@@ -75,6 +75,10 @@ export class SqliteResultStore implements ResultStore {
     // `+`: not by results_review (the counts' index), which would sort every match; the list's index
     // walks in order and holds queued, so a page reads only its own rows.
     if (q.needsReview) where.push('+queued > 0');
+    for (const w of q.words ?? []) {
+      where.push(`instr(lower(coalesce(agency, '') || ' ' || filename || ' ' || coalesce(year, '')), ?) > 0`);
+      params.push(w);
+    }
     const rows = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM results ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created DESC, id DESC LIMIT ?`).all(...params, q.limit + 1) as ResultRow[];
     return page(rows, q.limit);

@@ -71,6 +71,8 @@ export interface ResultQuery {
   cursor?: string;
   /** Only results with cells in the review queue. */
   needsReview?: boolean;
+  /** Only results whose agency, file name or year holds every one of these words (lower case). */
+  words?: string[];
 }
 
 export interface ResultPage {

@@ -51,6 +51,8 @@ export interface ListQuery {
   limit: number;
   cursor?: string | null;
   needsReview?: boolean;
+  /** Words each to be found in the agency, file name or year. */
+  q?: string;
 }
 
 function headers(extra: Record<string, string> = {}): Headers {
@@ -95,6 +97,7 @@ export const api = {
     const params = new URLSearchParams({ limit: String(q.limit) });
     if (q.cursor) params.set('cursor', q.cursor);
     if (q.needsReview) params.set('needsReview', 'true');
+    if (q.q?.trim()) params.set('q', q.q.trim());
     return json<ResultList>('GET', `/v1/results?${params}`);
   },
   report: (id: string) => json<Report>('GET', `/v1/results/${encodeURIComponent(id)}`),

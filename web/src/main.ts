@@ -60,9 +60,7 @@ byId('btn-save').addEventListener('click', () => void save());
 byId('btn-json').addEventListener('click', () => state.review && exportJson(state.review));
 byId('btn-csv').addEventListener('click', () => state.review && exportCsv(state.review, state.history));
 
-const search = byId<HTMLInputElement>('result-search');
 byId('btn-refresh').addEventListener('click', () => void opening.loadList());
-search.addEventListener('input', () => opening.list.search(search.value));
 
 /** A file from the file inputs or the drop zone: a result JSON opens read-only, anything else is converted. */
 const openFile = (file: File, asJson: boolean) => void (asJson ? opening.openFile(file) : upload(file));

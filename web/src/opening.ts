@@ -20,12 +20,22 @@ export class Opening {
   readonly list: ResultList;
   private readonly listRoot = byId('result-list');
   private readonly onlyNeeding = byId<HTMLInputElement>('filter-review');
+  private readonly search = byId<HTMLInputElement>('result-search');
+  /** Lists asked for: an answer to an older ask (a word typed since) is dropped. */
+  private asked = 0;
   /** The hash of what is on screen, to go back to when leaving it is cancelled. */
   private shownHash = '';
 
   constructor(private readonly state: State, private readonly screen: ReviewScreen) {
     this.list = new ResultList(this.listRoot, byId('result-counts'), byId<HTMLButtonElement>('btn-more'));
     this.onlyNeeding.addEventListener('change', () => void this.loadList());
+    // The service searches every result, not only the pages loaded: asked again once typing pauses.
+    let typing: ReturnType<typeof setTimeout> | undefined;
+    this.search.addEventListener('input', () => {
+      this.list.search(this.search.value);
+      clearTimeout(typing);
+      typing = setTimeout(() => void this.loadList(), 250);
+    });
     byId('btn-more').addEventListener('click', () => void this.loadList(true));
   }
 
@@ -50,9 +60,10 @@ export class Opening {
 
   /** The first page of the list, or with `more` the page after those loaded. */
   async loadList(more = false): Promise<void> {
+    const ask = ++this.asked;
     try {
-      const page = await api.results({ limit: PAGE, needsReview: this.onlyNeeding.checked, cursor: more ? this.list.cursor : null });
-      this.list.set(page, more);
+      const page = await api.results({ limit: PAGE, needsReview: this.onlyNeeding.checked, q: this.search.value, cursor: more ? this.list.cursor : null });
+      if (ask === this.asked) this.list.set(page, more);
     } catch (err) {
       fill(this.listRoot, h('p', { class: 'error-text' }, `无法读取结果列表：${errorText(err)}`));
     }

@@ -1,7 +1,8 @@
 /**
  * The list of stored results, a page at a time from the service (newest first, "more" for the next
- * page), optionally only those with cells to review; the pages loaded are sortable by any column and
- * searchable. The counts above it are the service's, over every result.
+ * page), searched and optionally only those with cells to review, both by the service; the pages
+ * loaded are sortable by any column, and narrowed by the search words at once, as the service will
+ * (agency, file name, year). The counts above it are the service's, over every result.
  */
 import type { ResultEntry, ResultList as ResultPage } from '../../src/api/wire.js';
 import { fill, formatTime, h, pct } from './dom.js';
@@ -36,7 +37,7 @@ export class ResultList {
   private next: string | null = null;
   private counts: ResultPage['counts'] | null = null;
   private sort: { key: Col; dir: 1 | -1 } = { key: 'created', dir: -1 };
-  private query = '';
+  private words: string[] = [];
 
   constructor(private readonly root: HTMLElement, private readonly countsEl: HTMLElement, private readonly more: HTMLButtonElement) {}
 
@@ -48,24 +49,24 @@ export class ResultList {
     this.render();
   }
 
+  /** Narrows the rows loaded while the service is asked. */
+  search(q: string): void {
+    this.words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    this.render();
+  }
+
   /** The cursor of the page after those loaded, or null when all are. */
   get cursor(): string | null {
     return this.next;
   }
 
-  search(q: string): void {
-    this.query = q.trim().toLowerCase();
-    this.render();
-  }
-
   private rows(): ResultEntry[] {
-    const q = this.query;
-    const words = q.split(/\s+/).filter(Boolean);
-    const hay = (r: ResultEntry) => [r.agency ?? '', r.year ?? '', r.template, TEMPLATE_NAMES[r.template] ?? '', r.filename, r.id].join(' ').toLowerCase();
     const { key, dir } = this.sort;
     const val = (r: ResultEntry) => r[key];
+    // The haystack the service searches (src/store/results.ts).
+    const hay = (r: ResultEntry) => `${r.agency ?? ''} ${r.filename} ${r.year ?? ''}`.toLowerCase();
     return this.items
-      .filter((r) => words.every((w) => hay(r).includes(w)))
+      .filter((r) => this.words.every((w) => hay(r).includes(w)))
       .sort((a, b) => {
         const x = val(a);
         const y = val(b);
@@ -83,7 +84,7 @@ export class ResultList {
     this.more.hidden = !this.next;
     const rows = this.rows();
     if (!this.items.length) {
-      fill(this.root, h('p', { class: 'muted empty' }, c?.results ? '没有待复核的结果。' : '还没有转换结果：先上传一份年报。'));
+      fill(this.root, h('p', { class: 'muted empty' }, c?.results ? '没有符合条件的结果。' : '还没有转换结果：先上传一份年报。'));
       return;
     }
     const head = h('tr', null, COLUMNS.map((col) => {
@@ -110,8 +111,6 @@ export class ResultList {
       h('td', { class: `review-state ${r.queued ? '' : 'c-good'}`, 'data-col': 'version' }, reviewState(r)),
       h('td', { class: 'file col-filename', title: r.filename }, r.filename),
       h('td', { class: 'time' }, formatTime(r.created))));
-    fill(this.root,
-      h('table', { class: 'results' }, h('thead', null, head), h('tbody', null, body)),
-      rows.length ? null : h('p', { class: 'muted empty' }, '已载入的结果中没有符合搜索条件的：载入更多或换个词。'));
+    fill(this.root, h('table', { class: 'results' }, h('thead', null, head), h('tbody', null, body)));
   }
 }

@@ -38,6 +38,7 @@ export class PgResultStore implements ResultStore {
       where.push(`(results.created, results.id) < (SELECT created, id FROM results AS c WHERE c.id = ${param(q.cursor)})`);
     }
     if (q.needsReview) where.push('results.queued > 0');
+    for (const w of q.words ?? []) where.push(`strpos(lower(coalesce(results.agency, '') || ' ' || results.filename || ' ' || coalesce(results.year::text, '')), ${param(w)}) > 0`);
     // `created` leaves as an ISO string under its own name, so the order names the table's column.
     const columns = ENTRY_COLUMNS.replace(/\bcreated\b/, iso('created'));
     const rows = await this.db.query<ResultRow>(`SELECT ${columns} FROM results ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
