@@ -70,7 +70,7 @@ test('needsReview keeps the results with cells in the queue, and queued counts t
   assert.deepEqual(needing.results.map((r) => r.id), [ids.get(seeds[2]), ids.get(seeds[0])]);
   for (const entry of (await list()).results) {
     const report = await served(entry.id);
-    assert.equal(entry.queued, queuedCells(report.tables, report.checks, 0.9).size, `${entry.filename}: queued as the review screen's queue`);
+    assert.equal(entry.queued, queuedCells(report.tables, report.checks, report.warnings, 0.9).size, `${entry.filename}: queued as the review screen's queue`);
   }
   const paged = await list('?needsReview=true&limit=1');
   assert.equal(paged.results[0].id, ids.get(seeds[2]));
@@ -97,7 +97,7 @@ test('q finds results by agency, file name and year, every word, with the filter
 test('a save that clears the queue updates the list: queued, counts, version, and the filter', async () => {
   const id = ids.get(seeds[2])!;
   const report = await served(id);
-  const queued = [...queuedCells(report.tables, report.checks, 0.9)];
+  const queued = [...queuedCells(report.tables, report.checks, report.warnings, 0.9)];
   assert.equal(queued.length, 7);
   const cells = new Map(report.tables.flatMap((t) => t.cells).map((c) => [c.key, c]));
   // The reviewer confirms each queued cell as it stands (Enter, then save).

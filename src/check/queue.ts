@@ -1,24 +1,27 @@
 /**
  * The review queue's rule, one for the review UI and the service's results list: a printed cell under
- * the review threshold that no reviewer has set, or a printed cell of a failing check. A cell whose doubt
- * came only from a check leaves the queue as soon as that check holds.
+ * the review threshold that no reviewer has set, a printed cell of a failing check, or a cell a warning
+ * names (missing ones too: the document prints them, unread) until a reviewer sets it. A cell whose
+ * doubt came only from a check leaves the queue as soon as that check holds.
  */
-import type { CanonicalTable, CellKey, CheckResult, Report } from '../model/report.js';
+import type { CanonicalTable, CellKey, CheckResult, Report, Warning } from '../model/report.js';
 
-function select(tables: CanonicalTable[], checks: CheckResult[], low: (confidence: number) => boolean): Set<CellKey> {
+function select(tables: CanonicalTable[], checks: CheckResult[], warnings: Warning[], low: (confidence: number) => boolean): Set<CellKey> {
   const failing = new Set(checks.filter((c) => !c.holds).flatMap((c) => c.cells));
+  const warned = new Set(warnings.flatMap((w) => w.cells ?? []));
   const out = new Set<CellKey>();
   for (const t of tables) {
     for (const c of t.cells) {
-      if (c.state === 'missing') continue;
-      if ((low(c.confidence) && c.evidence.source !== 'manual') || failing.has(c.key)) out.add(c.key);
+      if (c.evidence.source === 'manual' && !failing.has(c.key)) continue;
+      // A missing cell is only worth a look where a warning says the document prints it (glued digits, an unread table).
+      if (warned.has(c.key) || (c.state !== 'missing' && (low(c.confidence) || failing.has(c.key)))) out.add(c.key);
     }
   }
   return out;
 }
 
-export function queuedCells(tables: CanonicalTable[], checks: CheckResult[], threshold: number): Set<CellKey> {
-  return select(tables, checks, (confidence) => confidence < threshold);
+export function queuedCells(tables: CanonicalTable[], checks: CheckResult[], warnings: Warning[], threshold: number): Set<CellKey> {
+  return select(tables, checks, warnings, (confidence) => confidence < threshold);
 }
 
 /**
@@ -30,5 +33,5 @@ export function queuedBySummary(report: Report): number {
   const printed = report.tables.flatMap((t) => t.cells).filter((c) => c.state !== 'missing');
   const low = Math.min(report.summary.lowConfidence, printed.length);
   const cutoff = low > 0 ? printed.map((c) => c.confidence).sort((a, b) => a - b)[low - 1] : -Infinity;
-  return select(report.tables, report.checks, (confidence) => confidence <= cutoff).size;
+  return select(report.tables, report.checks, report.warnings, (confidence) => confidence <= cutoff).size;
 }

@@ -116,6 +116,8 @@ export interface Warning {
   code: string;
   message: string;
   page?: number;
+  /** The cells it puts in doubt (a row whose values could not be placed, a table that could not be read): the review queue takes them, missing or not. */
+  cells?: CellKey[];
 }
 
 /** Where a report field was read: the title line, the file's metadata (PDF info, <title>), a crawler's

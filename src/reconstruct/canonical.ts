@@ -208,17 +208,20 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
       const rowDef = def.rows.find((r) => r.key === rowKey);
       if (!row) {
         const cols = rowDef?.columns ? rowDef.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
-        for (const col of cols) cells.push(missingCell(def, rowKey, rowDef?.label ?? rowKey, col));
-        if (t.found) warnings.push({ code: 'ROW_NOT_FOUND', message: `${def.title}: row ${rowDef?.label ?? rowKey} was not found.` });
+        const missing = cols.map((col) => missingCell(def, rowKey, rowDef?.label ?? rowKey, col));
+        cells.push(...missing);
+        if (t.found) warnings.push({ code: 'ROW_NOT_FOUND', message: `${def.title}: row ${rowDef?.label ?? rowKey} was not found.`, cells: missing.map((c) => c.key) });
         continue;
       }
       const group = groupOf.get(row)!;
       const reading = row.readings[group.choice];
+      const rowCells = row.columns.map((col) => cellKey(def.id, row.key, col.key));
       if (reading.note === 'split-gave-up') {
         warnings.push({
           code: 'SPLIT_GAVE_UP',
           message: `${def.title}: row ${row.label.trim()} prints its digits glued (${row.readings[0].slots[0]?.token?.text ?? ''}) in more than ${MAX_SPLITS} possible ways; its cells are left missing.`,
           page: row.labelToken?.origin.page,
+          cells: rowCells,
         });
       }
       if (reading.note && GUESSED_PLACEMENT.has(reading.note)) {
@@ -226,6 +229,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
           code: reading.note === 'overflow' ? 'ROW_TOO_MANY_VALUES' : 'ROW_TOO_FEW_VALUES',
           message: `${def.title}: row ${row.label.trim()} has ${reading.note === 'overflow' ? 'more' : 'fewer'} values than columns; placement is uncertain.`,
           page: row.labelToken?.origin.page,
+          cells: rowCells,
         });
       }
       row.columns.forEach((col, ci) => {
@@ -295,6 +299,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
       warnings.push({
         code: 'TABLE_NOT_READ',
         message: `The document has a section ${t.title}, but its table could not be read: its cells are missing and need checking against the document.`,
+        cells: t.cells.map((c) => c.key),
       });
     } else if (template && t.cells.length) {
       // Whether the mapping looked for it and found nothing, or never looked: the form has it, the document does not.

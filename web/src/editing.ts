@@ -58,7 +58,7 @@ export class Editing {
     const r = this.state.review;
     const key = r?.current;
     if (!r || !key) return;
-    if (r.cells.get(key)!.state === 'missing') {
+    if (r.cells.get(key)!.state === 'missing' && !r.report.warnings.some((w) => w.cells?.includes(key))) {
       banner('info', '这一格在文档中没有印出（缺失），不能修改。');
       return;
     }

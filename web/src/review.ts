@@ -135,7 +135,7 @@ export class Review {
    * cell whose doubt came only from a check leaves as soon as the values make it hold.
    */
   queue(): CellKey[] {
-    const queued = queuedCells(this.report.tables, this.results, this.threshold);
+    const queued = queuedCells(this.report.tables, this.results, this.report.warnings, this.threshold);
     return this.layout.order.filter((k) => queued.has(k));
   }
 

@@ -1,7 +1,7 @@
 /**
  * The service's warnings about a conversion, in the checks card beside the failing checks: what each
  * means in the reviewer's words (its message, as the service wrote it, beneath), and where it is: a
- * click goes to the first cell to review on its page, else the page's first cell.
+ * click goes to the first cell it names, else the first cell to review on its page, else the page's first.
  */
 import type { CellKey, Warning } from '../../src/model/report.js';
 import { h } from './dom.js';
@@ -32,8 +32,10 @@ const WORDS: Record<string, string> = {
   OCR_UNEVEN_LIGHT: '页面光照不均，已调匀亮度',
 };
 
-/** The cell a warning leads to: the first queued cell on its page, else the page's first printed cell. */
+/** The cell a warning leads to: the first of its cells, else the first queued cell on its page, else the page's first printed cell. */
 function target(review: Review, w: Warning): CellKey | null {
+  const named = review.layout.order.find((k) => w.cells?.includes(k));
+  if (named) return named;
   if (!w.page) return null;
   const onPage = review.layout.order.filter((k) => review.cells.get(k)!.evidence.page === w.page && review.cells.get(k)!.state !== 'missing');
   const queued = new Set(review.queue());

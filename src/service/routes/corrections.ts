@@ -71,7 +71,10 @@ export function correctionsRouter(ctx: ServiceContext): Router {
       }
       const cell = cells.get(key);
       if (!cell) throw bad(`No cell ${JSON.stringify(ch?.key)} in this result.`);
-      if (cell.state === 'missing') throw bad(`${key} is not printed in the document (state missing); it cannot be corrected.`);
+      // A missing cell is correctable only where a warning says the document prints it, unread.
+      if (cell.state === 'missing' && !current.warnings.some((w) => w.cells?.includes(key))) {
+        throw bad(`${key} is not printed in the document (state missing); it cannot be corrected.`);
+      }
       const value = ch.value;
       if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
         throw bad(`The value for ${key} must be a number, or null for a blank cell; got ${JSON.stringify(value)}.`);
