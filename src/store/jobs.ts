@@ -1,6 +1,8 @@
 /** Job rows in SQLite. */
 import type { JobStatus } from '../api/wire.js';
 import type { DB } from './db.js';
+import { RESULT_COLUMNS, resultValues } from './results.js';
+import type { Report } from '../model/report.js';
 import type { CachedJob, Job, JobError, JobStore, Lane, NewJob } from './store.js';
 
 /** A jobs row as both databases give it (timestamps as ISO strings). */
@@ -51,22 +53,36 @@ export class SqliteJobStore implements JobStore {
     return this.db.prepare(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE status = 'running'`).run().changes;
   }
 
-  async start(id: string): Promise<boolean> {
-    return this.db.prepare(`UPDATE jobs SET status = 'running', started = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued'`).run(now(), id).changes === 1;
+  async start(id: string): Promise<number | null> {
+    const r = this.db.prepare(`UPDATE jobs SET status = 'running', started = ?, pages_done = 0, attempts = attempts + 1 WHERE id = ? AND status IN ('queued', 'running') RETURNING attempts`)
+      .get(now(), id) as { attempts: number } | undefined;
+    return r?.attempts ?? null;
   }
 
   async progress(id: string, done: number, total: number | null): Promise<void> {
     this.db.prepare(`UPDATE jobs SET pages_done = ?, pages_total = ? WHERE id = ? AND status = 'running'`).run(done, total, id);
   }
 
-  async succeed(id: string, resultId: string, pages: number): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET status = 'succeeded', result_id = ?, pages_done = ?, pages_total = ?, finished = ? WHERE id = ? AND status = 'running'`)
-      .run(resultId, pages, pages, now(), id);
+  async succeed(id: string, attempt: number, { owner, optionsKey, report }: { owner: string; optionsKey: string; report: Report }): Promise<boolean> {
+    return this.db.transaction(() => {
+      const pages = report.source.pages;
+      const moved = this.db.prepare(`UPDATE jobs SET status = 'succeeded', result_id = ?, pages_done = ?, pages_total = ?, finished = ? WHERE id = ? AND status = 'running' AND attempts = ?`)
+        .run(report.id, pages, pages, now(), id, attempt).changes === 1;
+      if (moved) this.db.prepare(`INSERT INTO results (${RESULT_COLUMNS}) VALUES (${RESULT_COLUMNS.split(',').map(() => '?').join(', ')})`).run(...resultValues(owner, optionsKey, report));
+      return moved;
+    })();
   }
 
-  async fail(id: string, error: JobError): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET status = 'failed', error_code = ?, error_status = ?, error_message = ?, finished = ? WHERE id = ? AND status IN ('queued', 'running')`)
-      .run(error.code, error.status, error.message, now(), id);
+  async fail(id: string, error: JobError, attempt?: number): Promise<boolean> {
+    const set = `UPDATE jobs SET status = 'failed', error_code = ?, error_status = ?, error_message = ?, finished = ? WHERE id = ?`;
+    const values = [error.code, error.status, error.message, now(), id];
+    return (attempt === undefined
+      ? this.db.prepare(`${set} AND status IN ('queued', 'running')`).run(...values)
+      : this.db.prepare(`${set} AND status = 'running' AND attempts = ?`).run(...values, attempt)).changes === 1;
+  }
+
+  async release(id: string, attempt: number): Promise<void> {
+    this.db.prepare(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = ? AND status = 'running' AND attempts = ?`).run(id, attempt);
   }
 
   async cancel(id: string): Promise<boolean> {

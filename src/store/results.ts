@@ -16,16 +16,16 @@ export const resultEntry = (r: ResultRow): ResultEntry => ({
   confidence: r.confidence, checksFailed: r.checks_failed, lowConfidence: r.low_confidence, version: r.version, created: r.created,
 });
 
+/** The columns a new result fills, and their values in that order: one INSERT for both databases. */
+export const RESULT_COLUMNS = 'id, owner, sha256, options_key, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, report, created';
+
+export const resultValues = (owner: string, optionsKey: string, report: Report): unknown[] => [
+  report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, report.report.agency, report.report.year,
+  report.report.template, report.summary.confidence, report.summary.checksFailed, report.summary.lowConfidence, JSON.stringify(report), new Date().toISOString(),
+];
+
 export class SqliteResultStore implements ResultStore {
   constructor(private readonly db: DB) {}
-
-  async save(owner: string, optionsKey: string, report: Report): Promise<void> {
-    this.db.prepare(`INSERT INTO results (id, owner, sha256, options_key, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, report, created)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, report.report.agency, report.report.year,
-      report.report.template, report.summary.confidence, report.summary.checksFailed, report.summary.lowConfidence, JSON.stringify(report), new Date().toISOString(),
-    );
-  }
 
   async get(id: string): Promise<StoredResult | null> {
     const r = this.db.prepare('SELECT * FROM results WHERE id = ?').get(id) as ResultRow | undefined;

@@ -89,7 +89,8 @@ function unavailable(err: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(e.message ?? '');
 }
 
-function asServiceError(err: unknown): unknown {
+/** A database out of reach as the 503 users see; any other error as it is. */
+export function asServiceError(err: unknown): unknown {
   return unavailable(err) ? new ConvertError('DATABASE_UNAVAILABLE', 503, `PostgreSQL does not answer: ${(err as Error).message}`) : err;
 }
 

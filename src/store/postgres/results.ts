@@ -9,14 +9,6 @@ import type { PgDatabase } from './db.js';
 export class PgResultStore implements ResultStore {
   constructor(private readonly db: PgDatabase) {}
 
-  async save(owner: string, optionsKey: string, report: Report): Promise<void> {
-    await this.db.query(`INSERT INTO results (id, owner, sha256, options_key, filename, media_type, agency, year, template, confidence, checks_failed, low_confidence, report, created)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
-      report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, report.report.agency, report.report.year,
-      report.report.template, report.summary.confidence, report.summary.checksFailed, report.summary.lowConfidence, JSON.stringify(report), new Date().toISOString(),
-    ]);
-  }
-
   async get(id: string): Promise<StoredResult | null> {
     const rows = await this.db.query<Pick<ResultRow, 'owner' | 'sha256' | 'version' | 'report'>>('SELECT owner, sha256, version, report::text AS report FROM results WHERE id = $1', [id]);
     const r = rows[0];
