@@ -53,7 +53,7 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
     metrics.pagesConverted.inc(report.source.pages);
     metrics.ocrSeconds.inc(report.timings.ocrMs / 1000);
   });
-  const stopWebhooks = startWebhooks(queue, config, (m) => log.info(m));
+  const stopWebhooks = startWebhooks(store.deliveries, queue, config, (m) => log.info(m));
   const recovering = queue.recover().then(
     (recovered) => { if (recovered.queued) log.info({ msg: 'jobs recovered after restart', ...recovered }); },
     (err: Error) => log.error({ msg: 'jobs could not be recovered after restart', error: err.message }),
@@ -74,7 +74,7 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
       return null;
     },
     async close() {
-      stopWebhooks();
+      await stopWebhooks();
       await recovering;
       await queue.stop(config.shutdownGraceMs);
       await store.close();

@@ -1,5 +1,6 @@
 /** Job rows in SQLite. */
 import type { JobStatus } from '../api/wire.js';
+import type Database from 'better-sqlite3';
 import type { DB } from './db.js';
 import { RESULT_COLUMNS, resultValues } from './results.js';
 import type { Report } from '../model/report.js';
@@ -23,6 +24,10 @@ export function jobFromRow(r: JobRow): Job {
 }
 
 const now = () => new Date().toISOString();
+
+/** The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL). */
+const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
+  SELECT id, id, callback_url, 'pending', finished, finished FROM jobs WHERE id = ? AND callback_url IS NOT NULL`;
 
 export class SqliteJobStore implements JobStore {
   constructor(private readonly db: DB) {}
@@ -68,7 +73,19 @@ export class SqliteJobStore implements JobStore {
       const pages = report.source.pages;
       const moved = this.db.prepare(`UPDATE jobs SET status = 'succeeded', result_id = ?, pages_done = ?, pages_total = ?, finished = ? WHERE id = ? AND status = 'running' AND attempts = ?`)
         .run(report.id, pages, pages, now(), id, attempt).changes === 1;
-      if (moved) this.db.prepare(`INSERT INTO results (${RESULT_COLUMNS}) VALUES (${RESULT_COLUMNS.split(',').map(() => '?').join(', ')})`).run(...resultValues(owner, optionsKey, report));
+      if (moved) {
+        this.db.prepare(`INSERT INTO results (${RESULT_COLUMNS}) VALUES (${RESULT_COLUMNS.split(',').map(() => '?').join(', ')})`).run(...resultValues(owner, optionsKey, report));
+        this.db.prepare(NEW_DELIVERY).run(id);
+      }
+      return moved;
+    })();
+  }
+
+  /** Runs an UPDATE that ends job `id`; when it did, makes the job's delivery in the same transaction. */
+  private end(id: string, update: () => Database.RunResult): boolean {
+    return this.db.transaction(() => {
+      const moved = update().changes === 1;
+      if (moved) this.db.prepare(NEW_DELIVERY).run(id);
       return moved;
     })();
   }
@@ -76,9 +93,9 @@ export class SqliteJobStore implements JobStore {
   async fail(id: string, error: JobError, attempt?: number): Promise<boolean> {
     const set = `UPDATE jobs SET status = 'failed', error_code = ?, error_status = ?, error_message = ?, finished = ? WHERE id = ?`;
     const values = [error.code, error.status, error.message, now(), id];
-    return (attempt === undefined
+    return this.end(id, () => (attempt === undefined
       ? this.db.prepare(`${set} AND status IN ('queued', 'running')`).run(...values)
-      : this.db.prepare(`${set} AND status = 'running' AND attempts = ?`).run(...values, attempt)).changes === 1;
+      : this.db.prepare(`${set} AND status = 'running' AND attempts = ?`).run(...values, attempt)));
   }
 
   async release(id: string, attempt: number): Promise<void> {
@@ -86,7 +103,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async cancel(id: string): Promise<boolean> {
-    return this.db.prepare(`UPDATE jobs SET status = 'cancelled', finished = ? WHERE id = ? AND status IN ('queued', 'running')`).run(now(), id).changes === 1;
+    return this.end(id, () => this.db.prepare(`UPDATE jobs SET status = 'cancelled', finished = ? WHERE id = ? AND status IN ('queued', 'running')`).run(now(), id));
   }
 
   async countsByStatus(): Promise<Record<JobStatus, number>> {

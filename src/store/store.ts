@@ -106,6 +106,29 @@ export interface UploadStore {
   putDerived(sha256: string, name: string, bytes: Uint8Array): Promise<void>;
 }
 
+/** A webhook to send: a row made with the job's end, so it outlives the process that ended the job. */
+export interface Delivery {
+  id: string;
+  job: Job;
+  url: string;
+  /** This attempt's number (1 for the first). */
+  attempt: number;
+}
+
+/**
+ * The webhook outbox. Each job that ends with a callback URL gets one delivery row, in the same
+ * transaction as its end. Any process may send it: claiming moves it out of reach of the others for a
+ * lease (a process that dies holding it loses it to the next claim once the lease ends).
+ */
+export interface DeliveryStore {
+  /** Up to `limit` deliveries that are due, each claimed for `leaseMs` and its attempt counted. */
+  claim(limit: number, leaseMs: number): Promise<Delivery[]>;
+  /** Sent: the delivery is done (only the attempt that holds it). */
+  delivered(id: string, attempt: number): Promise<void>;
+  /** Not sent: try again in `delayMs`, or give up (null); `error` says why. */
+  retry(id: string, attempt: number, delayMs: number | null, error: string): Promise<void>;
+}
+
 export interface Store {
   /** Which implementation runs: for logs and /readyz, never for the routes to branch on. */
   kind: 'sqlite' | 'postgres';
@@ -113,6 +136,7 @@ export interface Store {
   results: ResultStore;
   corrections: CorrectionStore;
   files: UploadStore;
+  deliveries: DeliveryStore;
   /** Resolves when the database answers; rejects with why not. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -76,6 +76,18 @@ const MIGRATIONS: string[] = [
      bytes BYTEA NOT NULL,
      PRIMARY KEY (sha256, name)
    );`,
+  // The webhook outbox: one row per job end with a callback URL (store.ts, DeliveryStore).
+  `CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,
+     job_id TEXT NOT NULL UNIQUE REFERENCES jobs(id),
+     url TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_at TIMESTAMPTZ NOT NULL,
+     last_error TEXT,
+     created TIMESTAMPTZ NOT NULL
+   );
+   CREATE INDEX deliveries_due ON deliveries(status, next_at);`,
 ];
 
 /** Any number fits in one advisory lock id; this one says "xxgk migrations". */

@@ -12,6 +12,10 @@ const JOB_COLUMNS = `id, owner, sha256, filename, charset, options_key, lane, st
 
 const now = () => new Date().toISOString();
 
+/** The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL). */
+const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
+  SELECT id, id, callback_url, 'pending', finished, finished FROM jobs WHERE id = $1 AND callback_url IS NOT NULL`;
+
 export class PgJobStore implements JobStore {
   constructor(private readonly db: PgDatabase) {}
 
@@ -60,6 +64,16 @@ export class PgJobStore implements JobStore {
         WHERE id = $4 AND status = 'running' AND attempts = $5 RETURNING id`, [report.id, report.source.pages, now(), id, attempt]);
       if (moved.length !== 1) return false;
       await query(`INSERT INTO results (${RESULT_COLUMNS}) VALUES (${RESULT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ')})`, resultValues(owner, optionsKey, report));
+      await query(NEW_DELIVERY, [id]);
+      return true;
+    });
+  }
+
+  /** Runs an UPDATE … RETURNING id that ends job `id`; when it did, makes the job's delivery in the same transaction. */
+  private end(id: string, sql: string, values: unknown[]): Promise<boolean> {
+    return this.db.transaction(async (query) => {
+      if ((await query(sql, values)).length !== 1) return false;
+      await query(NEW_DELIVERY, [id]);
       return true;
     });
   }
@@ -67,9 +81,9 @@ export class PgJobStore implements JobStore {
   async fail(id: string, error: JobError, attempt?: number): Promise<boolean> {
     const set = `UPDATE jobs SET status = 'failed', error_code = $1, error_status = $2, error_message = $3, finished = $4 WHERE id = $5`;
     const values = [error.code, error.status, error.message, now(), id];
-    return (await (attempt === undefined
-      ? this.db.query(`${set} AND status IN ('queued', 'running') RETURNING id`, values)
-      : this.db.query(`${set} AND status = 'running' AND attempts = $6 RETURNING id`, [...values, attempt]))).length === 1;
+    return attempt === undefined
+      ? this.end(id, `${set} AND status IN ('queued', 'running') RETURNING id`, values)
+      : this.end(id, `${set} AND status = 'running' AND attempts = $6 RETURNING id`, [...values, attempt]);
   }
 
   async release(id: string, attempt: number): Promise<void> {
@@ -77,7 +91,7 @@ export class PgJobStore implements JobStore {
   }
 
   async cancel(id: string): Promise<boolean> {
-    return (await this.db.query(`UPDATE jobs SET status = 'cancelled', finished = $1 WHERE id = $2 AND status IN ('queued', 'running') RETURNING id`, [now(), id])).length === 1;
+    return this.end(id, `UPDATE jobs SET status = 'cancelled', finished = $1 WHERE id = $2 AND status IN ('queued', 'running') RETURNING id`, [now(), id]);
   }
 
   async countsByStatus(): Promise<Record<JobStatus, number>> {
