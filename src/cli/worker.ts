@@ -39,7 +39,10 @@ export async function runWorker(args: string[], help: (usage: string) => number)
   const ocr = values['no-ocr'] ? false : engines;
   if (!ocr) config = { ...config, ocrWorkers: 0 };
 
-  const server = values.port === undefined ? null : createServer();
+  // As with serve, /healthz answers from the moment the port is bound; the other probes wait for the worker.
+  const { startGate } = await import('../service/health.js');
+  const gate = startGate();
+  const server = values.port === undefined ? null : createServer(gate.handle);
   if (server) await listen(server, config.host, Number(values.port));
   const [{ createContext }, { serviceLogger }, { probeHandler }] = await Promise.all([
     import('../service/context.js'), import('../service/logger.js'), import('../service/probes.js'),
@@ -49,10 +52,11 @@ export async function runWorker(args: string[], help: (usage: string) => number)
   try {
     ctx = createContext(config, log);
   } catch (err) {
+    gate.fail();
     server?.close();
     throw new StartError((err as Error).message);
   }
-  server?.on('request', probeHandler(ctx));
+  gate.open(probeHandler(ctx));
   ctx.queue.startWorkers();
   log.info({
     msg: 'worker started', threads: config.workers, ocr, ocrThreads: config.ocrWorkers,
