@@ -110,7 +110,10 @@ export class PgBossQueue extends JobQueue {
     }
     if (m.t === 'queued') this.pump(m.lane);
     else if (m.t === 'cancel') this.running.get(m.id)?.();
-    else if (m.t === 'ended') void this.jobs.get(m.id).then((j) => { if (j && ENDED.includes(j.status)) this.emit('ended', j); }, () => undefined);
+    // Read only when a request here waits for a job (waitFor listens): most ends concern no one here.
+    else if (m.t === 'ended' && this.listenerCount('ended')) {
+      void this.jobs.get(m.id).then((j) => { if (j && ENDED.includes(j.status)) this.emit('ended', j); }, () => undefined);
+    }
   }
 
   /** Starts pulling (nothing is recovered: lost jobs come back from pg-boss when their lease ends). */

@@ -221,8 +221,10 @@ export class JobQueue extends EventEmitter<QueueEvents> {
       release();
       if (!bytes || cancelled || this.stopping) this.running.delete(id);
     }
-    if (!job || cancelled) return null;
+    if (!job) return null;
+    // Stopped (stop() stops what is about to run too): handed back, whether or not a cancel came with it.
     if (this.stopping) return attempt;
+    if (cancelled) return null;
     if (!bytes) {
       if (await this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' }, attempt)) this.announce((await this.jobs.get(job.id))!);
       return null;
