@@ -1,6 +1,7 @@
 /**
  * Command-line argument handling shared by every `xxgk-convert` command (src/cli/main.ts and
- * src/cli/batch.ts): parsing, the usage error and how it is printed, and the batch usage text.
+ * src/cli/batch.ts, src/cli/worker.ts): parsing, the usage and start errors and how a usage error is printed,
+ * and the batch and worker usage texts.
  * Kept light: `batch --help` and a batch usage error load this file, not the batch runner.
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +12,9 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/** The command cannot start (port in use, bad configuration): one line, exit 1. */
+export class StartError extends Error {}
 
 type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 

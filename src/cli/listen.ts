@@ -1,13 +1,10 @@
 /** Binding a command's port, shared by `serve` and `worker`: what went wrong, in one line a user can act on. */
-import { UsageError } from './args.js';
+import { StartError, UsageError } from './args.js';
 
 /** A --port value: 0 to 65535, or a usage error. */
 export function checkPort(value: string, usage: string, command: string): void {
   if (!(/^\d{1,5}$/.test(value) && Number(value) <= 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, got '${value}'`, usage, command);
 }
-
-/** The service cannot start (port in use, bad configuration): one line, exit 1. */
-export class StartError extends Error {}
 
 export const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 

@@ -9,9 +9,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { debuglog } from 'node:util';
-import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText, WORKER_USAGE } from './args.js';
+import { BATCH_OPTIONS, BATCH_USAGE, parse, StartError, UsageError, usageText, WORKER_USAGE } from './args.js';
 import { ConvertError } from '../intake/errors.js';
-import { boundPort, checkPort, hostPort, listen, StartError } from './listen.js';
 
 const USAGE = `Usage: xxgk-convert <command> [options]
 
@@ -97,6 +96,7 @@ async function closeOcr(): Promise<void> {
 async function serveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { port: { type: 'string', short: 'p' }, host: { type: 'string' }, workers: { type: 'string' } }, SERVE_USAGE, 'serve');
   if (values.help) return help(SERVE_USAGE);
+  const { boundPort, checkPort, hostPort, listen } = await import('./listen.js');
   if (positionals.length) throw new UsageError(`serve takes no arguments, got '${positionals[0]}'`, SERVE_USAGE, 'serve');
   if (values.port !== undefined) checkPort(values.port, SERVE_USAGE, 'serve');
   if (values.host !== undefined && !values.host.trim()) throw new UsageError('--host must not be empty', SERVE_USAGE, 'serve');

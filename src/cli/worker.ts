@@ -5,8 +5,8 @@
  * finish, the rest are handed back to the queue for another worker.
  */
 import { createServer } from 'node:http';
-import { parse, UsageError, WORKER_OPTIONS, WORKER_USAGE } from './args.js';
-import { boundPort, checkPort, hostPort, listen, StartError } from './listen.js';
+import { parse, StartError, UsageError, WORKER_OPTIONS, WORKER_USAGE } from './args.js';
+import { boundPort, checkPort, hostPort, listen } from './listen.js';
 
 /** The OCR engines load here (onnxruntime-node's binary for this system is present). */
 async function ocrLoads(): Promise<boolean> {
