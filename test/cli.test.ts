@@ -71,6 +71,22 @@ test('unknown commands and options are refused in one line with the usage line, 
   assertUsageError(badEnv, 'serve', /PORT must be a number/);
 });
 
+test('worker: its help, its usage errors, and without XXGK_DATABASE_URL a clear refusal (exit 1); serve --workers 0 needs it too', async () => {
+  for (const args of [['worker', '--help'], ['help', 'worker']]) assertHelp(await cli(...args), /^Usage: xxgk-convert worker/, ['--ocr', '--no-ocr', '--concurrency', '--port', 'XXGK_DATABASE_URL']);
+  assertHelp(await cli('--help'), /^Usage: xxgk-convert <command>/, ['worker']);
+  assertUsageError(await cli('worker', '--bogus'), 'worker', /unknown option '--bogus'/);
+  assertUsageError(await cli('worker', '--ocr', '--no-ocr'), 'worker', /not both/);
+  assertUsageError(await cli('worker', '--concurrency', '0'), 'worker', /--concurrency must be a number/);
+  assertUsageError(await cli('worker', '--port', 'eighty'), 'worker', /--port must be a port number/);
+  assertUsageError(await cli('worker', 'now'), 'worker', /no arguments/);
+  const embedded = await run([...CLI, 'worker'], { env: { ...process.env, XXGK_DATABASE_URL: '', XXGK_DATA_DIR: join(tmp, 'worker-data') } });
+  assert.equal(embedded.code, 1, embedded.stderr);
+  assert.match(embedded.stderr, /^xxgk-convert worker: .*XXGK_DATABASE_URL=postgres:\/\//);
+  assert.equal(embedded.stderr.trimEnd().split('\n').length, 1);
+  assert.equal(existsSync(join(tmp, 'worker-data')), false, 'nothing was opened');
+  assertUsageError(await run([...CLI, 'serve', '--workers', '0'], { env: { ...process.env, XXGK_DATABASE_URL: '', XXGK_DATA_DIR: join(tmp, 'api-only') } }), 'serve', /XXGK_WORKERS=0 needs XXGK_DATABASE_URL/);
+});
+
 test('convert --out writes the model to the file and prints nothing; a file that cannot be written is one line, exit 1', async () => {
   const out = join(tmp, 'out.json');
   const r = await cli('convert', seedText, '--out', out);

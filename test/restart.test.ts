@@ -14,11 +14,16 @@ const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-restart-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 /** One store for every start: SQLite in dataDir, or one PostgreSQL database when run by postgres.test.ts. */
 const storeEnv = testStoreEnv();
+/**
+ * On PostgreSQL a killed process's job comes back when its pg-boss lease ends (the time limit plus a
+ * margin): a short limit keeps that wait short. The slow job needs a few seconds of it.
+ */
+const leaseEnv = storeEnv.XXGK_DATABASE_URL ? { XXGK_JOB_TIMEOUT_SECONDS: '30' } : {};
 
 async function start(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), XXGK_DATA_DIR: dataDir, ...storeEnv, XXGK_WORKERS: '1', XXGK_LOG_LEVEL: 'warn', XXGK_SHUTDOWN_GRACE_SECONDS: '0' },
+    env: { ...process.env, PORT: String(port), XXGK_DATA_DIR: dataDir, ...storeEnv, ...leaseEnv, XXGK_WORKERS: '1', XXGK_LOG_LEVEL: 'warn', XXGK_SHUTDOWN_GRACE_SECONDS: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await until(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), (ok) => ok, 20_000);
@@ -46,7 +51,7 @@ test('a job running when the service is killed runs again after the restart; que
 
   child = await start(port);
   try {
-    const rerun = await until(() => job(slow.job.id), (j) => j.status === 'succeeded', 60_000);
+    const rerun = await until(() => job(slow.job.id), (j) => j.status === 'succeeded', 120_000);
     assert.ok(rerun.resultId);
     assert.equal((await until(() => job(queued.job.id), (j) => j.status === 'succeeded', 60_000)).status, 'succeeded');
     const old = await fetch(`${base}/v1/results/${done.resultId}`);

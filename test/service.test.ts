@@ -106,8 +106,10 @@ test('metrics move with the work', async () => {
   assert.ok((await metric('xxgk_jobs')) > before.ok);
   const text = (await request(app).get('/metrics')).text;
   assert.match(text, /xxgk_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/convert"/);
-  assert.match(text, /xxgk_queue_depth\{lane="main"\} 0/);
+  assert.match(text, /xxgk_queue_depth\{lane="main",role="serve"\} 0/);
   assert.match(text, /xxgk_ocr_seconds_total/);
+  // The job just converted, in the latency histogram, labelled by lane, how it ended and the process's role.
+  assert.match(text, /xxgk_job_duration_seconds_count\{role="serve",lane="main",status="succeeded"\} [1-9]/);
 });
 
 test('every route the app serves is in the OpenAPI document, and every documented one exists', async () => {

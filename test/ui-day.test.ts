@@ -170,12 +170,16 @@ describe('a reviewer\'s day', { skip: noChromium ? `${CHROMIUM} is not installed
     // 150 stored results, as a day's batch leaves them: 120 copies of 002 (cells to review), 30 of 001 (none).
     const needing = await convert(seeds[2]);
     const clean = await convert(seeds[1]);
-    const store = server.service.ctx.results;
+    // Stored the way a finished job stores its result.
+    const jobs = server.service.ctx.jobs;
     const copies: string[] = [];
     for (let i = 0; i < 148; i++) {
       const base = i < 119 ? needing : clean;
       copies.push(randomUUID());
-      await store.save('open', 'copies', { ...base, id: copies[i], source: { ...base.source, filename: `copy-${String(i).padStart(3, '0')}.txt` } });
+      const filename = `copy-${String(i).padStart(3, '0')}.txt`;
+      const job = await jobs.create({ id: randomUUID(), owner: 'open', sha256: base.source.sha256, filename, charset: null, optionsKey: 'copies', lane: 'main', callbackUrl: null });
+      const attempt = (await jobs.start(job.id))!;
+      assert.ok(await jobs.succeed(job.id, attempt, { owner: 'open', optionsKey: 'copies', report: { ...base, id: copies[i], source: { ...base.source, filename } } }));
     }
 
     const session = await launchBrowser({ width: 1024, height: 768 });

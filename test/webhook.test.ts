@@ -1,12 +1,23 @@
-/** Completion webhooks: delivered signed to an allowlisted local receiver, refused for other hosts. */
+/**
+ * Completion webhooks: delivered signed to an allowlisted local receiver, refused for other hosts,
+ * and retried from the database's outbox, across a restart.
+ */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { pino } from 'pino';
 import request from 'supertest';
+import { createService } from '../src/service/app.js';
+import { configFromEnv } from '../src/service/config.js';
 import { SIGNATURE_HEADER, sign } from '../src/service/webhooks.js';
 import { testApp } from './support/app.js';
 import { sample, seeds } from './support/fixtures.js';
+import { testStoreEnv } from './support/postgres.js';
+import { until } from './support/slow.js';
 
 const SECRET = 'test-secret-0123456789';
 const received: { headers: IncomingMessage['headers']; body: string }[] = [];
@@ -51,4 +62,50 @@ test('a callback to a host off the allowlist is refused before anything is queue
   assert.equal(res.body.error.code, 'CALLBACK_NOT_ALLOWED');
   const bad = await request(app).post(`/v1/jobs?filename=w.txt&callbackUrl=${encodeURIComponent('file:///etc/passwd')}`).set('Content-Type', 'text/plain').send(sample(`seeds/${seeds[2]}.txt`));
   assert.equal(bad.status, 400);
+});
+
+test('a delivery refused just before a restart is sent by the next start: the retry lives in the database', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-webhook-restart-'));
+  // One store for both starts: the same data folder, or the same PostgreSQL database under postgres.test.ts.
+  const env = { XXGK_WORKERS: '1', XXGK_SHUTDOWN_GRACE_SECONDS: '0', XXGK_CALLBACK_HOSTS: '127.0.0.1', XXGK_CALLBACK_SECRET: SECRET, ...testStoreEnv(), XXGK_DATA_DIR: dataDir };
+  const hits: { attempt: string; body: string; signature: string }[] = [];
+  let accept = false;
+  const hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      hits.push({ attempt: String(req.headers['x-xxgk-delivery-attempt']), body, signature: String(req.headers[SIGNATURE_HEADER]) });
+      res.statusCode = accept ? 204 : 503;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const callback = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  const quiet = pino({ level: 'silent' });
+  try {
+    const first = createService(configFromEnv(env), quiet);
+    const res = await request(first.app).post(`/v1/jobs?filename=r.txt&callbackUrl=${encodeURIComponent(callback)}`).set('Content-Type', 'text/plain').send(sample(`seeds/${seeds[1]}.txt`));
+    assert.equal(res.status, 202);
+    await until(async () => hits.length, (n) => n >= 1, 30_000);
+    // Refused once; the retry is due in a second. The service stops before it.
+    await first.ctx.close();
+    assert.equal(hits.length, 1);
+    accept = true;
+    const second = createService(configFromEnv(env), quiet);
+    try {
+      await until(async () => hits.length, (n) => n >= 2, 30_000);
+      await new Promise((r) => setTimeout(r, 1500)); // nothing more comes: it was delivered once
+    } finally {
+      await second.ctx.close();
+    }
+    assert.deepEqual(hits.map((h) => h.attempt), ['1', '2']);
+    for (const h of hits) {
+      assert.equal(h.signature, sign(h.body, SECRET));
+      assert.equal(JSON.parse(h.body).id, res.body.job.id);
+      assert.equal(JSON.parse(h.body).status, 'succeeded');
+    }
+  } finally {
+    hook.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

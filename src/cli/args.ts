@@ -1,6 +1,7 @@
 /**
  * Command-line argument handling shared by every `xxgk-convert` command (src/cli/main.ts and
- * src/cli/batch.ts): parsing, the usage error and how it is printed, and the batch usage text.
+ * src/cli/batch.ts, src/cli/worker.ts): parsing, the usage and start errors and how a usage error is printed,
+ * and the batch and worker usage texts.
  * Kept light: `batch --help` and a batch usage error load this file, not the batch runner.
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +12,9 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/** The command cannot start (port in use, bad configuration): one line, exit 1. */
+export class StartError extends Error {}
 
 type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
@@ -69,3 +73,27 @@ Options:
 
 Exit code: 0 all converted, 1 some file failed, is unsupported or is not a report (see failures.csv),
 2 usage error, 130 interrupted (Ctrl-C).`;
+
+export const WORKER_OPTIONS = {
+  ocr: { type: 'boolean' },
+  'no-ocr': { type: 'boolean' },
+  concurrency: { type: 'string', short: 'j' },
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+} as const;
+
+export const WORKER_USAGE = `Usage: xxgk-convert worker [--ocr | --no-ocr] [--concurrency <N>] [--port <N>]
+
+  Runs conversion jobs from the queue in PostgreSQL (XXGK_DATABASE_URL, which it needs) in worker
+  threads, until SIGTERM or SIGINT; it serves no API. Start any number, on any host, beside any number
+  of \`serve\` processes on the same database. The other settings are the service's environment variables.
+
+Options:
+  --ocr                  take scans too (the OCR lane); the default where the OCR engines load
+  --no-ocr               take only born-digital documents (text, HTML, Word, PDF with a text layer)
+  --concurrency, -j <N>  conversion worker threads (default: $XXGK_WORKERS, else the number of cores)
+  --port, -p <N>         answer /healthz, /readyz and /metrics on this port, for probes (default: none)
+  --host <address>       address for --port (default: $HOST, else 127.0.0.1)
+  --help, -h             show this help
+
+Exit code: 0 after a clean shutdown, 1 it cannot start (no XXGK_DATABASE_URL, port in use), 2 usage error.`;

@@ -9,7 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { debuglog } from 'node:util';
-import { BATCH_OPTIONS, BATCH_USAGE, parse, UsageError, usageText } from './args.js';
+import { BATCH_OPTIONS, BATCH_USAGE, parse, StartError, UsageError, usageText, WORKER_USAGE } from './args.js';
 import { ConvertError } from '../intake/errors.js';
 
 const USAGE = `Usage: xxgk-convert <command> [options]
@@ -17,6 +17,7 @@ const USAGE = `Usage: xxgk-convert <command> [options]
 Commands:
   convert <file> [--out <file>]        convert one report, print (or write) the JSON model
   serve [--port <N>] [--host <addr>]   run the HTTP service (default 127.0.0.1:8080)
+  worker [--ocr | --no-ocr] […]        run jobs from the PostgreSQL queue (XXGK_DATABASE_URL), no API
   batch <input-dir> --out <dir> […]    convert a folder into one JSON per file and a dataset
 
 "xxgk-convert <command> --help" shows a command's options. The rest of the configuration is by
@@ -32,7 +33,7 @@ Options:
 
 Exit code: 0 converted, 1 the file cannot be read or converted, 2 usage error.`;
 
-const SERVE_USAGE = `Usage: xxgk-convert serve [--port <N>] [--host <address>]
+const SERVE_USAGE = `Usage: xxgk-convert serve [--port <N>] [--host <address>] [--workers <N>]
 
   Runs the HTTP service until SIGTERM or SIGINT. The other settings are environment variables
   (XXGK_DATA_DIR, XXGK_API_KEYS, …; see the README).
@@ -40,12 +41,11 @@ const SERVE_USAGE = `Usage: xxgk-convert serve [--port <N>] [--host <address>]
 Options:
   --port, -p <N>        port to listen on (default: $PORT, else 8080; 0 takes a free one)
   --host <address>      address to listen on (default: $HOST, else 127.0.0.1)
+  --workers <N>         conversion worker threads (default: $XXGK_WORKERS, else the number of cores);
+                        0 with XXGK_DATABASE_URL: only accept and serve, \`worker\` processes convert
   --help, -h            show this help
 
 Exit code: 0 after a clean shutdown, 1 it cannot start (e.g. the port is in use), 2 usage error.`;
-
-/** The service cannot start (port in use, bad configuration): one line, exit 1. */
-class StartError extends Error {}
 
 const debug = debuglog('xxgk');
 
@@ -87,26 +87,6 @@ async function closeOcr(): Promise<void> {
   await (await import('../extract/ocr/pool.js')).closeOcrPool();
 }
 
-const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
-
-/** Why listen failed, and what to do about it, in one line. */
-function listenError(err: NodeJS.ErrnoException, host: string, port: number): StartError {
-  const where = `cannot listen on ${hostPort(host, port)}`;
-  const otherPort = `choose another port with PORT=<n> or --port <n>`;
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return new StartError(`${where}: the address is already in use (another service?); ${otherPort}.`);
-    case 'EACCES':
-      return new StartError(`${where}: permission denied (ports under 1024 need privileges); ${otherPort}.`);
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new StartError(`${where}: ${host} is not an address of this machine; choose another with HOST=<address> or --host <address>.`);
-    default:
-      return new StartError(`${where}: ${err.code ? `${err.code}: ` : ''}${err.message}`);
-  }
-}
-
 /**
  * Serves until SIGTERM/SIGINT: then stops taking work, lets running jobs finish (or re-queues them), closes.
  * The port is bound before the store is opened: a second service started on a port in use fails at once,
@@ -114,14 +94,17 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): St
  * answers (the process is alive) and other requests wait for the service (service/health.ts).
  */
 async function serveCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { port: { type: 'string', short: 'p' }, host: { type: 'string' } }, SERVE_USAGE, 'serve');
+  const { values, positionals } = parse(args, { port: { type: 'string', short: 'p' }, host: { type: 'string' }, workers: { type: 'string' } }, SERVE_USAGE, 'serve');
   if (values.help) return help(SERVE_USAGE);
+  const { boundPort, checkPort, hostPort, listen } = await import('./listen.js');
   if (positionals.length) throw new UsageError(`serve takes no arguments, got '${positionals[0]}'`, SERVE_USAGE, 'serve');
-  if (values.port !== undefined && !(/^\d{1,5}$/.test(values.port) && Number(values.port) <= 65535)) {
-    throw new UsageError(`--port must be a port number from 0 to 65535, got '${values.port}'`, SERVE_USAGE, 'serve');
-  }
+  if (values.port !== undefined) checkPort(values.port, SERVE_USAGE, 'serve');
   if (values.host !== undefined && !values.host.trim()) throw new UsageError('--host must not be empty', SERVE_USAGE, 'serve');
-  const env = { ...process.env, ...(values.port !== undefined && { PORT: values.port }), ...(values.host !== undefined && { HOST: values.host }) };
+  if (values.workers !== undefined && !/^\d{1,4}$/.test(values.workers)) throw new UsageError(`--workers must be a number of threads, got '${values.workers}'`, SERVE_USAGE, 'serve');
+  const env = {
+    ...process.env, ...(values.port !== undefined && { PORT: values.port }), ...(values.host !== undefined && { HOST: values.host }),
+    ...(values.workers !== undefined && { XXGK_WORKERS: values.workers }),
+  };
 
   const [{ configFromEnv }, { startGate }] = await Promise.all([import('../service/config.js'), import('../service/health.js')]);
   let config;
@@ -144,15 +127,7 @@ async function serveCommand(args: string[]): Promise<number> {
   // the body within it after them (service/upload.ts answers 408), and requestTimeout backs both up.
   server.headersTimeout = config.clientTimeoutMs;
   server.requestTimeout = 2 * config.clientTimeoutMs + 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((err: NodeJS.ErrnoException) => {
-    throw listenError(err, config.host, config.port);
-  });
+  await listen(server, config.host, config.port);
 
   let service;
   try {
@@ -165,9 +140,8 @@ async function serveCommand(args: string[]): Promise<number> {
   }
   const { app, ctx } = service;
   gate.open(app);
-  const address = server.address();
-  const port = address && typeof address === 'object' ? address.port : config.port;
-  ctx.log.info({ msg: 'listening', url: `http://${hostPort(config.host, port)}`, dataDir: config.dataDir, workers: config.workers });
+  const port = boundPort(server, config.port);
+  ctx.log.info({ msg: 'listening', url: `http://${hostPort(config.host, port)}`, dataDir: config.dataDir, store: ctx.store.kind, workers: config.workers });
   return new Promise((resolve) => {
     let stopping = false;
     onSignal = (signal: string) => {
@@ -179,6 +153,10 @@ async function serveCommand(args: string[]): Promise<number> {
     };
     if (signalled) onSignal(signalled);
   });
+}
+
+async function workerCommand(args: string[]): Promise<number> {
+  return (await import('./worker.js')).runWorker(args, help);
 }
 
 async function batchCommand(args: string[]): Promise<number> {
@@ -196,6 +174,7 @@ function help(usage: string): number {
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; usage?: string }> = {
   convert: { run: convertCommand, usage: CONVERT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  worker: { run: workerCommand, usage: WORKER_USAGE },
   batch: { run: batchCommand, usage: BATCH_USAGE },
 };
 

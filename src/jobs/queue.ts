@@ -1,6 +1,8 @@
 /**
- * The job queue: bounded lanes in front of the worker pools, with every state change written to
- * the store first, so a restart loses nothing (queued jobs run, running ones run again).
+ * The job queue the routes and the batch command use. This one, the embedded default, keeps bounded
+ * lanes in memory in front of this process's worker pools, with every state change written to the
+ * store first, so a restart loses nothing (queued jobs run, running ones run again). In PostgreSQL
+ * mode pg-boss hands the jobs out instead (pg-boss-queue.ts), with this class's running of them.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +10,7 @@ import { ConvertError } from '../intake/errors.js';
 import type { Limits } from '../intake/limits.js';
 import type { PageImage } from '../extract/page-image.js';
 import type { Report } from '../model/report.js';
-import type { Job, JobStore, Lane, ResultStore, UploadStore } from '../store/store.js';
+import type { Job, JobStore, Lane, UploadStore } from '../store/store.js';
 import { WorkerPool } from './pool.js';
 
 export interface QueueConfig {
@@ -32,31 +34,37 @@ export interface Submission {
 }
 
 export interface QueueEvents {
-  /** A job ended; `report` is the model when it succeeded just now (not for cancelled or failed jobs). */
+  /** A job ended in this process; `report` is the model when it succeeded just now (not for cancelled or failed jobs). */
   finished: [job: Job, report?: Report];
+  /** A job ended, here or (PostgreSQL mode) in another process: what waitFor listens to. */
+  ended: [job: Job];
 }
 
+export const ENDED: readonly string[] = ['succeeded', 'failed', 'cancelled'];
+
 export class JobQueue extends EventEmitter<QueueEvents> {
-  private readonly pools: Record<Lane, WorkerPool>;
+  protected readonly pools: Record<Lane, WorkerPool>;
   private readonly pending: Record<Lane, string[]> = { main: [], ocr: [] };
-  private readonly running = new Map<string, () => void>();
+  /** Jobs this process runs: id → stops it. */
+  protected readonly running = new Map<string, () => void>();
   /** Submissions admitted but not yet in `pending` (the upload is being stored): they count toward the limit. */
   private admitting = 0;
-  /** Jobs taken from `pending` whose worker is not yet started: they hold a pool slot. */
-  private readonly claiming: Record<Lane, number> = { main: 0, ocr: 0 };
+  /** Jobs taken from the queue whose worker is not yet started: they hold a pool slot. */
+  protected readonly claiming: Record<Lane, number> = { main: 0, ocr: 0 };
   private readonly durations: number[] = [];
   /** Requests waiting in waitFor: answered at once when the queue stops. */
   private readonly waiters = new Set<() => void>();
-  private stopping = false;
+  protected stopping = false;
+  /** How often waitFor reads the job again (null: never; this process hears of every end itself). */
+  protected recheckMs: number | null = null;
   /** Page images render here, one at a time, off the request thread; started on first use. */
   private pagePool: WorkerPool | null = null;
   private rendering: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly jobs: JobStore,
-    private readonly results: ResultStore,
-    private readonly files: UploadStore,
-    private readonly config: QueueConfig,
+    protected readonly jobs: JobStore,
+    protected readonly files: UploadStore,
+    protected readonly config: QueueConfig,
   ) {
     super();
     this.setMaxListeners(0);
@@ -83,7 +91,12 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     return { requeued, queued: queued.length };
   }
 
-  depth(lane?: Lane): number {
+  /** Jobs waiting for a worker (in one lane, or all of them with those being admitted). */
+  async depth(lane?: Lane): Promise<number> {
+    return this.waiting(lane);
+  }
+
+  private waiting(lane?: Lane): number {
     return lane ? this.pending[lane].length : this.pending.main.length + this.pending.ocr.length + this.admitting;
   }
 
@@ -92,22 +105,31 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   }
 
   /** Seconds a client should wait before trying again when the queue is full. */
-  retryAfterSeconds(): number {
+  protected retryAfterSeconds(waiting: number): number {
     const avg = this.durations.length ? this.durations.reduce((a, b) => a + b, 0) / this.durations.length / 1000 : 2;
-    return Math.max(1, Math.ceil((avg * this.depth()) / Math.max(1, this.config.workers)));
+    return Math.max(1, Math.ceil((avg * waiting) / Math.max(1, this.config.workers)));
+  }
+
+  /** Refuses a submission while stopping (503) or when `waiting` jobs fill the queue (429). */
+  protected admit(waiting: number): void {
+    if (this.stopping) throw new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.');
+    if (waiting >= this.config.queueLimit) {
+      const err = new ConvertError('QUEUE_FULL', 429, `The queue is full (${this.config.queueLimit} jobs waiting, XXGK_QUEUE_LIMIT); try again later.`);
+      throw Object.assign(err, { retryAfter: this.retryAfterSeconds(waiting) });
+    }
+  }
+
+  /** The job row (queued) of a submission whose upload is stored as `sha256`. */
+  protected newJob(s: Submission, sha256: string): Promise<Job> {
+    return this.jobs.create({ id: randomUUID(), owner: s.owner, sha256, filename: s.filename, charset: s.charset, optionsKey: s.optionsKey, lane: s.lane, callbackUrl: s.callbackUrl });
   }
 
   async submit(s: Submission): Promise<Job> {
-    if (this.stopping) throw new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.');
-    if (this.depth() >= this.config.queueLimit) {
-      const err = new ConvertError('QUEUE_FULL', 429, `The queue is full (${this.config.queueLimit} jobs waiting, XXGK_QUEUE_LIMIT); try again later.`);
-      throw Object.assign(err, { retryAfter: this.retryAfterSeconds() });
-    }
+    this.admit(this.waiting());
     this.admitting++;
     let job: Job;
     try {
-      const sha256 = await this.files.put(s.bytes);
-      job = await this.jobs.create({ id: randomUUID(), owner: s.owner, sha256, filename: s.filename, charset: s.charset, optionsKey: s.optionsKey, lane: s.lane, callbackUrl: s.callbackUrl });
+      job = await this.newJob(s, await this.files.put(s.bytes));
     } finally {
       this.admitting--;
     }
@@ -123,10 +145,20 @@ export class JobQueue extends EventEmitter<QueueEvents> {
       for (const lane of ['main', 'ocr'] as const) this.pending[lane] = this.pending[lane].filter((p) => p !== id);
       this.running.get(id)?.();
       const done = (await this.jobs.get(id))!;
-      this.emit('finished', done);
+      await this.cancelled(done);
+      this.announce(done);
       return done;
     }
     return job;
+  }
+
+  /** A job this process cancelled (PostgreSQL mode: tells pg-boss and the process running it). */
+  protected async cancelled(_job: Job): Promise<void> {}
+
+  /** A job ended in this process. */
+  protected announce(job: Job, report?: Report): void {
+    this.emit('finished', job, report);
+    this.emit('ended', job);
   }
 
   /** Resolves with the job once it has finished, or as it stands after `ms` (or when the queue stops). */
@@ -137,23 +169,28 @@ export class JobQueue extends EventEmitter<QueueEvents> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        this.off('finished', onFinished);
+        clearInterval(recheck);
+        this.off('ended', onEnded);
         this.waiters.delete(settle);
         if (job) resolve(job);
         else this.jobs.get(id).then((j) => resolve(j!), reject);
       };
       // Listening before reading the job: an end announced while the read is under way is not missed.
-      const onFinished = (job: Job) => { if (job.id === id) settle(job); };
+      const onEnded = (job: Job) => { if (job.id === id) settle(job); };
       const timer = setTimeout(() => settle(), ms);
-      this.on('finished', onFinished);
+      // An end announced by another process may be missed (its notification lost with a connection): read the row now and then.
+      const recheck = this.recheckMs === null ? undefined : setInterval(() => {
+        this.jobs.get(id).then((j) => { if (j && ENDED.includes(j.status)) settle(j); }, () => undefined);
+      }, this.recheckMs);
+      this.on('ended', onEnded);
       this.waiters.add(settle);
       this.jobs.get(id).then((current) => {
-        if (['succeeded', 'failed', 'cancelled'].includes(current!.status) || ms <= 0 || this.stopping) settle(current!);
+        if (ENDED.includes(current!.status) || ms <= 0 || this.stopping) settle(current!);
       }, (err: unknown) => { settle(); reject(err); });
     });
   }
 
-  private pump(lane: Lane): void {
+  protected pump(lane: Lane): void {
     const pool = this.pools[lane];
     while (!this.stopping && pool.idle - this.claiming[lane] > 0 && this.pending[lane].length) {
       const id = this.pending[lane].shift()!;
@@ -162,27 +199,35 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     }
   }
 
-  private async execute(id: string, lane: Lane, pool: WorkerPool): Promise<void> {
+  /**
+   * Runs job `id` on `pool` (whose slot the caller has claimed) and records how it ended. Returns the
+   * attempt when the job was stopped by stop() and is still running in the store, to be handed back.
+   */
+  protected async execute(id: string, lane: Lane, pool: WorkerPool): Promise<number | null> {
     let claimed = true;
     const release = () => { if (claimed) { claimed = false; this.claiming[lane]--; } };
     // Cancelled before its worker starts: nothing runs.
     let cancelled = false;
     this.running.set(id, () => { cancelled = true; });
+    let attempt: number | null = null;
     let job: Job | null = null;
     let bytes: Buffer | null = null;
     try {
-      if (!(await this.jobs.start(id))) return; // cancelled while waiting
+      attempt = await this.jobs.start(id);
+      if (attempt === null) return null; // cancelled while waiting
       job = await this.jobs.get(id);
       bytes = job && await this.files.get(job.sha256);
     } finally {
       release();
       if (!bytes || cancelled || this.stopping) this.running.delete(id);
     }
-    if (!job || cancelled || this.stopping) return;
+    if (!job) return null;
+    // Stopped (stop() stops what is about to run too): handed back, whether or not a cancel came with it.
+    if (this.stopping) return attempt;
+    if (cancelled) return null;
     if (!bytes) {
-      await this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' });
-      this.emit('finished', (await this.jobs.get(job.id))!);
-      return;
+      if (await this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' }, attempt)) this.announce((await this.jobs.get(job.id))!);
+      return null;
     }
     const started = performance.now();
     const { outcome, cancel } = pool.run(
@@ -194,20 +239,19 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     this.running.set(job.id, cancel);
     const result = await outcome;
     this.running.delete(job.id);
-    // Stopped by stop(): the job stays running in the database and is queued again at the next start.
-    if (this.stopping && !result.ok && result.code === 'CANCELLED') return;
+    // Stopped by stop(): the job stays running in the database and is queued again (handed back).
+    if (this.stopping && !result.ok && result.code === 'CANCELLED') return attempt;
     this.durations.push(performance.now() - started);
     if (this.durations.length > 50) this.durations.shift();
-    if (!result.ok && result.code === 'CANCELLED') return; // cancel() has recorded and announced it
+    if (!result.ok && result.code === 'CANCELLED') return null; // cancel() has recorded and announced it
+    // Only the attempt that still owns the job ends it: a cancel or a later attempt (this one's lease expired) wins.
     if (result.ok) {
       const report = result.report as Report;
-      await this.results.save(job.owner, job.optionsKey, report);
-      await this.jobs.succeed(job.id, report.id, report.source.pages);
-      this.emit('finished', (await this.jobs.get(job.id))!, report);
-      return;
+      if (await this.jobs.succeed(job.id, attempt, { owner: job.owner, optionsKey: job.optionsKey, report })) this.announce((await this.jobs.get(job.id))!, report);
+      return null;
     }
-    await this.jobs.fail(job.id, result);
-    this.emit('finished', (await this.jobs.get(job.id))!);
+    if (await this.jobs.fail(job.id, result, attempt)) this.announce((await this.jobs.get(job.id))!);
+    return null;
   }
 
   /** A page of a stored source as PNG, rendered in a worker thread under the job time limit. */
@@ -231,13 +275,22 @@ export class JobQueue extends EventEmitter<QueueEvents> {
    * queued again, so the next start runs them.
    */
   async stop(graceMs: number): Promise<void> {
+    await this.stopJobs(graceMs);
+    // A store that does not answer now leaves them running; the next start queues them again all the same.
+    await this.jobs.requeueRunning().catch(() => undefined);
+    await this.closePools();
+  }
+
+  /** Stops taking work and answers the waiting requests; running jobs get `graceMs` to finish, then are stopped. */
+  protected async stopJobs(graceMs: number): Promise<void> {
     this.stopping = true;
     for (const settle of [...this.waiters]) settle();
     const deadline = Date.now() + graceMs;
     while (this.running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const cancel of this.running.values()) cancel();
-    // A store that does not answer now leaves them running; the next start queues them again all the same.
-    await this.jobs.requeueRunning().catch(() => undefined);
+  }
+
+  protected async closePools(): Promise<void> {
     await Promise.all([this.pools.main.close(), this.pools.ocr.close(), this.pagePool?.close()]);
   }
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { PAGE_SCALE_HEADER } from '../api/wire.js';
 import { authenticate } from './auth.js';
@@ -17,7 +17,8 @@ import { healthRouter, metaRouter } from './routes/meta.js';
 import { resultsRouter } from './routes/results.js';
 import { correctionsRouter } from './routes/corrections.js';
 import { pagesRouter } from './routes/pages.js';
-import { redactRequest, secretScrubber } from './redact.js';
+import { redactRequest } from './redact.js';
+import { serviceLogger } from './logger.js';
 import { bodyDeadline } from './upload.js';
 
 /** The built front end (vite build): dist/web, beside dist/service when built, from the repo when run from source. */
@@ -26,13 +27,6 @@ const webRoot = join(dirname(fileURLToPath(import.meta.url)), import.meta.url.en
 export interface Service {
   app: express.Express;
   ctx: ServiceContext;
-}
-
-/** The service's logger: JSON lines on stdout, with every configured secret replaced wherever it appears. */
-export function serviceLogger(config: ServiceConfig, destination?: { write(line: string): void }): Logger {
-  const scrub = secretScrubber(config);
-  const options = { level: config.logLevel, ...(scrub && { hooks: { streamWrite: scrub } }) };
-  return destination ? pino(options, destination) : pino(options);
 }
 
 export function createService(config: ServiceConfig, log: Logger = serviceLogger(config)): Service {

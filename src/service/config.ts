@@ -9,7 +9,11 @@ export interface ApiKey {
   key: string;
 }
 
+/** What a process is for: `serve` answers the API (and runs jobs unless XXGK_WORKERS=0), `worker` only runs jobs. */
+export type Role = 'serve' | 'worker';
+
 export interface ServiceConfig {
+  role: Role;
   host: string;
   port: number;
   dataDir: string;
@@ -23,6 +27,7 @@ export interface ServiceConfig {
   sharedResults: boolean;
   /** Name recorded with corrections when the service is open. */
   userName: string;
+  /** Conversion worker threads; 0 (PostgreSQL mode only): this process runs no jobs. */
   workers: number;
   ocrWorkers: number;
   queueLimit: number;
@@ -61,22 +66,26 @@ function databaseUrl(raw: string | undefined): string | null {
   return raw;
 }
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, role: Role = 'serve'): ServiceConfig {
   const threshold = num(env, 'XXGK_REVIEW_THRESHOLD', DEFAULT_REVIEW_THRESHOLD);
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`XXGK_REVIEW_THRESHOLD must be in (0, 1], got "${env.XXGK_REVIEW_THRESHOLD}"`);
   const port = num(env, 'PORT', 8080);
   if (!Number.isInteger(port) || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const dbUrl = databaseUrl(env.XXGK_DATABASE_URL);
+  const workers = num(env, 'XXGK_WORKERS', Math.max(1, availableParallelism()), 0);
+  if (!workers && !dbUrl) throw new Error('XXGK_WORKERS=0 needs XXGK_DATABASE_URL: without PostgreSQL no other process runs the jobs');
   return {
+    role,
     host: env.HOST ?? '127.0.0.1',
     port,
     dataDir: env.XXGK_DATA_DIR || './data',
-    databaseUrl: databaseUrl(env.XXGK_DATABASE_URL),
+    databaseUrl: dbUrl,
     limits: limitsFromEnv(env),
     reviewThreshold: threshold,
     apiKeys: apiKeys(env.XXGK_API_KEYS),
     sharedResults: env.XXGK_SHARED_RESULTS === 'true',
     userName: env.XXGK_USER_NAME || 'anonymous',
-    workers: num(env, 'XXGK_WORKERS', Math.max(1, availableParallelism()), 1),
+    workers,
     ocrWorkers: num(env, 'XXGK_OCR_WORKERS', 1, 1),
     queueLimit: num(env, 'XXGK_QUEUE_LIMIT', 64, 0),
     jobTimeoutMs: num(env, 'XXGK_JOB_TIMEOUT_SECONDS', 300, 1) * 1000,

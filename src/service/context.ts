@@ -1,7 +1,9 @@
 /** Everything the routes share: configuration, the store (whichever runs), the queue, metrics. */
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { JobQueue } from '../jobs/queue.js';
+import { JobQueue, type QueueConfig } from '../jobs/queue.js';
+import { PgBossQueue } from '../jobs/pg-boss-queue.js';
+import type { Lane } from '../store/store.js';
 import type { Report } from '../model/report.js';
 import { openStore } from '../store/open.js';
 import type { CorrectionStore, JobStore, ResultStore, Store, StoredResult, UploadStore } from '../store/store.js';
@@ -35,17 +37,23 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   }
   const store = openStore(config);
   const { files, jobs, results, corrections } = store;
-  const queue = new JobQueue(jobs, results, files, {
-    workers: config.workers, ocrWorkers: config.ocrWorkers, queueLimit: config.queueLimit,
+  const queueConfig: QueueConfig = {
+    workers: config.workers, ocrWorkers: config.workers ? config.ocrWorkers : 0, queueLimit: config.queueLimit,
     timeoutMs: config.jobTimeoutMs, limits: config.limits, reviewThreshold: config.reviewThreshold,
-  });
-  const metrics = createMetrics(queue, jobs);
-  queue.on('finished', (_job, report) => {
+  };
+  // The lanes this process pulls in PostgreSQL mode: none with no workers, the OCR one only with OCR workers.
+  const lanes: Lane[] = !config.workers ? [] : queueConfig.ocrWorkers ? ['main', 'ocr'] : ['main'];
+  const queue = config.databaseUrl
+    ? new PgBossQueue(jobs, files, { ...queueConfig, databaseUrl: config.databaseUrl, lanes, onError: (err) => log.warn({ msg: 'job queue', error: err.message }) })
+    : new JobQueue(jobs, files, queueConfig);
+  const metrics = createMetrics(queue, jobs, config.role);
+  queue.on('finished', (job, report) => {
+    if (job.finished) metrics.jobSeconds.observe({ lane: job.lane, status: job.status }, (Date.parse(job.finished) - Date.parse(job.created)) / 1000);
     if (!report) return;
     metrics.pagesConverted.inc(report.source.pages);
     metrics.ocrSeconds.inc(report.timings.ocrMs / 1000);
   });
-  const stopWebhooks = startWebhooks(queue, config, (m) => log.info(m));
+  const stopWebhooks = startWebhooks(store.deliveries, queue, config, (m) => log.info(m));
   const recovering = queue.recover().then(
     (recovered) => { if (recovered.queued) log.info({ msg: 'jobs recovered after restart', ...recovered }); },
     (err: Error) => log.error({ msg: 'jobs could not be recovered after restart', error: err.message }),
@@ -66,7 +74,7 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
       return null;
     },
     async close() {
-      stopWebhooks();
+      await stopWebhooks();
       await recovering;
       await queue.stop(config.shutdownGraceMs);
       await store.close();

@@ -3,16 +3,21 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue } from '../jobs/queue.js';
 import type { JobStore } from '../store/store.js';
+import type { Role } from './config.js';
 
 export interface Metrics {
   registry: Registry;
   middleware: RequestHandler;
   pagesConverted: Counter;
   ocrSeconds: Counter;
+  /** From a job's submission to its end, for the jobs that ended in this process. */
+  jobSeconds: Histogram<'lane' | 'status'>;
 }
 
-export function createMetrics(queue: JobQueue, jobs: JobStore): Metrics {
+/** Every series carries the process's role (`serve` or `worker`): in a cluster each process is scraped on its own. */
+export function createMetrics(queue: JobQueue, jobs: JobStore, role: Role): Metrics {
   const registry = new Registry();
+  registry.setDefaultLabels({ role });
   collectDefaultMetrics({ register: registry, prefix: 'xxgk_process_' });
   const requests = new Counter({ name: 'xxgk_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const latency = new Histogram({
@@ -21,11 +26,18 @@ export function createMetrics(queue: JobQueue, jobs: JobStore): Metrics {
   });
   new Gauge({
     name: 'xxgk_queue_depth', help: 'Jobs waiting for a worker, by lane', labelNames: ['lane'], registers: [registry],
-    collect() { this.set({ lane: 'main' }, queue.depth('main')); this.set({ lane: 'ocr' }, queue.depth('ocr')); },
+    // In PostgreSQL mode, pg-boss's count for the whole cluster; NaN while the database does not answer.
+    async collect() {
+      for (const lane of ['main', 'ocr'] as const) this.set({ lane }, await queue.depth(lane).catch(() => NaN));
+    },
   });
   new Gauge({
     name: 'xxgk_jobs', help: 'Jobs by state', labelNames: ['state'], registers: [registry],
-    async collect() { for (const [state, n] of Object.entries(await jobs.countsByStatus())) this.set({ state }, n); },
+    async collect() { for (const [state, n] of Object.entries(await jobs.countsByStatus().catch(() => ({})))) this.set({ state }, n); },
+  });
+  const jobSeconds = new Histogram({
+    name: 'xxgk_job_duration_seconds', help: 'Jobs from submission to end, by lane and how they ended', labelNames: ['lane', 'status'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600], registers: [registry],
   });
   const pagesConverted = new Counter({ name: 'xxgk_pages_converted_total', help: 'Pages converted', registers: [registry] });
   const ocrSeconds = new Counter({ name: 'xxgk_ocr_seconds_total', help: 'Seconds spent in OCR', registers: [registry] });
@@ -39,5 +51,5 @@ export function createMetrics(queue: JobQueue, jobs: JobStore): Metrics {
     });
     next();
   };
-  return { registry, middleware, pagesConverted, ocrSeconds };
+  return { registry, middleware, pagesConverted, ocrSeconds, jobSeconds };
 }

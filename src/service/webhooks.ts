@@ -1,11 +1,12 @@
 /**
  * Completion webhooks: only to hosts on the allowlist, signed with HMAC-SHA256 of the body
- * (`X-Xxgk-Signature: sha256=<hex>`), retried with exponential backoff.
+ * (`X-Xxgk-Signature: sha256=<hex>`), retried with exponential backoff from an outbox in the database,
+ * so a restart or a lost process does not lose them.
  */
 import { createHmac } from 'node:crypto';
 import { ConvertError } from '../intake/errors.js';
 import type { JobQueue } from '../jobs/queue.js';
-import type { Job } from '../store/store.js';
+import type { Delivery, DeliveryStore, Job } from '../store/store.js';
 import type { ServiceConfig } from './config.js';
 
 export const SIGNATURE_HEADER = 'x-xxgk-signature';
@@ -31,31 +32,70 @@ export function sign(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export function startWebhooks(queue: JobQueue, config: ServiceConfig, log: (msg: object) => void, baseDelayMs = 1000): () => void {
-  const timers = new Set<NodeJS.Timeout>();
+/** How long a claimed delivery is out of reach of other processes: longer than one attempt (its 10 s timeout). */
+const LEASE_MS = 30_000;
+/** How often every process looks for due deliveries (retries, and those of jobs ended elsewhere). */
+const POLL_MS = 1000;
+const BATCH = 8;
+
+/**
+ * Sends the webhooks of the outbox (store.ts, DeliveryStore): at once for a job that ended here, and
+ * every second for what is due, whichever process ended the job or made the last attempt. Returns a
+ * function that stops sending and resolves once the attempts in flight are abandoned (their deliveries
+ * come back to the next claim when their lease ends).
+ */
+export function startWebhooks(deliveries: DeliveryStore, queue: JobQueue, config: ServiceConfig, log: (msg: object) => void, baseDelayMs = 1000): () => Promise<void> {
   let stopped = false;
-  const deliver = (job: Job, attempt: number) => {
+  let sweeping: Promise<void> | null = null;
+  let again = false;
+  const abort = new AbortController();
+  const send = async ({ id, job, url, attempt }: Delivery) => {
     const body = JSON.stringify({
       event: 'job.finished', id: job.id, status: job.status, resultId: job.resultId, error: job.error, finished: job.finished,
     });
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-xxgk-event': 'job.finished', 'x-xxgk-delivery-attempt': String(attempt) };
     if (config.callbackSecret) headers[SIGNATURE_HEADER] = sign(body, config.callbackSecret);
-    fetch(job.callbackUrl!, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000), redirect: 'manual' })
-      .then((res) => {
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        log({ msg: 'webhook delivered', job: job.id, attempt });
-      })
-      .catch((err: Error) => {
-        if (stopped || attempt >= ATTEMPTS) return log({ msg: 'webhook failed', job: job.id, attempt, error: err.message });
-        const t = setTimeout(() => { timers.delete(t); deliver(job, attempt + 1); }, baseDelayMs * 2 ** (attempt - 1));
-        timers.add(t);
-      });
+    let error: string | null = null;
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([AbortSignal.timeout(10_000), abort.signal]), redirect: 'manual' });
+      if (!res.ok) error = `HTTP ${res.status}`;
+    } catch (err) {
+      if (stopped) return; // abandoned: claimed again once its lease ends
+      error = (err as Error).message;
+    }
+    if (error === null) {
+      await deliveries.delivered(id, attempt);
+      return log({ msg: 'webhook delivered', job: job.id, attempt });
+    }
+    const last = attempt >= ATTEMPTS;
+    await deliveries.retry(id, attempt, last ? null : baseDelayMs * 2 ** (attempt - 1), error);
+    log({ msg: last ? 'webhook failed' : 'webhook refused, will retry', job: job.id, attempt, error });
   };
-  const onFinished = (job: Job) => { if (job.callbackUrl) deliver(job, 1); };
+  const sweep = async () => {
+    do {
+      again = false;
+      const due = await deliveries.claim(BATCH, LEASE_MS);
+      await Promise.all(due.map(send));
+      if (due.length === BATCH) again = true;
+    } while (again && !stopped);
+  };
+  const wake = () => {
+    if (stopped) return;
+    if (sweeping) {
+      again = true;
+      return;
+    }
+    sweeping = sweep().catch((err: Error) => log({ msg: 'webhook outbox unavailable', error: err.message })).finally(() => { sweeping = null; });
+  };
+  const timer = setInterval(wake, POLL_MS);
+  const onFinished = (job: Job) => { if (job.callbackUrl) wake(); };
   queue.on('finished', onFinished);
-  return () => {
+  wake(); // what an earlier run left due
+  return async () => {
     stopped = true;
+    clearInterval(timer);
     queue.off('finished', onFinished);
-    for (const t of timers) clearTimeout(t);
+    abort.abort();
+    await sweeping;
   };
 }

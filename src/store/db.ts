@@ -72,6 +72,18 @@ const MIGRATIONS: string[] = [
    CREATE INDEX results_shared ON results(created, id, queued);
    ALTER TABLE corrections ADD COLUMN old_text TEXT;
    ALTER TABLE corrections ADD COLUMN new_text TEXT;`,
+  // The webhook outbox: one row per job end with a callback URL (store.ts, DeliveryStore).
+  `CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,
+     job_id TEXT NOT NULL UNIQUE REFERENCES jobs(id),
+     url TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_at TEXT NOT NULL,
+     last_error TEXT,
+     created TEXT NOT NULL
+   );
+   CREATE INDEX deliveries_due ON deliveries(status, next_at);`,
 ];
 
 export function openDatabase(dataDir: string): DB {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SqliteCorrectionStore } from './corrections.js';
 import { openDatabase } from './db.js';
 import { FileStore } from './files.js';
+import { SqliteDeliveryStore } from './deliveries.js';
 import { SqliteJobStore } from './jobs.js';
 import { SqliteResultStore } from './results.js';
 import type { Store } from './store.js';
@@ -10,9 +11,11 @@ import type { Store } from './store.js';
 export function openEmbeddedStore(dataDir: string): Store {
   const db = openDatabase(dataDir);
   const files = new FileStore(join(dataDir, 'files'));
+  const jobs = new SqliteJobStore(db);
   return {
     kind: 'sqlite',
-    jobs: new SqliteJobStore(db),
+    jobs,
+    deliveries: new SqliteDeliveryStore(db, jobs),
     results: new SqliteResultStore(db),
     corrections: new SqliteCorrectionStore(db),
     files: {

@@ -1,6 +1,9 @@
 /** Job rows in SQLite. */
 import type { JobStatus } from '../api/wire.js';
+import type Database from 'better-sqlite3';
 import type { DB } from './db.js';
+import { RESULT_COLUMNS, resultValues } from './results.js';
+import type { Report } from '../model/report.js';
 import type { CachedJob, Job, JobError, JobStore, Lane, NewJob } from './store.js';
 
 /** A jobs row as both databases give it (timestamps as ISO strings). */
@@ -21,6 +24,10 @@ export function jobFromRow(r: JobRow): Job {
 }
 
 const now = () => new Date().toISOString();
+
+/** The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL). */
+const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
+  SELECT id, id, callback_url, 'pending', finished, finished FROM jobs WHERE id = ? AND callback_url IS NOT NULL`;
 
 export class SqliteJobStore implements JobStore {
   constructor(private readonly db: DB) {}
@@ -51,26 +58,52 @@ export class SqliteJobStore implements JobStore {
     return this.db.prepare(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE status = 'running'`).run().changes;
   }
 
-  async start(id: string): Promise<boolean> {
-    return this.db.prepare(`UPDATE jobs SET status = 'running', started = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued'`).run(now(), id).changes === 1;
+  async start(id: string): Promise<number | null> {
+    const r = this.db.prepare(`UPDATE jobs SET status = 'running', started = ?, pages_done = 0, attempts = attempts + 1 WHERE id = ? AND status IN ('queued', 'running') RETURNING attempts`)
+      .get(now(), id) as { attempts: number } | undefined;
+    return r?.attempts ?? null;
   }
 
   async progress(id: string, done: number, total: number | null): Promise<void> {
     this.db.prepare(`UPDATE jobs SET pages_done = ?, pages_total = ? WHERE id = ? AND status = 'running'`).run(done, total, id);
   }
 
-  async succeed(id: string, resultId: string, pages: number): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET status = 'succeeded', result_id = ?, pages_done = ?, pages_total = ?, finished = ? WHERE id = ? AND status = 'running'`)
-      .run(resultId, pages, pages, now(), id);
+  async succeed(id: string, attempt: number, { owner, optionsKey, report }: { owner: string; optionsKey: string; report: Report }): Promise<boolean> {
+    return this.db.transaction(() => {
+      const pages = report.source.pages;
+      const moved = this.db.prepare(`UPDATE jobs SET status = 'succeeded', result_id = ?, pages_done = ?, pages_total = ?, finished = ? WHERE id = ? AND status = 'running' AND attempts = ?`)
+        .run(report.id, pages, pages, now(), id, attempt).changes === 1;
+      if (moved) {
+        this.db.prepare(`INSERT INTO results (${RESULT_COLUMNS}) VALUES (${RESULT_COLUMNS.split(',').map(() => '?').join(', ')})`).run(...resultValues(owner, optionsKey, report));
+        this.db.prepare(NEW_DELIVERY).run(id);
+      }
+      return moved;
+    })();
   }
 
-  async fail(id: string, error: JobError): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET status = 'failed', error_code = ?, error_status = ?, error_message = ?, finished = ? WHERE id = ? AND status IN ('queued', 'running')`)
-      .run(error.code, error.status, error.message, now(), id);
+  /** Runs an UPDATE that ends job `id`; when it did, makes the job's delivery in the same transaction. */
+  private end(id: string, update: () => Database.RunResult): boolean {
+    return this.db.transaction(() => {
+      const moved = update().changes === 1;
+      if (moved) this.db.prepare(NEW_DELIVERY).run(id);
+      return moved;
+    })();
+  }
+
+  async fail(id: string, error: JobError, attempt?: number): Promise<boolean> {
+    const set = `UPDATE jobs SET status = 'failed', error_code = ?, error_status = ?, error_message = ?, finished = ? WHERE id = ?`;
+    const values = [error.code, error.status, error.message, now(), id];
+    return this.end(id, () => (attempt === undefined
+      ? this.db.prepare(`${set} AND status IN ('queued', 'running')`).run(...values)
+      : this.db.prepare(`${set} AND status = 'running' AND attempts = ?`).run(...values, attempt)));
+  }
+
+  async release(id: string, attempt: number): Promise<void> {
+    this.db.prepare(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = ? AND status = 'running' AND attempts = ?`).run(id, attempt);
   }
 
   async cancel(id: string): Promise<boolean> {
-    return this.db.prepare(`UPDATE jobs SET status = 'cancelled', finished = ? WHERE id = ? AND status IN ('queued', 'running')`).run(now(), id).changes === 1;
+    return this.end(id, () => this.db.prepare(`UPDATE jobs SET status = 'cancelled', finished = ? WHERE id = ? AND status IN ('queued', 'running')`).run(now(), id));
   }
 
   async countsByStatus(): Promise<Record<JobStatus, number>> {

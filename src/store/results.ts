@@ -35,16 +35,16 @@ export function page(rows: ResultRow[], limit: number): ResultPage {
   return { results, nextCursor: more ? results.at(-1)!.id : null };
 }
 
+/** The columns a new result fills, and their values in that order: one INSERT for both databases (JobStore.succeed). */
+export const RESULT_COLUMNS = `id, owner, sha256, options_key, filename, media_type, ${LIST_COLUMNS.join(', ')}, report, created`;
+
+export const resultValues = (owner: string, optionsKey: string, report: Report): unknown[] => [
+  report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, ...listValues(report),
+  JSON.stringify(report), new Date().toISOString(),
+];
+
 export class SqliteResultStore implements ResultStore {
   constructor(private readonly db: DB) {}
-
-  async save(owner: string, optionsKey: string, report: Report): Promise<void> {
-    this.db.prepare(`INSERT INTO results (id, owner, sha256, options_key, filename, media_type, ${LIST_COLUMNS.join(', ')}, report, created)
-      VALUES (?, ?, ?, ?, ?, ?, ${LIST_COLUMNS.map(() => '?').join(', ')}, ?, ?)`).run(
-      report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, ...listValues(report),
-      JSON.stringify(report), new Date().toISOString(),
-    );
-  }
 
   async get(id: string): Promise<StoredResult | null> {
     const r = this.db.prepare('SELECT * FROM results WHERE id = ?').get(id) as ResultRow | undefined;

@@ -48,12 +48,23 @@ export interface JobStore {
   queued(): Promise<Job[]>;
   /** Jobs left running by a process that died: queued again so they run once more. */
   requeueRunning(): Promise<number>;
-  /** queued → running; false when the job is no longer queued (cancelled while waiting). */
-  start(id: string): Promise<boolean>;
+  /**
+   * queued → running, or running → running again when the queue hands out a job whose previous runner
+   * was lost (its lease expired); returns the attempt number now running it, or null when the job has
+   * ended (cancelled while waiting). The attempt guards the job's end: only it may finish the job.
+   */
+  start(id: string): Promise<number | null>;
   /** Pages done so far; ignored once the job has ended. */
   progress(id: string, done: number, total: number | null): Promise<void>;
-  succeed(id: string, resultId: string, pages: number): Promise<void>;
-  fail(id: string, error: JobError): Promise<void>;
+  /**
+   * Saves the result and marks the job succeeded, in one transaction, if `attempt` still runs it;
+   * false (nothing written) when the job was cancelled or another attempt took it over.
+   */
+  succeed(id: string, attempt: number, result: { owner: string; optionsKey: string; report: Report }): Promise<boolean>;
+  /** Marks the job failed: the running attempt's end when `attempt` is given, otherwise a job not yet ended. */
+  fail(id: string, error: JobError, attempt?: number): Promise<boolean>;
+  /** running → queued when `attempt` still runs it: a stopping process hands the job back to the queue. */
+  release(id: string, attempt: number): Promise<void>;
   cancel(id: string): Promise<boolean>;
   countsByStatus(): Promise<Record<JobStatus, number>>;
 }
@@ -80,9 +91,8 @@ export interface ResultPage {
   nextCursor: string | null;
 }
 
-/** Stored conversion results: the model as converted, listed for the correction UI, found again by content hash. */
+/** Stored conversion results (saved by JobStore.succeed): the model as converted, listed for the correction UI, found again by content hash. */
 export interface ResultStore {
-  save(owner: string, optionsKey: string, report: Report): Promise<void>;
   get(id: string): Promise<StoredResult | null>;
   /** The newest result of the same bytes and options for this owner (null owner: anyone's). */
   findCached(owner: string | null, sha256: string, optionsKey: string): Promise<string | null>;
@@ -114,6 +124,29 @@ export interface UploadStore {
   putDerived(sha256: string, name: string, bytes: Uint8Array): Promise<void>;
 }
 
+/** A webhook to send: a row made with the job's end, so it outlives the process that ended the job. */
+export interface Delivery {
+  id: string;
+  job: Job;
+  url: string;
+  /** This attempt's number (1 for the first). */
+  attempt: number;
+}
+
+/**
+ * The webhook outbox. Each job that ends with a callback URL gets one delivery row, in the same
+ * transaction as its end. Any process may send it: claiming moves it out of reach of the others for a
+ * lease (a process that dies holding it loses it to the next claim once the lease ends).
+ */
+export interface DeliveryStore {
+  /** Up to `limit` deliveries that are due, each claimed for `leaseMs` and its attempt counted. */
+  claim(limit: number, leaseMs: number): Promise<Delivery[]>;
+  /** Sent: the delivery is done (only the attempt that holds it). */
+  delivered(id: string, attempt: number): Promise<void>;
+  /** Not sent: try again in `delayMs`, or give up (null); `error` says why. */
+  retry(id: string, attempt: number, delayMs: number | null, error: string): Promise<void>;
+}
+
 export interface Store {
   /** Which implementation runs: for logs and /readyz, never for the routes to branch on. */
   kind: 'sqlite' | 'postgres';
@@ -121,6 +154,7 @@ export interface Store {
   results: ResultStore;
   corrections: CorrectionStore;
   files: UploadStore;
+  deliveries: DeliveryStore;
   /** Resolves when the database answers; rejects with why not. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -22,7 +22,7 @@ export function metaRouter(ctx: ServiceContext): Router {
       res.status(503).json(errorBody('NOT_READY', `The database is not available: ${(err as Error).message}`));
       return;
     }
-    res.json({ status: 'ready', queue: { waiting: ctx.queue.depth(), running: ctx.queue.runningCount } });
+    res.json({ status: 'ready', queue: { waiting: await ctx.queue.depth().catch(() => null), running: ctx.queue.runningCount } });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

@@ -86,6 +86,18 @@ const MIGRATIONS: string[] = [
    CREATE INDEX results_shared ON results(created, id, queued);
    ALTER TABLE corrections ADD COLUMN old_text TEXT;
    ALTER TABLE corrections ADD COLUMN new_text TEXT;`,
+  // The webhook outbox: one row per job end with a callback URL (store.ts, DeliveryStore).
+  `CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,
+     job_id TEXT NOT NULL UNIQUE REFERENCES jobs(id),
+     url TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_at TIMESTAMPTZ NOT NULL,
+     last_error TEXT,
+     created TIMESTAMPTZ NOT NULL
+   );
+   CREATE INDEX deliveries_due ON deliveries(status, next_at);`,
 ];
 
 /** Any number fits in one advisory lock id; this one says "xxgk migrations". */
@@ -99,7 +111,8 @@ function unavailable(err: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(e.message ?? '');
 }
 
-function asServiceError(err: unknown): unknown {
+/** A database out of reach as the 503 users see; any other error as it is. */
+export function asServiceError(err: unknown): unknown {
   return unavailable(err) ? new ConvertError('DATABASE_UNAVAILABLE', 503, `PostgreSQL does not answer: ${(err as Error).message}`) : err;
 }
 

@@ -1,6 +1,8 @@
 /** Job rows in PostgreSQL: each change is one conditional UPDATE, so two processes never both move a job. */
 import type { JobStatus } from '../../api/wire.js';
+import type { Report } from '../../model/report.js';
 import { jobFromRow, type JobRow } from '../jobs.js';
+import { RESULT_COLUMNS, resultValues } from '../results.js';
 import type { CachedJob, Job, JobError, JobStore, NewJob } from '../store.js';
 import { iso } from './columns.js';
 import type { PgDatabase } from './db.js';
@@ -9,6 +11,10 @@ const JOB_COLUMNS = `id, owner, sha256, filename, charset, options_key, lane, st
   error_message, callback_url, result_id, attempts, ${iso('created')}, ${iso('started')}, ${iso('finished')}`;
 
 const now = () => new Date().toISOString();
+
+/** The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL). */
+const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
+  SELECT id, id, callback_url, 'pending', finished, finished FROM jobs WHERE id = $1 AND callback_url IS NOT NULL`;
 
 export class PgJobStore implements JobStore {
   constructor(private readonly db: PgDatabase) {}
@@ -41,26 +47,51 @@ export class PgJobStore implements JobStore {
     return (await this.db.query(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE status = 'running' RETURNING id`)).length;
   }
 
-  async start(id: string): Promise<boolean> {
-    return (await this.db.query(`UPDATE jobs SET status = 'running', started = $1, attempts = attempts + 1 WHERE id = $2 AND status = 'queued' RETURNING id`, [now(), id])).length === 1;
+  async start(id: string): Promise<number | null> {
+    const rows = await this.db.query<{ attempts: number }>(`UPDATE jobs SET status = 'running', started = $1, pages_done = 0, attempts = attempts + 1
+      WHERE id = $2 AND status IN ('queued', 'running') RETURNING attempts`, [now(), id]);
+    return rows[0]?.attempts ?? null;
   }
 
   async progress(id: string, done: number, total: number | null): Promise<void> {
     await this.db.query(`UPDATE jobs SET pages_done = $1, pages_total = $2 WHERE id = $3 AND status = 'running'`, [done, total, id]);
   }
 
-  async succeed(id: string, resultId: string, pages: number): Promise<void> {
-    await this.db.query(`UPDATE jobs SET status = 'succeeded', result_id = $1, pages_done = $2, pages_total = $2, finished = $3 WHERE id = $4 AND status = 'running'`,
-      [resultId, pages, now(), id]);
+  async succeed(id: string, attempt: number, { owner, optionsKey, report }: { owner: string; optionsKey: string; report: Report }): Promise<boolean> {
+    return this.db.transaction(async (query) => {
+      // The row is locked by this UPDATE until the commit: a cancel or another attempt waits, then finds it ended.
+      const moved = await query(`UPDATE jobs SET status = 'succeeded', result_id = $1, pages_done = $2, pages_total = $2, finished = $3
+        WHERE id = $4 AND status = 'running' AND attempts = $5 RETURNING id`, [report.id, report.source.pages, now(), id, attempt]);
+      if (moved.length !== 1) return false;
+      await query(`INSERT INTO results (${RESULT_COLUMNS}) VALUES (${RESULT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ')})`, resultValues(owner, optionsKey, report));
+      await query(NEW_DELIVERY, [id]);
+      return true;
+    });
   }
 
-  async fail(id: string, error: JobError): Promise<void> {
-    await this.db.query(`UPDATE jobs SET status = 'failed', error_code = $1, error_status = $2, error_message = $3, finished = $4 WHERE id = $5 AND status IN ('queued', 'running')`,
-      [error.code, error.status, error.message, now(), id]);
+  /** Runs an UPDATE … RETURNING id that ends job `id`; when it did, makes the job's delivery in the same transaction. */
+  private end(id: string, sql: string, values: unknown[]): Promise<boolean> {
+    return this.db.transaction(async (query) => {
+      if ((await query(sql, values)).length !== 1) return false;
+      await query(NEW_DELIVERY, [id]);
+      return true;
+    });
+  }
+
+  async fail(id: string, error: JobError, attempt?: number): Promise<boolean> {
+    const set = `UPDATE jobs SET status = 'failed', error_code = $1, error_status = $2, error_message = $3, finished = $4 WHERE id = $5`;
+    const values = [error.code, error.status, error.message, now(), id];
+    return attempt === undefined
+      ? this.end(id, `${set} AND status IN ('queued', 'running') RETURNING id`, values)
+      : this.end(id, `${set} AND status = 'running' AND attempts = $6 RETURNING id`, [...values, attempt]);
+  }
+
+  async release(id: string, attempt: number): Promise<void> {
+    await this.db.query(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = $1 AND status = 'running' AND attempts = $2`, [id, attempt]);
   }
 
   async cancel(id: string): Promise<boolean> {
-    return (await this.db.query(`UPDATE jobs SET status = 'cancelled', finished = $1 WHERE id = $2 AND status IN ('queued', 'running') RETURNING id`, [now(), id])).length === 1;
+    return this.end(id, `UPDATE jobs SET status = 'cancelled', finished = $1 WHERE id = $2 AND status IN ('queued', 'running') RETURNING id`, [now(), id]);
   }
 
   async countsByStatus(): Promise<Record<JobStatus, number>> {

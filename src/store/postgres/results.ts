@@ -8,12 +8,6 @@ import type { PgDatabase } from './db.js';
 export class PgResultStore implements ResultStore {
   constructor(private readonly db: PgDatabase) {}
 
-  async save(owner: string, optionsKey: string, report: Report): Promise<void> {
-    const values = [report.id, owner, report.source.sha256, optionsKey, report.source.filename, report.source.mediaType, ...listValues(report), JSON.stringify(report), new Date().toISOString()];
-    await this.db.query(`INSERT INTO results (id, owner, sha256, options_key, filename, media_type, ${LIST_COLUMNS.join(', ')}, report, created)
-      VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
-  }
-
   async get(id: string): Promise<StoredResult | null> {
     const rows = await this.db.query<Pick<ResultRow, 'owner' | 'sha256' | 'version' | 'report'>>('SELECT owner, sha256, version, report::text AS report FROM results WHERE id = $1', [id]);
     const r = rows[0];

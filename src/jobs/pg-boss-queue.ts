@@ -1,0 +1,261 @@
+/**
+ * The job queue in PostgreSQL mode: pg-boss, on the same database (schema `pgboss`), hands the jobs
+ * out to every process that pulls them (`serve` with workers, `worker`), one queue per lane. The
+ * `jobs` table stays the API's view of a job; a pg-boss job carries its id (the same uuid).
+ * - Leases: a pulled job is pg-boss's `active` for at most the job time limit plus a margin
+ *   (expireInSeconds). A process that dies with it (SIGKILL, host lost) never completes it: pg-boss's
+ *   maintenance expires it and it is handed out again (retryLimit), to any process. Its new attempt
+ *   takes the row over; only the attempt that owns the row may end it (JobStore.start/succeed/fail).
+ * - A job whose workers were lost every time ends in the dead-letter queue; the row is then failed.
+ * - NOTIFY on one channel says at once that a job was queued (idle pullers fetch now), ended (waitFor
+ *   in other processes answers) or cancelled (the process running it stops it). The rows stay the
+ *   record: pullers also poll, waitFor and the cancel watch also read the rows.
+ */
+import { createRequire } from 'node:module';
+import type PgBoss from 'pg-boss';
+import type { Report } from '../model/report.js';
+import { asServiceError } from '../store/postgres/db.js';
+import { PgListener } from '../store/postgres/listener.js';
+import type { Job, JobStore, Lane, UploadStore } from '../store/store.js';
+import { ENDED, JobQueue, type QueueConfig, type Submission } from './queue.js';
+
+const QUEUES: Record<Lane, string> = { main: 'convert', ocr: 'convert-ocr' };
+const DEAD_LETTER = 'convert-lost';
+const CHANNEL = 'xxgk_jobs';
+/** How often an idle puller asks for work without being told, and how often running jobs' rows are read for a cancel. */
+const POLL_MS = 1000;
+const CANCEL_WATCH_MS = 2000;
+/** Times a job is handed out again (its worker lost, or stopping and handing it back) before it is given up. */
+const RETRY_LIMIT = 3;
+/** How soon a process that could not reach the database at start tries again. */
+const RESTART_MS = 2000;
+
+type Message = { t: 'queued'; lane: Lane } | { t: 'ended'; id: string } | { t: 'cancel'; id: string };
+
+export interface PgQueueConfig extends QueueConfig {
+  databaseUrl: string;
+  /** Lanes this process pulls jobs from (none: it only submits). */
+  lanes: Lane[];
+  /** pg-boss's complaints (a lost connection, a failed maintenance run), for the log. */
+  onError: (err: Error) => void;
+}
+
+/** The lease: the job time limit, plus time to fetch the upload and save the result. */
+export const leaseSeconds = (timeoutMs: number) => Math.ceil(timeoutMs / 1000) + Math.max(10, Math.ceil(timeoutMs / 10_000));
+
+export class PgBossQueue extends JobQueue {
+  private boss!: PgBoss;
+  private readonly listener: PgListener;
+  /** pg-boss started (its schema and queues made): tried again by the next user when it failed. */
+  private ready: Promise<void> | null = null;
+  private readonly pulling: Record<Lane, boolean> = { main: false, ocr: false };
+  private readonly again: Record<Lane, boolean> = { main: false, ocr: false };
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** The last submission being admitted: the next waits for it. */
+  private admitted: Promise<unknown> = Promise.resolve();
+  /** Pulled jobs being run, until pg-boss has been told how they ended. */
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(jobs: JobStore, files: UploadStore, private readonly pg: PgQueueConfig) {
+    super(jobs, files, pg);
+    this.recheckMs = POLL_MS;
+    this.listener = new PgListener(pg.databaseUrl, CHANNEL, (payload) => this.heard(payload));
+  }
+
+  private started(): Promise<void> {
+    this.ready ??= this.startBoss().catch((err: unknown) => {
+      this.ready = null;
+      throw asServiceError(err);
+    });
+    return this.ready;
+  }
+
+  private async startBoss(): Promise<void> {
+    const lease = leaseSeconds(this.pg.timeoutMs);
+    const Boss = createRequire(import.meta.url)('pg-boss') as typeof PgBoss;
+    // A fresh instance per try: one whose start failed half-way does not start again.
+    this.boss = new Boss({
+      connectionString: this.pg.databaseUrl, schema: 'pgboss', max: 4, application_name: 'xxgk-queue',
+      // Expired leases are found by maintenance: often enough that a lost job waits little past its lease.
+      maintenanceIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(lease / 6))),
+      schedule: false,
+      ...{ connectionTimeoutMillis: 5000 },
+    } as PgBoss.ConstructorOptions);
+    this.boss.on('error', this.pg.onError);
+    try {
+      await this.boss.start();
+    } catch (err) {
+      await this.boss.stop({ graceful: false }).catch(() => undefined);
+      throw err;
+    }
+    await this.boss.createQueue(DEAD_LETTER, { name: DEAD_LETTER });
+    for (const name of Object.values(QUEUES)) {
+      const options = { name, retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: lease, deadLetter: DEAD_LETTER };
+      await this.boss.createQueue(name, options);
+      // A queue made by a process with another time limit takes this one's (the newest configuration wins).
+      await this.boss.updateQueue(name, options);
+    }
+  }
+
+  private async send(message: Message): Promise<void> {
+    await this.boss.getDb().executeSql('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
+  }
+
+  private heard(payload: string): void {
+    let m: Message;
+    try {
+      m = JSON.parse(payload) as Message;
+    } catch {
+      return;
+    }
+    if (m.t === 'queued') this.pump(m.lane);
+    else if (m.t === 'cancel') this.running.get(m.id)?.();
+    // Read only when a request here waits for a job (waitFor listens): most ends concern no one here.
+    else if (m.t === 'ended' && this.listenerCount('ended')) {
+      void this.jobs.get(m.id).then((j) => { if (j && ENDED.includes(j.status)) this.emit('ended', j); }, () => undefined);
+    }
+  }
+
+  /** Starts pulling (nothing is recovered: lost jobs come back from pg-boss when their lease ends). */
+  override async recover(): Promise<{ requeued: number; queued: number }> {
+    try {
+      await this.started();
+    } catch (err) {
+      // The database is not there yet: keep trying, so this process pulls once it is.
+      if (!this.stopping) this.timers.push(setTimeout(() => void this.recover().catch(() => undefined), RESTART_MS));
+      throw err;
+    }
+    await this.listener.open();
+    if (this.stopping) return { requeued: 0, queued: 0 };
+    this.timers.push(setInterval(() => {
+      for (const lane of this.pg.lanes) this.pump(lane);
+      this.buryLost().catch(this.pg.onError);
+    }, POLL_MS));
+    if (this.pg.lanes.length) this.timers.push(setInterval(() => void this.watchCancels(), CANCEL_WATCH_MS));
+    for (const lane of this.pg.lanes) this.pump(lane);
+    return { requeued: 0, queued: 0 };
+  }
+
+  override startWorkers(): void {
+    if (this.pg.lanes.includes('main')) this.pools.main.start();
+    if (this.pg.lanes.includes('ocr')) this.pools.ocr.start();
+  }
+
+  override async depth(lane?: Lane): Promise<number> {
+    await this.started();
+    const sizes = await Promise.all((lane ? [lane] : (['main', 'ocr'] as const)).map((l) => this.boss.getQueueSize(QUEUES[l])));
+    return sizes.reduce((a, b) => a + b, 0);
+  }
+
+  override async submit(s: Submission): Promise<Job> {
+    // Refused early, before the upload is stored, when the queue is full already.
+    this.admit(this.stopping ? 0 : await this.depth());
+    const sha256 = await this.files.put(s.bytes);
+    // Then counted and queued one at a time in this process, so a burst cannot overshoot the limit here.
+    const admitted = this.admitted.then(async () => {
+      this.admit(await this.depth());
+      const job = await this.newJob(s, sha256);
+      try {
+        await this.boss.send(QUEUES[s.lane], { jobId: job.id }, { id: job.id });
+      } catch (err) {
+        // Not queued: the row must not wait forever.
+        await this.jobs.fail(job.id, { code: 'QUEUE_UNAVAILABLE', status: 503, message: 'The job could not be queued; send it again.' }).catch(() => undefined);
+        throw asServiceError(err);
+      }
+      return job;
+    });
+    this.admitted = admitted.catch(() => undefined);
+    const job = await admitted;
+    await this.send({ t: 'queued', lane: s.lane }).catch(() => undefined);
+    return job;
+  }
+
+  protected override async cancelled(job: Job): Promise<void> {
+    await this.boss.cancel(QUEUES[job.lane], job.id).catch(() => undefined);
+    await this.send({ t: 'cancel', id: job.id }).catch(() => undefined);
+  }
+
+  protected override announce(job: Job, report?: Report): void {
+    super.announce(job, report);
+    void this.send({ t: 'ended', id: job.id }).catch(() => undefined);
+  }
+
+  /** Fetches jobs of `lane` while its pool has a free worker; one fetch loop per lane at a time. */
+  protected override pump(lane: Lane): void {
+    if (!this.pg.lanes.includes(lane) || this.stopping) return;
+    if (this.pulling[lane]) {
+      this.again[lane] = true;
+      return;
+    }
+    this.pulling[lane] = true;
+    void this.pull(lane).finally(() => {
+      this.pulling[lane] = false;
+      if (this.again[lane]) {
+        this.again[lane] = false;
+        this.pump(lane);
+      }
+    });
+  }
+
+  private async pull(lane: Lane): Promise<void> {
+    const pool = this.pools[lane];
+    while (!this.stopping && pool.idle - this.claiming[lane] > 0) {
+      const [next] = await this.boss.fetch<{ jobId: string }>(QUEUES[lane], { batchSize: 1 });
+      if (!next) return;
+      if (this.stopping) {
+        await this.boss.fail(QUEUES[lane], next.id, { message: 'handed back: the process is stopping' }).catch(() => undefined);
+        return;
+      }
+      this.claiming[lane]++;
+      const run = this.runPulled(lane, next.id).finally(() => {
+        this.inflight.delete(run);
+        this.pump(lane);
+      });
+      this.inflight.add(run);
+    }
+  }
+
+  private async runPulled(lane: Lane, id: string): Promise<void> {
+    try {
+      const handedBack = await this.execute(id, lane, this.pools[lane]);
+      if (handedBack === null) {
+        await this.boss.complete(QUEUES[lane], id);
+      } else {
+        // Stopping: the job is queued again at once (pg-boss's retry), not left to its lease.
+        await this.jobs.release(id, handedBack);
+        await this.boss.fail(QUEUES[lane], id, { message: 'handed back: the process is stopping' });
+      }
+    } catch (err) {
+      // The database failed us mid-job: the lease runs out and the job is handed out again.
+      this.pg.onError(err as Error);
+    }
+  }
+
+  /** Cancels heard of late (a notification lost): the rows of the jobs running here say so too. */
+  private async watchCancels(): Promise<void> {
+    for (const id of [...this.running.keys()]) {
+      const job = await this.jobs.get(id).catch(() => null);
+      if (job?.status === 'cancelled') this.running.get(id)?.();
+    }
+  }
+
+  /** Jobs pg-boss gave up on (their workers were lost each time): their rows fail, said so. */
+  private async buryLost(): Promise<void> {
+    const lost = await this.boss.fetch<{ jobId: string }>(DEAD_LETTER, { batchSize: 10 });
+    for (const dead of lost) {
+      const message = `The job's worker process was lost (killed, out of memory?) ${RETRY_LIMIT + 1} times; it was not tried again.`;
+      if (await this.jobs.fail(dead.data.jobId, { code: 'WORKER_LOST', status: 500, message })) this.announce((await this.jobs.get(dead.data.jobId))!);
+      await this.boss.complete(DEAD_LETTER, dead.id);
+    }
+  }
+
+  override async stop(graceMs: number): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.stopJobs(graceMs);
+    // The jobs stopped just now are handed back by runPulled: let it tell pg-boss (a database gone leaves them to their leases).
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await this.listener.close();
+    await this.boss?.stop({ graceful: false, close: true }).catch(() => undefined);
+    await this.closePools();
+  }
+}
