@@ -124,7 +124,10 @@ test('the agency, year and title are corrected like cells: served with manual ev
   ];
   const saved = await request(open.app).put(`/v1/results/${id}/corrections`).send({ baseVersion: 0, changes, reviewer: '王审核' });
   assert.equal(saved.status, 200, JSON.stringify(saved.body));
-  for (const report of [saved.body.report as Report, await served(id)]) {
+  // The same bytes sent again are answered from the cache, as corrected, like the result route.
+  const cached = await request(open.app).post('/v1/convert?filename=again.txt').set('Content-Type', 'text/plain').send(sample(`seeds/${seeds[3]}.txt`));
+  assert.equal(cached.body.id, id);
+  for (const report of [saved.body.report as Report, await served(id), cached.body as Report]) {
     assert.deepEqual(schemaErrors(report), []);
     assert.equal(report.report.agency, '同心县人民政府');
     assert.equal(report.report.year, 2022);

@@ -7,6 +7,8 @@ import type { Lane } from '../store/store.js';
 import type { Report } from '../model/report.js';
 import { openStore } from '../store/open.js';
 import type { CorrectionStore, JobStore, ResultStore, Store, StoredResult, UploadStore } from '../store/store.js';
+import { isMetaKey } from '../api/wire.js';
+import { applyFieldCorrections, savedField } from '../check/fields.js';
 import { applyCorrections } from '../check/index.js';
 import type { ServiceConfig } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -24,7 +26,7 @@ export interface ServiceContext {
   queue: JobQueue;
   metrics: Metrics;
   log: Logger;
-  /** A stored result as served: the model with its saved corrections applied. */
+  /** A stored result as served: the model with its saved corrections (cells and report fields) applied. */
   reportOf(resultId: string, stored?: StoredResult): Promise<Report>;
   /** The stored result if the principal may see it; otherwise answers 404 and returns null. */
   visibleResult(req: Request, res: Response): Promise<StoredResult | null>;
@@ -62,9 +64,11 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
     config, store, files, jobs, results, corrections, queue, metrics, log,
     async reportOf(resultId, stored) {
       const report = (stored ?? (await results.get(resultId))!).report;
-      const changes = (await corrections.list(resultId)).map((c) => ({ key: c.key, value: c.newValue }));
-      if (!changes.length) return report;
-      return applyCorrections(report, changes, config.reviewThreshold);
+      const saved = await corrections.list(resultId);
+      if (!saved.length) return report;
+      const cells = saved.flatMap((c) => (isMetaKey(c.key) ? [] : [{ key: c.key, value: c.newValue }]));
+      const fields = saved.flatMap((c) => (isMetaKey(c.key) ? [{ key: c.key, value: savedField(c) }] : []));
+      return applyFieldCorrections(applyCorrections(report, cells, config.reviewThreshold), fields);
     },
     async visibleResult(req, res) {
       const stored = await results.get(String(req.params.id));

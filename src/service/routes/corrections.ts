@@ -13,7 +13,6 @@ import type { NewCorrection } from '../../store/store.js';
 import type { Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
 import { errorBody } from '../errors.js';
-import { servedReport } from '../served.js';
 
 const MAX_CHANGES = 1000;
 const MAX_REVIEWER = 60;
@@ -54,7 +53,7 @@ export function correctionsRouter(ctx: ServiceContext): Router {
       throw bad(`changes must be a list of 1 to ${MAX_CHANGES} { key, value } objects.`);
     }
     const name = who(res, body.reviewer);
-    const current = await servedReport(ctx, id, s);
+    const current = await ctx.reportOf(id, s);
     const cells = new Map(current.tables.flatMap((t) => t.cells.map((c) => [c.key, c] as const)));
     const seen = new Set<string>();
     const changes = (body.changes as Unchecked<CorrectionChange>[]).map((ch): NewCorrection => {

@@ -4,7 +4,6 @@ import type { ResultList } from '../../api/wire.js';
 import { ConvertError } from '../../intake/errors.js';
 import { visibleOwner, type Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
-import { servedReport } from '../served.js';
 
 /** Without `limit`, the list is as long as before paging came, so older clients see what they saw. */
 const DEFAULT_LIMIT = 500;
@@ -34,7 +33,7 @@ export function resultsRouter(ctx: ServiceContext): Router {
 
   router.get('/v1/results/:id', async (req, res) => {
     const stored = await ctx.visibleResult(req, res);
-    if (stored) res.json(await servedReport(ctx, String(req.params.id), stored));
+    if (stored) res.json(await ctx.reportOf(String(req.params.id), stored));
   });
 
   return router;
