@@ -278,6 +278,16 @@ test('usage errors exit 2; an unreachable service exits 2 before converting anyt
   const log = sink();
   assert.equal(await runBatch([input, '--out', join(root, 'never'), '--server', `http://127.0.0.1:${port}`], { stderr: log }), 2);
   assert.match(log.text(), /cannot reach the service/);
+  // Locally a file in flight is a thread (at most 64); through a service only a request (at most 1024).
+  const local = sink();
+  assert.equal(await runBatch([input, '--out', out, '--concurrency', '100'], { stderr: local }), 2);
+  assert.match(local.text(), /--concurrency must be a whole number from 1 to 64 \(1024 with --server\)/);
+  const remote = sink();
+  assert.equal(await runBatch([input, '--out', join(root, 'never'), '--concurrency', '100', '--server', `http://127.0.0.1:${port}`], { stderr: remote }), 2);
+  assert.match(remote.text(), /cannot reach the service/, 'past the option check, to the service');
+  const tooMany = sink();
+  assert.equal(await runBatch([input, '--out', join(root, 'never'), '--concurrency', '2000', '--server', `http://127.0.0.1:${port}`], { stderr: tooMany }), 2);
+  assert.match(tooMany.text(), /from 1 to 1024, got "2000"/);
 });
 
 test('progress on a terminal: one bar redrawn with \\r, counts, rate and ETA; failures printed above it', () => {

@@ -61,7 +61,8 @@ Options:
   --out, -o <dir>        output folder (required; may not be <input-dir> itself)
   --server <URL>         convert through a running xxgk-convert service instead of locally
   --api-key <KEY>        sent as "Authorization: Bearer <KEY>" with --server
-  --concurrency, -j <N>  files converted at once (default 2), each in its own worker thread
+  --concurrency, -j <N>  files converted at once, each in its own worker thread (default 2, at most 64);
+                         with --server, files in flight (default 8, at most 1024)
   --timeout <seconds>    stop a local conversion that runs longer, listed as TIMEOUT (default 3600)
   --formats <list>       any of json,csv,xlsx (default all; the per-file JSONs are always written)
   --threshold <0..1>     cells under this confidence go to low-confidence.csv (default 0.9)

@@ -44,8 +44,13 @@ export async function runBatch(argv: string[], io: BatchIO = {}): Promise<number
   if (!st?.isDirectory()) return usageError(err, `${positionals[0]} is not a folder`);
   if (relative(input, out) === '') return usageError(err, '--out must be another folder than the input (it may be inside it)');
 
-  const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return usageError(err, `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
+  // Locally each file in flight is a worker thread; through a service it is only a request, and a cluster
+  // stays busy with about twice its conversion threads in flight.
+  const maxConcurrency = values.server === undefined ? 64 : 1024;
+  const concurrency = values.concurrency === undefined ? (values.server === undefined ? 2 : 8) : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxConcurrency) {
+    return usageError(err, `--concurrency must be a whole number from 1 to ${maxConcurrency}${values.server === undefined ? ' (1024 with --server)' : ''}, got "${values.concurrency}"`);
+  }
   const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds >= 1 && timeoutSeconds <= 86_400)) return usageError(err, `--timeout must be from 1 to 86400 seconds, got "${values.timeout}"`);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
