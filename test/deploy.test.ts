@@ -11,37 +11,28 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { parse } from 'yaml';
+import { compose, composePort, type ComposeService } from './support/compose.js';
+import { repoRoot } from './support/fixtures.js';
 import { postgresMissing, startCluster, type Cluster } from './support/postgres.js';
 import { CLI, freePort, healthy, start, type Running } from './support/process.js';
 import { until } from './support/slow.js';
 
-interface ComposeService {
-  command?: string[];
-  environment?: Record<string, string>;
-  healthcheck?: { test: string[] };
-  deploy?: { replicas?: number };
-  depends_on?: Record<string, { condition: string }>;
-}
-
-const repo = join(import.meta.dirname, '..');
-const compose = parse(readFileSync(join(repo, 'deploy/compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
-const dockerCmd = /^CMD \[(.*)\]$/m.exec(readFileSync(join(repo, 'Dockerfile'), 'utf8'))![1];
+const dockerCmd = /^CMD \[(.*)\]$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))![1];
 const missing = postgresMissing();
 
 /** The compose command with the image's entry (`node dist/cli/main.js`) run from the sources. */
-function argv(service: ComposeService, port: number, composePort: string): string[] {
+function argv(service: ComposeService, port: number, inside: string): string[] {
   const cmd = service.command!;
   assert.deepEqual(cmd.slice(0, 2), ['node', 'dist/cli/main.js'], 'compose runs the entry the image builds');
-  return [...CLI, ...cmd.slice(2).map((a) => (a === composePort ? String(port) : a))];
+  return [...CLI, ...cmd.slice(2).map((a) => (a === inside ? String(port) : a))];
 }
 
 /** The service's health check as written (`node -e …`), pointed at the port the test gave it. */
-async function healthCheckPasses(service: ComposeService, composePort: string, port: number): Promise<boolean> {
+async function healthCheckPasses(service: ComposeService, inside: string, port: number): Promise<boolean> {
   const [kind, program, ...args] = service.healthcheck!.test;
   assert.equal(kind, 'CMD');
   assert.equal(program, 'node');
-  const script = args.map((a) => a.replaceAll(`:${composePort}/`, `:${port}/`));
+  const script = args.map((a) => a.replaceAll(`:${inside}/`, `:${port}/`));
   return promisify(execFile)(process.execPath, script).then(() => true, () => false);
 }
 
@@ -63,8 +54,8 @@ describe('deploy/compose.yaml: the API and the worker as compose starts them', {
     };
     apiPort = await freePort();
     workerPort = await freePort();
-    running.push(await start(argv(api, apiPort, api.environment!.PORT), healthy(`http://127.0.0.1:${apiPort}/readyz`), { env: { ...envOf(api), PORT: String(apiPort) }, timeoutMs: 60_000 }));
-    running.push(await start(argv(worker, workerPort, '9464'), () => fetch(`http://127.0.0.1:${workerPort}/readyz`).then((r) => r.ok, () => false), { env: envOf(worker), timeoutMs: 60_000 }));
+    running.push(await start(argv(api, apiPort, composePort(api)), healthy(`http://127.0.0.1:${apiPort}/readyz`), { env: { ...envOf(api), PORT: String(apiPort) }, timeoutMs: 60_000 }));
+    running.push(await start(argv(worker, workerPort, composePort(worker)), () => fetch(`http://127.0.0.1:${workerPort}/readyz`).then((r) => r.ok, () => false), { env: envOf(worker), timeoutMs: 60_000 }));
   });
 
   after(async () => {
@@ -83,9 +74,9 @@ describe('deploy/compose.yaml: the API and the worker as compose starts them', {
   });
 
   test('both health checks pass as written, and a job sent to the API is converted by the worker', async () => {
-    assert.equal(await healthCheckPasses(api, api.environment!.PORT, apiPort), true);
-    assert.equal(await healthCheckPasses(worker, '9464', workerPort), true);
-    const text = readFileSync(join(repo, 'samples/seeds/003_7d78940555e26d72.txt'));
+    assert.equal(await healthCheckPasses(api, composePort(api), apiPort), true);
+    assert.equal(await healthCheckPasses(worker, composePort(worker), workerPort), true);
+    const text = readFileSync(join(repoRoot, 'samples/seeds/003_7d78940555e26d72.txt'));
     const posted = await fetch(`http://127.0.0.1:${apiPort}/v1/jobs?filename=report.txt`, { method: 'POST', body: text, headers: { 'content-type': 'text/plain' } });
     assert.equal(posted.status, 202, await posted.clone().text());
     const { job } = (await posted.json()) as { job: { id: string } };

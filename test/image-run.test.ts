@@ -21,6 +21,8 @@ import type { Report } from '../src/model/report.js';
 import { assertExpected } from './support/assert-expected.js';
 import { argsOf, dataDirOf, envOf, foldersOf, readDockerfile, workdirOf } from './support/dockerfile.js';
 import { expectedFor, repoRoot, samplesDir, seeds } from './support/fixtures.js';
+import { compose, composePort } from './support/compose.js';
+import { postgresMissing, startCluster } from './support/postgres.js';
 import { freePort, healthy, run, start, type Running } from './support/process.js';
 import { until } from './support/slow.js';
 
@@ -81,14 +83,18 @@ if (!skip) {
   chownSync(home, NODE_UID, NODE_UID);
 }
 
-/** The image's CMD as uid 1000, with exactly the image's environment (and the base image's PATH and node's HOME). */
-function command(app: string, port: number): { argv: string[]; env: NodeJS.ProcessEnv } {
+/**
+ * The image's CMD (or `override`, a command compose gives it) as uid 1000, with exactly the image's
+ * environment (and the base image's PATH and node's HOME, and `extra`).
+ */
+function command(app: string, port: number, override?: string[], extra: NodeJS.ProcessEnv = {}): { argv: string[]; env: NodeJS.ProcessEnv } {
   const env: NodeJS.ProcessEnv = { PATH: DOCKER_PATH, HOME: home };
   for (const [k, v] of Object.entries(envOf(runtime))) env[k] = inApp(app, v);
   assert.ok(env.PORT, 'the image sets PORT');
   env.PORT = String(port);
+  Object.assign(env, extra);
   const [cmd] = argsOf(runtime, 'CMD');
-  const argv = JSON.parse(cmd) as string[];
+  const argv = override ?? (JSON.parse(cmd) as string[]);
   assert.equal(argv[0], 'node');
   return { argv: ['setpriv', `--reuid=${NODE_UID}`, `--regid=${NODE_UID}`, '--clear-groups', process.execPath, ...argv.slice(1)], env };
 }
@@ -193,4 +199,42 @@ test('without the folders the runtime stage makes (the old image), the service c
   const r = await run(argv, { cwd: app, env, timeoutMs: 60_000 });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /EACCES: permission denied, mkdir '.*data'/);
+});
+
+test('the image runs either role: compose\'s API and worker commands on PostgreSQL convert a PDF and a scan', { skip: skip || (postgresMissing() ?? false) }, async () => {
+  const app = makeApp('cluster-app', { trimmed: true, imageFolders: true });
+  const cluster = await startCluster();
+  const running: Running[] = [];
+  try {
+    const database = { XXGK_DATABASE_URL: cluster.createDatabase(), HOST: '127.0.0.1', XXGK_LOG_LEVEL: 'warn' };
+    const { api, worker } = compose.services;
+    const apiPort = await freePort();
+    const probePort = await freePort();
+    const workerArgv = worker.command!.map((a) => (a === composePort(worker) ? String(probePort) : a));
+    const a = command(app, apiPort, api.command, database);
+    running.push(await start(a.argv, healthy(`http://127.0.0.1:${apiPort}/readyz`), { cwd: app, env: a.env, timeoutMs: 60_000 }));
+    const w = command(app, apiPort, workerArgv, database);
+    running.push(await start(w.argv, () => fetch(`http://127.0.0.1:${probePort}/readyz`).then((r) => r.ok, () => false), { cwd: app, env: w.env, timeoutMs: 60_000 }));
+    const inputs = [
+      { name: 'report.pdf', bytes: readFileSync(join(samplesDir, 'pdf', `${seeds[0]}.chrome.pdf`)), expected: expectedFor(seeds[0]), route: 'pdf-text' },
+      { name: 'scan.png', bytes: readFileSync(join(samplesDir, 'scans', `${seeds[4]}.tables.zero-circle.png`)), expected: expectedAt(`scans/expected/${seeds[4]}.tables.json`), route: 'image-ocr' },
+    ];
+    const base = `http://127.0.0.1:${apiPort}`;
+    for (const input of inputs) {
+      const posted = await fetch(`${base}/v1/jobs?filename=${input.name}`, { method: 'POST', body: new Uint8Array(input.bytes), headers: { 'content-type': 'application/octet-stream' } });
+      assert.equal(posted.status, 202, await posted.clone().text());
+      const { job } = (await posted.json()) as JobEnvelope;
+      const done = await until(() => fetch(`${base}/v1/jobs/${job.id}`).then((r) => r.json() as Promise<JobEnvelope>).then((e) => e.job), (j) => j.status !== 'queued' && j.status !== 'running', 300_000);
+      assert.equal(done.status, 'succeeded', `${input.name}: ${JSON.stringify(done.error)}`);
+      const report = (await (await fetch(`${base}/v1/results/${done.resultId}`)).json()) as Report;
+      assert.equal(report.source.route, input.route, input.name);
+      assertRight(report, input, "converted by the image's worker");
+    }
+  } finally {
+    for (const r of running.reverse()) {
+      const f = await r.stop();
+      assert.equal(f.code, 0, `SIGTERM ends each role cleanly:\n${f.stderr.slice(-2000)}`);
+    }
+    cluster.stop();
+  }
 });
