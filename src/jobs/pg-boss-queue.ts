@@ -188,7 +188,8 @@ export class PgBossQueue extends JobQueue {
       return;
     }
     this.pulling[lane] = true;
-    void this.pull(lane).finally(() => {
+    // A fetch that fails (the database gone for a moment) is logged; the next poll pulls again.
+    void this.pull(lane).catch(this.pg.onError).finally(() => {
       this.pulling[lane] = false;
       if (this.again[lane]) {
         this.again[lane] = false;

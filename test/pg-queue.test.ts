@@ -1,0 +1,62 @@
+/**
+ * The PostgreSQL job queue (PgBossQueue over pg-boss) in one test process, on a throwaway cluster
+ * (test/support/postgres.ts): what it does when the database goes away, and which attempt may end a job.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { defaultLimits } from '../src/intake/limits.js';
+import { PgBossQueue } from '../src/jobs/pg-boss-queue.js';
+import type { Submission } from '../src/jobs/queue.js';
+import { openStore } from '../src/store/open.js';
+import type { Lane, Store } from '../src/store/store.js';
+import { sample, seeds } from './support/fixtures.js';
+import { postgresMissing, startCluster, type Cluster } from './support/postgres.js';
+import { until } from './support/slow.js';
+
+const missing = postgresMissing();
+
+describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
+  let cluster: Cluster;
+  const open: { store: Store; queue: PgBossQueue }[] = [];
+  before(async () => { cluster = await startCluster(); });
+  after(async () => {
+    for (const { store, queue } of open) {
+      await queue.stop(0).catch(() => undefined);
+      await store.close().catch(() => undefined);
+    }
+    cluster?.stop();
+  });
+
+  /** A store and a queue on a fresh database; `errors` collects what the queue reports to its log. */
+  function queueOn(url: string, lanes: Lane[], errors: Error[] = [], timeoutMs = 60_000) {
+    const store = openStore({ dataDir: '/nonexistent', databaseUrl: url });
+    const queue = new PgBossQueue(store.jobs, store.files, {
+      workers: lanes.length ? 1 : 0, ocrWorkers: 0, queueLimit: 100, timeoutMs, limits: defaultLimits, reviewThreshold: 0.8,
+      databaseUrl: url, lanes, onError: (err) => errors.push(err),
+    });
+    open.push({ store, queue });
+    return { store, queue };
+  }
+
+
+  const text = (n = 0): Submission => ({
+    owner: 'o', bytes: sample(`seeds/${seeds[n % seeds.length]}.txt`), filename: 'a.txt', charset: null, optionsKey: 'v1', lane: 'main', callbackUrl: null,
+  });
+
+  test('a fetch that fails (a connection reset mid-query) is reported, and the puller goes on converting', async () => {
+    const errors: Error[] = [];
+    const { queue } = queueOn(cluster.createDatabase(), ['main'], errors);
+    queue.startWorkers();
+    await queue.recover();
+    // pg-boss 10.4 swallows a failed fetch query, but a failure outside it (a reset connection, another version) must not end the process.
+    const boss = (queue as unknown as { boss: { fetch: (name: string, o: object) => Promise<unknown[]> } }).boss;
+    const fetch = boss.fetch.bind(boss);
+    let failures = 3;
+    boss.fetch = (name, o) => (name === 'convert' && failures-- > 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : fetch(name, o));
+    await until(async () => errors.length, (n) => n >= 3);
+    const job = await queue.submit(text());
+    const done = await until(() => queue.waitFor(job.id, 5000), (j) => j.status !== 'queued' && j.status !== 'running', 60_000);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.deepEqual(errors.map((e) => e.message), Array(3).fill('Connection terminated unexpectedly'));
+  });
+});
