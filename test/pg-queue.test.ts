@@ -11,7 +11,7 @@ import { openStore } from '../src/store/open.js';
 import type { Lane, Store } from '../src/store/store.js';
 import { sample, seeds } from './support/fixtures.js';
 import { postgresMissing, startCluster, type Cluster } from './support/postgres.js';
-import { until } from './support/slow.js';
+import { slowText, until } from './support/slow.js';
 
 const missing = postgresMissing();
 
@@ -39,6 +39,16 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
   }
 
 
+  type Boss = {
+    fetch: (name: string, o: object) => Promise<{ id: string }[]>;
+    fail: (name: string, id: string) => Promise<unknown>;
+    getJobById: (name: string, id: string) => Promise<{ state: string } | null>;
+  };
+  /** The queue's pg-boss, to play the part of another process or of pg-boss's maintenance. */
+  const bossOf = (queue: PgBossQueue) => (queue as unknown as { boss: Boss }).boss;
+  /** Resolves once the jobs this queue pulled have been reported to pg-boss. */
+  const settled = (queue: PgBossQueue) => until(async () => (queue as unknown as { inflight: Set<unknown> }).inflight.size, (n) => n === 0, 120_000);
+
   const text = (n = 0): Submission => ({
     owner: 'o', bytes: sample(`seeds/${seeds[n % seeds.length]}.txt`), filename: 'a.txt', charset: null, optionsKey: 'v1', lane: 'main', callbackUrl: null,
   });
@@ -58,5 +68,21 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     const done = await until(() => queue.waitFor(job.id, 5000), (j) => j.status !== 'queued' && j.status !== 'running', 60_000);
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
     assert.deepEqual(errors.map((e) => e.message), Array(3).fill('Connection terminated unexpectedly'));
+  });
+
+  test('an attempt that outlived its lease leaves pg-boss\'s job to the attempt that took it over', async () => {
+    const { store, queue } = queueOn(cluster.createDatabase(), ['main']);
+    queue.startWorkers();
+    await queue.recover();
+    const job = await queue.submit({ ...text(), bytes: slowText(60_000, 'late'), filename: 'slow.txt' });
+    await until(() => store.jobs.get(job.id), (j) => j!.status === 'running');
+    // The lease runs out (what pg-boss's maintenance does to an expired job) and another process takes the job: attempt 2.
+    const boss = bossOf(queue);
+    await boss.fail('convert', job.id);
+    assert.deepEqual((await boss.fetch('convert', { batchSize: 1 })).map((j) => j.id), [job.id]);
+    assert.equal(await store.jobs.start(job.id), 2, 'attempt 1 still runs: the takeover happened before it ended');
+    // Attempt 1 ends; the job is attempt 2's, in the rows and in pg-boss (whose lease would otherwise hand it out no more).
+    await settled(queue);
+    assert.deepEqual([(await store.jobs.get(job.id))!.status, (await boss.getJobById('convert', job.id))!.state], ['running', 'active']);
   });
 });

@@ -218,12 +218,12 @@ export class PgBossQueue extends JobQueue {
 
   private async runPulled(lane: Lane, id: string): Promise<void> {
     try {
-      const handedBack = await this.execute(id, lane, this.pools[lane]);
-      if (handedBack === null) {
+      // pg-boss's job is the same for every attempt: an attempt overtaken by a later one (its lease ran out) leaves it to that one.
+      const ran = await this.execute(id, lane, this.pools[lane]);
+      if (ran === 'ended') {
         await this.boss.complete(QUEUES[lane], id);
-      } else {
+      } else if (ran !== 'overtaken' && await this.jobs.release(id, ran.handBack)) {
         // Stopping: the job is queued again at once (pg-boss's retry), not left to its lease.
-        await this.jobs.release(id, handedBack);
         await this.boss.fail(QUEUES[lane], id, { message: 'handed back: the process is stopping' });
       }
     } catch (err) {

@@ -42,6 +42,13 @@ export interface QueueEvents {
 
 export const ENDED: readonly string[] = ['succeeded', 'failed', 'cancelled'];
 
+/**
+ * How a run of a job ended, for the queue that handed it out: 'ended' (by this attempt, or nothing was
+ * left to run), 'overtaken' (a later attempt or a cancel holds the job: this one must leave it alone), or
+ * stopped by stop() while still running it, to be handed back.
+ */
+export type Ran = 'ended' | 'overtaken' | { handBack: number };
+
 export class JobQueue extends EventEmitter<QueueEvents> {
   protected readonly pools: Record<Lane, WorkerPool>;
   private readonly pending: Record<Lane, string[]> = { main: [], ocr: [] };
@@ -199,11 +206,8 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     }
   }
 
-  /**
-   * Runs job `id` on `pool` (whose slot the caller has claimed) and records how it ended. Returns the
-   * attempt when the job was stopped by stop() and is still running in the store, to be handed back.
-   */
-  protected async execute(id: string, lane: Lane, pool: WorkerPool): Promise<number | null> {
+  /** Runs job `id` on `pool` (whose slot the caller has claimed) and records how it ended. */
+  protected async execute(id: string, lane: Lane, pool: WorkerPool): Promise<Ran> {
     let claimed = true;
     const release = () => { if (claimed) { claimed = false; this.claiming[lane]--; } };
     // Cancelled before its worker starts: nothing runs.
@@ -214,20 +218,19 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     let bytes: Buffer | null = null;
     try {
       attempt = await this.jobs.start(id);
-      if (attempt === null) return null; // cancelled while waiting
+      if (attempt === null) return 'ended'; // cancelled while waiting
       job = await this.jobs.get(id);
       bytes = job && await this.files.get(job.sha256);
     } finally {
       release();
       if (!bytes || cancelled || this.stopping) this.running.delete(id);
     }
-    if (!job) return null;
+    if (!job) return 'ended';
     // Stopped (stop() stops what is about to run too): handed back, whether or not a cancel came with it.
-    if (this.stopping) return attempt;
-    if (cancelled) return null;
+    if (this.stopping) return { handBack: attempt };
+    if (cancelled) return 'ended';
     if (!bytes) {
-      if (await this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' }, attempt)) this.announce((await this.jobs.get(job.id))!);
-      return null;
+      return this.ended(await this.jobs.fail(job.id, { code: 'UPLOAD_LOST', status: 500, message: 'The uploaded file is no longer in the store.' }, attempt), job.id);
     }
     const started = performance.now();
     const { outcome, cancel } = pool.run(
@@ -240,18 +243,23 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     const result = await outcome;
     this.running.delete(job.id);
     // Stopped by stop(): the job stays running in the database and is queued again (handed back).
-    if (this.stopping && !result.ok && result.code === 'CANCELLED') return attempt;
+    if (this.stopping && !result.ok && result.code === 'CANCELLED') return { handBack: attempt };
     this.durations.push(performance.now() - started);
     if (this.durations.length > 50) this.durations.shift();
-    if (!result.ok && result.code === 'CANCELLED') return null; // cancel() has recorded and announced it
+    if (!result.ok && result.code === 'CANCELLED') return 'ended'; // cancel() has recorded and announced it
     // Only the attempt that still owns the job ends it: a cancel or a later attempt (this one's lease expired) wins.
     if (result.ok) {
       const report = result.report as Report;
-      if (await this.jobs.succeed(job.id, attempt, { owner: job.owner, optionsKey: job.optionsKey, report })) this.announce((await this.jobs.get(job.id))!, report);
-      return null;
+      return this.ended(await this.jobs.succeed(job.id, attempt, { owner: job.owner, optionsKey: job.optionsKey, report }), job.id, report);
     }
-    if (await this.jobs.fail(job.id, result, attempt)) this.announce((await this.jobs.get(job.id))!);
-    return null;
+    return this.ended(await this.jobs.fail(job.id, result, attempt), job.id);
+  }
+
+  /** Announces a job this attempt has just ended (`moved`); otherwise another attempt or a cancel had it. */
+  private async ended(moved: boolean, id: string, report?: Report): Promise<Ran> {
+    if (!moved) return 'overtaken';
+    this.announce((await this.jobs.get(id))!, report);
+    return 'ended';
   }
 
   /** A page of a stored source as PNG, rendered in a worker thread under the job time limit. */

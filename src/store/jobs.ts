@@ -98,8 +98,8 @@ export class SqliteJobStore implements JobStore {
       : this.db.prepare(`${set} AND status = 'running' AND attempts = ?`).run(...values, attempt)));
   }
 
-  async release(id: string, attempt: number): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = ? AND status = 'running' AND attempts = ?`).run(id, attempt);
+  async release(id: string, attempt: number): Promise<boolean> {
+    return this.db.prepare(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = ? AND status = 'running' AND attempts = ?`).run(id, attempt).changes === 1;
   }
 
   async cancel(id: string): Promise<boolean> {

@@ -63,8 +63,8 @@ export interface JobStore {
   succeed(id: string, attempt: number, result: { owner: string; optionsKey: string; report: Report }): Promise<boolean>;
   /** Marks the job failed: the running attempt's end when `attempt` is given, otherwise a job not yet ended. */
   fail(id: string, error: JobError, attempt?: number): Promise<boolean>;
-  /** running → queued when `attempt` still runs it: a stopping process hands the job back to the queue. */
-  release(id: string, attempt: number): Promise<void>;
+  /** running → queued when `attempt` still runs it (then true): a stopping process hands the job back to the queue. */
+  release(id: string, attempt: number): Promise<boolean>;
   cancel(id: string): Promise<boolean>;
   countsByStatus(): Promise<Record<JobStatus, number>>;
 }

@@ -86,8 +86,8 @@ export class PgJobStore implements JobStore {
       : this.end(id, `${set} AND status = 'running' AND attempts = $6 RETURNING id`, [...values, attempt]);
   }
 
-  async release(id: string, attempt: number): Promise<void> {
-    await this.db.query(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = $1 AND status = 'running' AND attempts = $2`, [id, attempt]);
+  async release(id: string, attempt: number): Promise<boolean> {
+    return (await this.db.query(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`, [id, attempt])).length === 1;
   }
 
   async cancel(id: string): Promise<boolean> {
