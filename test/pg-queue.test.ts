@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { defaultLimits } from '../src/intake/limits.js';
-import { PgBossQueue } from '../src/jobs/pg-boss-queue.js';
+import { leaseSeconds, PgBossQueue } from '../src/jobs/pg-boss-queue.js';
 import type { Submission } from '../src/jobs/queue.js';
 import { openStore } from '../src/store/open.js';
 import type { Lane, Store } from '../src/store/store.js';
@@ -43,6 +43,7 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     fetch: (name: string, o: object) => Promise<{ id: string }[]>;
     fail: (name: string, id: string) => Promise<unknown>;
     getJobById: (name: string, id: string) => Promise<{ state: string } | null>;
+    getDb: () => { executeSql: (sql: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> };
   };
   /** The queue's pg-boss, to play the part of another process or of pg-boss's maintenance. */
   const bossOf = (queue: PgBossQueue) => (queue as unknown as { boss: Boss }).boss;
@@ -84,5 +85,18 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     // Attempt 1 ends; the job is attempt 2's, in the rows and in pg-boss (whose lease would otherwise hand it out no more).
     await settled(queue);
     assert.deepEqual([(await store.jobs.get(job.id))!.status, (await boss.getJobById('convert', job.id))!.state], ['running', 'active']);
+  });
+
+  test('the lease is the longest time limit among the processes that pull, whichever started last', async () => {
+    const url = cluster.createDatabase();
+    const lease = async (queue: PgBossQueue) => (await bossOf(queue).getDb().executeSql(`SELECT expire_seconds FROM pgboss.queue WHERE name = 'convert'`)).rows[0].expire_seconds;
+    const ocr = queueOn(url, ['main'], [], 1800_000).queue;
+    await ocr.recover();
+    // Started after it: an API process and a worker with shorter time limits; jobs sent now still get the OCR worker's lease.
+    const api = queueOn(url, [], [], 300_000).queue;
+    await api.recover();
+    const other = queueOn(url, ['main'], [], 600_000).queue;
+    await other.recover();
+    assert.equal(await lease(api), leaseSeconds(1800_000));
   });
 });

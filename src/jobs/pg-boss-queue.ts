@@ -92,8 +92,10 @@ export class PgBossQueue extends JobQueue {
     for (const name of Object.values(QUEUES)) {
       const options = { name, retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: lease, deadLetter: DEAD_LETTER };
       await this.boss.createQueue(name, options);
-      // A queue made by a process with another time limit takes this one's (the newest configuration wins).
-      await this.boss.updateQueue(name, options);
+      // A job's lease is fixed when it is sent, from its queue's: the longest time limit of the processes
+      // that run jobs (an API process that only submits has no say), so a shorter one started later
+      // cannot make long jobs expire mid-run.
+      if (this.pg.lanes.length) await this.boss.getDb().executeSql('UPDATE pgboss.queue SET expire_seconds = GREATEST(expire_seconds, $2) WHERE name = $1', [name, lease]);
     }
   }
 
