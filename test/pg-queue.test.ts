@@ -99,4 +99,12 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     await other.recover();
     assert.equal(await lease(api), leaseSeconds(1800_000));
   });
+
+  test('pg-boss\'s connections give up on a query that does not answer, as the store\'s do, and keep dead peers found', async () => {
+    const { queue } = queueOn(cluster.createDatabase(), []);
+    await queue.recover();
+    // A send stuck on a dead connection would otherwise hold every later submission of this process (they are admitted one at a time).
+    const pool = (bossOf(queue).getDb() as unknown as { pool: { options: Record<string, unknown> } }).pool;
+    assert.deepEqual([pool.options.query_timeout, pool.options.connectionTimeoutMillis, pool.options.keepAlive], [30_000, 5000, true]);
+  });
 });

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import type PgBoss from 'pg-boss';
 import type { Report } from '../model/report.js';
-import { asServiceError } from '../store/postgres/db.js';
+import { asServiceError, GIVE_UP } from '../store/postgres/db.js';
 import { PgListener } from '../store/postgres/listener.js';
 import type { Job, JobStore, Lane, UploadStore } from '../store/store.js';
 import { ENDED, JobQueue, type QueueConfig, type Submission } from './queue.js';
@@ -79,7 +79,8 @@ export class PgBossQueue extends JobQueue {
       // Expired leases are found by maintenance: often enough that a lost job waits little past its lease.
       maintenanceIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(lease / 6))),
       schedule: false,
-      ...{ connectionTimeoutMillis: 5000 },
+      // Options of node-postgres's pool, which pg-boss passes on but does not declare.
+      ...GIVE_UP,
     } as PgBoss.ConstructorOptions);
     this.boss.on('error', this.pg.onError);
     try {

@@ -118,12 +118,18 @@ export function asServiceError(err: unknown): unknown {
 
 export type Query = <R extends object>(sql: string, params?: unknown[]) => Promise<R[]>;
 
+/**
+ * What every pool here (the store's, pg-boss's) waits for the database: connecting, then a query; TCP
+ * keep-alive finds a peer gone without a word (a failover, a cut link) instead of waiting on it for minutes.
+ */
+export const GIVE_UP = { connectionTimeoutMillis: 5000, query_timeout: 30_000, keepAlive: true };
+
 export class PgDatabase {
   private readonly pool: Pool;
   private ready: Promise<void> | null = null;
 
   constructor(url: string) {
-    this.pool = new (loadPg().Pool)({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, query_timeout: 30_000, idleTimeoutMillis: 30_000 });
+    this.pool = new (loadPg().Pool)({ connectionString: url, max: 10, ...GIVE_UP, idleTimeoutMillis: 30_000 });
     // An idle connection dropped by the server: the pool replaces it; the next query reports if the database is gone.
     this.pool.on('error', () => undefined);
   }
