@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { defaultLimits } from '../src/intake/limits.js';
 import { leaseSeconds, PgBossQueue } from '../src/jobs/pg-boss-queue.js';
 import type { Submission } from '../src/jobs/queue.js';
@@ -47,6 +48,18 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
   };
   /** The queue's pg-boss, to play the part of another process or of pg-boss's maintenance. */
   const bossOf = (queue: PgBossQueue) => (queue as unknown as { boss: Boss }).boss;
+  /** pg-boss connections open to the database at `url` (the queue's pool names itself xxgk-queue). */
+  async function bossConnections(url: string): Promise<number> {
+    const client = new pg.Client({ connectionString: cluster.url() });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'xxgk-queue'`, [new URL(url).pathname.slice(1)]);
+      return rows[0].n;
+    } finally {
+      await client.end();
+    }
+  }
+
   /** Resolves once the jobs this queue pulled have been reported to pg-boss. */
   const settled = (queue: PgBossQueue) => until(async () => (queue as unknown as { inflight: Set<unknown> }).inflight.size, (n) => n === 0, 120_000);
 
@@ -106,5 +119,15 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     // A send stuck on a dead connection would otherwise hold every later submission of this process (they are admitted one at a time).
     const pool = (bossOf(queue).getDb() as unknown as { pool: { options: Record<string, unknown> } }).pool;
     assert.deepEqual([pool.options.query_timeout, pool.options.connectionTimeoutMillis, pool.options.keepAlive], [30_000, 5000, true]);
+  });
+
+  test('a stopped queue starts no pg-boss again', async () => {
+    const url = cluster.createDatabase();
+    const { queue } = queueOn(url, ['main']);
+    await queue.recover();
+    await queue.stop(0);
+    // A /metrics scrape or a submission after stop() is refused, not served by a new pg-boss that nothing stops.
+    await assert.rejects(queue.depth(), { code: 'SHUTTING_DOWN', status: 503 });
+    assert.equal(await bossConnections(url), 0);
   });
 });

@@ -17,7 +17,7 @@ import type { Report } from '../model/report.js';
 import { asServiceError, GIVE_UP } from '../store/postgres/db.js';
 import { PgListener } from '../store/postgres/listener.js';
 import type { Job, JobStore, Lane, UploadStore } from '../store/store.js';
-import { ENDED, JobQueue, type QueueConfig, type Submission } from './queue.js';
+import { ENDED, JobQueue, shuttingDown, type QueueConfig, type Submission } from './queue.js';
 
 const QUEUES: Record<Lane, string> = { main: 'convert', ocr: 'convert-ocr' };
 const DEAD_LETTER = 'convert-lost';
@@ -63,6 +63,8 @@ export class PgBossQueue extends JobQueue {
   }
 
   private started(): Promise<void> {
+    // A pg-boss started after stop() (a /metrics scrape, the recover retry) would never be stopped: the process would not exit.
+    if (this.stopping) return Promise.reject(shuttingDown());
     this.ready ??= this.startBoss().catch((err: unknown) => {
       this.ready = null;
       throw asServiceError(err);
@@ -85,10 +87,15 @@ export class PgBossQueue extends JobQueue {
     this.boss.on('error', this.pg.onError);
     try {
       await this.boss.start();
+      await this.makeQueues(lease);
     } catch (err) {
-      await this.boss.stop({ graceful: false }).catch(() => undefined);
+      // Not used again (the next try makes a new one): stopped, so that its connections and timers do not keep the process alive.
+      await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
       throw err;
     }
+  }
+
+  private async makeQueues(lease: number): Promise<void> {
     await this.boss.createQueue(DEAD_LETTER, { name: DEAD_LETTER });
     for (const name of Object.values(QUEUES)) {
       const options = { name, retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: lease, deadLetter: DEAD_LETTER };
@@ -256,6 +263,8 @@ export class PgBossQueue extends JobQueue {
   override async stop(graceMs: number): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.stopJobs(graceMs);
+    // A start under way finishes first, so that the pg-boss it makes is the one stopped below.
+    await this.ready?.catch(() => undefined);
     // The jobs stopped just now are handed back by runPulled: let it tell pg-boss (a database gone leaves them to their leases).
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
     await this.listener.close();

@@ -40,6 +40,9 @@ export interface QueueEvents {
   ended: [job: Job];
 }
 
+/** What a request the stopping queue cannot take gets. */
+export const shuttingDown = () => new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.');
+
 export const ENDED: readonly string[] = ['succeeded', 'failed', 'cancelled'];
 
 /**
@@ -119,7 +122,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
 
   /** Refuses a submission while stopping (503) or when `waiting` jobs fill the queue (429). */
   protected admit(waiting: number): void {
-    if (this.stopping) throw new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.');
+    if (this.stopping) throw shuttingDown();
     if (waiting >= this.config.queueLimit) {
       const err = new ConvertError('QUEUE_FULL', 429, `The queue is full (${this.config.queueLimit} jobs waiting, XXGK_QUEUE_LIMIT); try again later.`);
       throw Object.assign(err, { retryAfter: this.retryAfterSeconds(waiting) });
@@ -264,7 +267,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
 
   /** A page of a stored source as PNG, rendered in a worker thread under the job time limit. */
   renderPage(bytes: Uint8Array, mediaType: string, page: number): Promise<{ png: Buffer; scale: number }> {
-    if (this.stopping) return Promise.reject(new ConvertError('SHUTTING_DOWN', 503, 'The service is shutting down; try again shortly.'));
+    if (this.stopping) return Promise.reject(shuttingDown());
     const pool = (this.pagePool ??= new WorkerPool(1, 'pages'));
     const work = async () => {
       const { outcome } = pool.run({ bytes, mediaType, page, limits: this.config.limits }, this.config.timeoutMs, () => {});
