@@ -9,6 +9,7 @@ import { defaultLimits } from '../src/intake/limits.js';
 import { leaseSeconds, PgBossQueue } from '../src/jobs/pg-boss-queue.js';
 import type { Submission } from '../src/jobs/queue.js';
 import { openStore } from '../src/store/open.js';
+import type { PgJobStore } from '../src/store/postgres/jobs.js';
 import type { Lane, Store } from '../src/store/store.js';
 import { sample, seeds } from './support/fixtures.js';
 import { postgresMissing, startCluster, type Cluster } from './support/postgres.js';
@@ -31,7 +32,7 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
   /** A store and a queue on a fresh database; `errors` collects what the queue reports to its log. */
   function queueOn(url: string, lanes: Lane[], errors: Error[] = [], timeoutMs = 60_000) {
     const store = openStore({ dataDir: '/nonexistent', databaseUrl: url });
-    const queue = new PgBossQueue(store.jobs, store.files, {
+    const queue = new PgBossQueue(store.jobs as PgJobStore, store.files, {
       workers: lanes.length ? 1 : 0, ocrWorkers: 0, queueLimit: 100, timeoutMs, limits: defaultLimits, reviewThreshold: 0.8,
       databaseUrl: url, lanes, onError: (err) => errors.push(err),
     });
@@ -41,6 +42,7 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
 
 
   type Boss = {
+    send: (name: string, data: object, o: object) => Promise<string | null>;
     fetch: (name: string, o: object) => Promise<{ id: string }[]>;
     fail: (name: string, id: string) => Promise<unknown>;
     getJobById: (name: string, id: string) => Promise<{ state: string } | null>;
@@ -129,5 +131,20 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     // A /metrics scrape or a submission after stop() is refused, not served by a new pg-boss that nothing stops.
     await assert.rejects(queue.depth(), { code: 'SHUTTING_DOWN', status: 503 });
     assert.equal(await bossConnections(url), 0);
+  });
+
+  test('a submission pg-boss could not take leaves no job row and no webhook behind', async () => {
+    const { store, queue } = queueOn(cluster.createDatabase(), []);
+    await queue.recover();
+    const boss = bossOf(queue);
+    const send = boss.send.bind(boss);
+    // The database lost between the row and pg-boss's job: the client is told to send it again (503).
+    boss.send = () => Promise.reject(new Error('Connection terminated unexpectedly'));
+    await assert.rejects(queue.submit({ ...text(), callbackUrl: 'http://127.0.0.1:9/hook' }), { status: 503 });
+    assert.deepEqual(await store.jobs.countsByStatus(), { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+    assert.deepEqual(await store.deliveries.claim(10, 30_000), []);
+    boss.send = send;
+    const job = await queue.submit(text());
+    assert.deepEqual([(await store.jobs.get(job.id))!.status, (await boss.getJobById('convert', job.id))!.state], ['queued', 'created']);
   });
 });

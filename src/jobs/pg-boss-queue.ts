@@ -16,7 +16,8 @@ import type PgBoss from 'pg-boss';
 import type { Report } from '../model/report.js';
 import { asServiceError, GIVE_UP } from '../store/postgres/db.js';
 import { PgListener } from '../store/postgres/listener.js';
-import type { Job, JobStore, Lane, UploadStore } from '../store/store.js';
+import type { PgJobStore } from '../store/postgres/jobs.js';
+import type { Job, Lane, UploadStore } from '../store/store.js';
 import { ENDED, JobQueue, shuttingDown, type QueueConfig, type Submission } from './queue.js';
 
 const QUEUES: Record<Lane, string> = { main: 'convert', ocr: 'convert-ocr' };
@@ -56,7 +57,7 @@ export class PgBossQueue extends JobQueue {
   /** Pulled jobs being run, until pg-boss has been told how they ended. */
   private readonly inflight = new Set<Promise<void>>();
 
-  constructor(jobs: JobStore, files: UploadStore, private readonly pg: PgQueueConfig) {
+  constructor(protected override readonly jobs: PgJobStore, files: UploadStore, private readonly pg: PgQueueConfig) {
     super(jobs, files, pg);
     this.recheckMs = POLL_MS;
     this.listener = new PgListener(pg.databaseUrl, CHANNEL, (payload) => this.heard(payload));
@@ -164,15 +165,9 @@ export class PgBossQueue extends JobQueue {
     // Then counted and queued one at a time in this process, so a burst cannot overshoot the limit here.
     const admitted = this.admitted.then(async () => {
       this.admit(await this.depth());
-      const job = await this.newJob(s, sha256);
-      try {
-        await this.boss.send(QUEUES[s.lane], { jobId: job.id }, { id: job.id });
-      } catch (err) {
-        // Not queued: the row must not wait forever.
-        await this.jobs.fail(job.id, { code: 'QUEUE_UNAVAILABLE', status: 503, message: 'The job could not be queued; send it again.' }).catch(() => undefined);
-        throw asServiceError(err);
-      }
-      return job;
+      const j = this.newJob(s, sha256);
+      // The row and pg-boss's job in one transaction: a job pg-boss did not take leaves no row waiting forever.
+      return this.jobs.create(j, (db) => this.boss.send(QUEUES[s.lane], { jobId: j.id }, { id: j.id, db }));
     });
     this.admitted = admitted.catch(() => undefined);
     const job = await admitted;

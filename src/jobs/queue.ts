@@ -10,7 +10,7 @@ import { ConvertError } from '../intake/errors.js';
 import type { Limits } from '../intake/limits.js';
 import type { PageImage } from '../extract/page-image.js';
 import type { Report } from '../model/report.js';
-import type { Job, JobStore, Lane, UploadStore } from '../store/store.js';
+import type { Job, JobStore, Lane, NewJob, UploadStore } from '../store/store.js';
 import { WorkerPool } from './pool.js';
 
 export interface QueueConfig {
@@ -129,9 +129,9 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     }
   }
 
-  /** The job row (queued) of a submission whose upload is stored as `sha256`. */
-  protected newJob(s: Submission, sha256: string): Promise<Job> {
-    return this.jobs.create({ id: randomUUID(), owner: s.owner, sha256, filename: s.filename, charset: s.charset, optionsKey: s.optionsKey, lane: s.lane, callbackUrl: s.callbackUrl });
+  /** The job (queued) of a submission whose upload is stored as `sha256`. */
+  protected newJob(s: Submission, sha256: string): NewJob {
+    return { id: randomUUID(), owner: s.owner, sha256, filename: s.filename, charset: s.charset, optionsKey: s.optionsKey, lane: s.lane, callbackUrl: s.callbackUrl };
   }
 
   async submit(s: Submission): Promise<Job> {
@@ -139,7 +139,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     this.admitting++;
     let job: Job;
     try {
-      job = await this.newJob(s, await this.files.put(s.bytes));
+      job = await this.jobs.create(this.newJob(s, await this.files.put(s.bytes)));
     } finally {
       this.admitting--;
     }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { JobQueue, type QueueConfig } from '../jobs/queue.js';
 import { PgBossQueue } from '../jobs/pg-boss-queue.js';
+import type { PgJobStore } from '../store/postgres/jobs.js';
 import type { Lane } from '../store/store.js';
 import type { Report } from '../model/report.js';
 import { openStore } from '../store/open.js';
@@ -46,7 +47,8 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   // The lanes this process pulls in PostgreSQL mode: none with no workers, the OCR one only with OCR workers.
   const lanes: Lane[] = !config.workers ? [] : queueConfig.ocrWorkers ? ['main', 'ocr'] : ['main'];
   const queue = config.databaseUrl
-    ? new PgBossQueue(jobs, files, { ...queueConfig, databaseUrl: config.databaseUrl, lanes, onError: (err) => log.warn({ msg: 'job queue', error: err.message }) })
+    // With a database URL the store is PostgreSQL's (open.ts), whose job rows are made with pg-boss's jobs.
+    ? new PgBossQueue(jobs as PgJobStore, files, { ...queueConfig, databaseUrl: config.databaseUrl, lanes, onError: (err) => log.warn({ msg: 'job queue', error: err.message }) })
     : new JobQueue(jobs, files, queueConfig);
   const metrics = createMetrics(queue, jobs, config.role);
   queue.on('finished', (job, report) => {

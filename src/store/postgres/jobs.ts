@@ -12,6 +12,11 @@ const JOB_COLUMNS = `id, owner, sha256, filename, charset, options_key, lane, st
 
 const now = () => new Date().toISOString();
 
+/** A connection as pg-boss takes one (its `db` option): what runs its SQL inside our transaction. */
+export interface Executor {
+  executeSql(sql: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 /** The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL). */
 const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
   SELECT id, id, callback_url, 'pending', finished, finished FROM jobs WHERE id = $1 AND callback_url IS NOT NULL`;
@@ -19,11 +24,15 @@ const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, 
 export class PgJobStore implements JobStore {
   constructor(private readonly db: PgDatabase) {}
 
-  async create(j: NewJob): Promise<Job> {
-    const rows = await this.db.query<JobRow>(`INSERT INTO jobs (id, owner, sha256, filename, charset, options_key, lane, status, callback_url, created)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9) RETURNING ${JOB_COLUMNS}`,
-    [j.id, j.owner, j.sha256, j.filename, j.charset, j.optionsKey, j.lane, j.callbackUrl, now()]);
-    return jobFromRow(rows[0]);
+  /** Creates the row; `queue` (pg-boss's send) runs in the same transaction, so the job is queued with its row or neither is made. */
+  async create(j: NewJob, queue?: (db: Executor) => Promise<unknown>): Promise<Job> {
+    return this.db.transaction(async (query) => {
+      const rows = await query<JobRow>(`INSERT INTO jobs (id, owner, sha256, filename, charset, options_key, lane, status, callback_url, created)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9) RETURNING ${JOB_COLUMNS}`,
+      [j.id, j.owner, j.sha256, j.filename, j.charset, j.optionsKey, j.lane, j.callbackUrl, now()]);
+      await queue?.({ executeSql: async (sql, values) => ({ rows: await query(sql, values) }) });
+      return jobFromRow(rows[0]);
+    });
   }
 
   async createFinished(j: CachedJob): Promise<Job> {
