@@ -17,7 +17,7 @@ import { SIGNATURE_HEADER, sign } from '../src/service/webhooks.js';
 import { testApp } from './support/app.js';
 import { sample, seeds } from './support/fixtures.js';
 import { testStoreEnv } from './support/postgres.js';
-import { until } from './support/slow.js';
+import { slowText, until } from './support/slow.js';
 
 const SECRET = 'test-secret-0123456789';
 const received: { headers: IncomingMessage['headers']; body: string }[] = [];
@@ -104,6 +104,35 @@ test('a delivery refused just before a restart is sent by the next start: the re
       assert.equal(JSON.parse(h.body).id, res.body.job.id);
       assert.equal(JSON.parse(h.body).status, 'succeeded');
     }
+  } finally {
+    hook.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a job that ends while the service stops (in its grace period) still has its webhook sent', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'xxgk-webhook-stop-'));
+  const env = { XXGK_WORKERS: '1', XXGK_SHUTDOWN_GRACE_SECONDS: '120', XXGK_CALLBACK_HOSTS: '127.0.0.1', XXGK_CALLBACK_SECRET: SECRET, ...testStoreEnv(), XXGK_DATA_DIR: dataDir };
+  const hits: string[] = [];
+  const hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      hits.push(body);
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const callback = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  try {
+    const { app, ctx } = createService(configFromEnv(env), pino({ level: 'silent' }));
+    const res = await request(app).post(`/v1/jobs?filename=slow.txt&callbackUrl=${encodeURIComponent(callback)}`).set('Content-Type', 'text/plain').send(slowText(30_000, 'stop'));
+    assert.equal(res.status, 202);
+    await until(() => ctx.jobs.get(res.body.job.id), (j) => j!.status === 'running', 60_000);
+    // Stopped mid-job: the job finishes in the grace period, and its delivery goes out before the process ends.
+    await ctx.close();
+    assert.deepEqual(hits.map((h) => [JSON.parse(h).id, JSON.parse(h).status]), [[res.body.job.id, 'succeeded']]);
   } finally {
     hook.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -80,9 +80,10 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
       return null;
     },
     async close() {
-      await stopWebhooks();
       await recovering;
+      // Webhooks stop after the queue: the deliveries of jobs that end in the grace period go out too.
       await queue.stop(config.shutdownGraceMs);
+      await stopWebhooks();
       await store.close();
     },
   };

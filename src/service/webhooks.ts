@@ -37,12 +37,14 @@ const LEASE_MS = 30_000;
 /** How often every process looks for due deliveries (retries, and those of jobs ended elsewhere). */
 const POLL_MS = 1000;
 const BATCH = 8;
+/** How long stopping waits for the deliveries being sent (those of jobs that ended last) before abandoning them. */
+const LAST_SEND_MS = 5000;
 
 /**
  * Sends the webhooks of the outbox (store.ts, DeliveryStore): at once for a job that ended here, and
  * every second for what is due, whichever process ended the job or made the last attempt. Returns a
- * function that stops sending and resolves once the attempts in flight are abandoned (their deliveries
- * come back to the next claim when their lease ends).
+ * function that stops sending: the attempts in flight get a few seconds to finish, then are abandoned
+ * (their deliveries come back to the next claim when their lease ends).
  */
 export function startWebhooks(deliveries: DeliveryStore, queue: JobQueue, config: ServiceConfig, log: (msg: object) => void, baseDelayMs = 1000): () => Promise<void> {
   let stopped = false;
@@ -60,7 +62,7 @@ export function startWebhooks(deliveries: DeliveryStore, queue: JobQueue, config
       const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([AbortSignal.timeout(10_000), abort.signal]), redirect: 'manual' });
       if (!res.ok) error = `HTTP ${res.status}`;
     } catch (err) {
-      if (stopped) return; // abandoned: claimed again once its lease ends
+      if (abort.signal.aborted) return; // abandoned: claimed again once its lease ends
       error = (err as Error).message;
     }
     if (error === null) {
@@ -95,7 +97,8 @@ export function startWebhooks(deliveries: DeliveryStore, queue: JobQueue, config
     stopped = true;
     clearInterval(timer);
     queue.off('finished', onFinished);
-    abort.abort();
+    const last = setTimeout(() => abort.abort(), LAST_SEND_MS);
     await sweeping;
+    clearTimeout(last);
   };
 }
