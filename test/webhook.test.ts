@@ -138,3 +138,33 @@ test('a job that ends while the service stops (in its grace period) still has it
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a receiver\'s answer is read to its end or dropped: its connections do not pile up', async () => {
+  const open = new Set<unknown>();
+  let hits = 0;
+  // An answer with a body larger than the socket buffers: unread, it holds the connection open.
+  const talkative = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      hits++;
+      res.end(Buffer.alloc(4 << 20, 'x'));
+    });
+  });
+  talkative.on('connection', (socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+  });
+  await new Promise<void>((r) => talkative.listen(0, '127.0.0.1', r));
+  const callback = `http://127.0.0.1:${(talkative.address() as AddressInfo).port}/hook`;
+  try {
+    for (let i = 0; i < 3; i++) {
+      const res = await request(app).post(`/v1/jobs?filename=t${i}.txt&callbackUrl=${encodeURIComponent(callback)}`).set('Content-Type', 'text/plain').send(sample(`seeds/${seeds[i]}.txt`));
+      assert.equal(res.status, 202);
+      await until(async () => hits, (n) => n === i + 1, 30_000);
+    }
+    await until(async () => open.size, (n) => n <= 1, 10_000);
+  } finally {
+    talkative.closeAllConnections();
+    talkative.close();
+  }
+});

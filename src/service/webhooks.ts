@@ -61,6 +61,8 @@ export function startWebhooks(deliveries: DeliveryStore, queue: JobQueue, config
     try {
       const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([AbortSignal.timeout(10_000), abort.signal]), redirect: 'manual' });
       if (!res.ok) error = `HTTP ${res.status}`;
+      // The answer's body is not wanted; left unread it would hold its connection open.
+      await res.body?.cancel();
     } catch (err) {
       if (abort.signal.aborted) return; // abandoned: claimed again once its lease ends
       error = (err as Error).message;
