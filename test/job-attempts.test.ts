@@ -35,6 +35,11 @@ function suite(name: string, open: () => Promise<Store>, close: () => void, skip
       // Its lease ran out: the queue hands the job out again, to a second attempt.
       const second = await store.jobs.start(id);
       assert.deepEqual([first, second], [1, 2]);
+      // The first attempt's progress no longer shows; the second's does.
+      await store.jobs.progress(id, first!, 7, 9);
+      assert.equal((await store.jobs.get(id))!.pagesDone, 0);
+      await store.jobs.progress(id, second!, 1, 1);
+      assert.deepEqual([(await store.jobs.get(id))!.pagesDone, (await store.jobs.get(id))!.pagesTotal], [1, 1]);
       assert.equal(await store.jobs.succeed(id, first!, { owner: 'o', optionsKey: 'v1', report }), false, 'the first attempt no longer owns the job');
       assert.equal(await store.results.get(report.id), null, 'and wrote no result');
       assert.equal(await store.jobs.fail(id, { code: 'TIMEOUT', status: 504, message: 'late' }, first!), false);

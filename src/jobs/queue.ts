@@ -240,7 +240,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
       { bytes, filename: job.filename, charset: job.charset, limits: this.config.limits, reviewThreshold: this.config.reviewThreshold, id: job.id },
       this.config.timeoutMs,
       // Progress is advisory and may be overtaken by the job's end; a lost update is harmless.
-      (done, total) => void this.jobs.progress(job.id, done, total).catch(() => undefined),
+      (done, total) => void this.jobs.progress(job.id, attempt, done, total).catch(() => undefined),
     );
     this.running.set(job.id, cancel);
     const result = await outcome;

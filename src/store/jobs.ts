@@ -64,8 +64,8 @@ export class SqliteJobStore implements JobStore {
     return r?.attempts ?? null;
   }
 
-  async progress(id: string, done: number, total: number | null): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET pages_done = ?, pages_total = ? WHERE id = ? AND status = 'running'`).run(done, total, id);
+  async progress(id: string, attempt: number, done: number, total: number | null): Promise<void> {
+    this.db.prepare(`UPDATE jobs SET pages_done = ?, pages_total = ? WHERE id = ? AND status = 'running' AND attempts = ?`).run(done, total, id, attempt);
   }
 
   async succeed(id: string, attempt: number, { owner, optionsKey, report }: { owner: string; optionsKey: string; report: Report }): Promise<boolean> {

@@ -54,8 +54,8 @@ export interface JobStore {
    * ended (cancelled while waiting). The attempt guards the job's end: only it may finish the job.
    */
   start(id: string): Promise<number | null>;
-  /** Pages done so far; ignored once the job has ended. */
-  progress(id: string, done: number, total: number | null): Promise<void>;
+  /** Pages done so far by `attempt`; ignored once the job has ended or another attempt runs it. */
+  progress(id: string, attempt: number, done: number, total: number | null): Promise<void>;
   /**
    * Saves the result and marks the job succeeded, in one transaction, if `attempt` still runs it;
    * false (nothing written) when the job was cancelled or another attempt took it over.

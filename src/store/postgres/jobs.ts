@@ -62,8 +62,8 @@ export class PgJobStore implements JobStore {
     return rows[0]?.attempts ?? null;
   }
 
-  async progress(id: string, done: number, total: number | null): Promise<void> {
-    await this.db.query(`UPDATE jobs SET pages_done = $1, pages_total = $2 WHERE id = $3 AND status = 'running'`, [done, total, id]);
+  async progress(id: string, attempt: number, done: number, total: number | null): Promise<void> {
+    await this.db.query(`UPDATE jobs SET pages_done = $1, pages_total = $2 WHERE id = $3 AND status = 'running' AND attempts = $4`, [done, total, id, attempt]);
   }
 
   async succeed(id: string, attempt: number, { owner, optionsKey, report }: { owner: string; optionsKey: string; report: Report }): Promise<boolean> {
