@@ -147,4 +147,27 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     const job = await queue.submit(text());
     assert.deepEqual([(await store.jobs.get(job.id))!.status, (await boss.getJobById('convert', job.id))!.state], ['queued', 'created']);
   });
+
+  test('a job handed back by a stopping process keeps every retry for lost workers', async () => {
+    const url = cluster.createDatabase();
+    const { store, queue } = queueOn(url, ['main']);
+    queue.startWorkers();
+    await queue.recover();
+    const job = await queue.submit({ ...text(), bytes: slowText(60_000, 'handed'), filename: 'slow.txt' });
+    await until(() => store.jobs.get(job.id), (j) => j!.status === 'running');
+    await queue.stop(0);
+    assert.equal((await store.jobs.get(job.id))!.status, 'queued');
+    // Taken by the next process (pg-boss counts a retry when the job is fetched again).
+    const next = queueOn(url, []).queue;
+    await next.recover();
+    assert.deepEqual((await bossOf(next).fetch('convert', { batchSize: 1 })).map((j) => j.id), [job.id]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT retry_limit - retry_count AS left FROM pgboss.job WHERE id = $1`, [job.id]);
+      assert.deepEqual(rows, [{ left: 3 }]);
+    } finally {
+      await client.end();
+    }
+  });
 });

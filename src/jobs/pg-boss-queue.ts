@@ -26,7 +26,7 @@ const CHANNEL = 'xxgk_jobs';
 /** How often an idle puller asks for work without being told, and how often running jobs' rows are read for a cancel. */
 const POLL_MS = 1000;
 const CANCEL_WATCH_MS = 2000;
-/** Times a job is handed out again (its worker lost, or stopping and handing it back) before it is given up. */
+/** Times a job is handed out again after its worker was lost before it is given up (a hand-back by a stopping process does not count). */
 const RETRY_LIMIT = 3;
 /** How soon a process that could not reach the database at start tries again. */
 const RESTART_MS = 2000;
@@ -209,7 +209,7 @@ export class PgBossQueue extends JobQueue {
       const [next] = await this.boss.fetch<{ jobId: string }>(QUEUES[lane], { batchSize: 1 });
       if (!next) return;
       if (this.stopping) {
-        await this.boss.fail(QUEUES[lane], next.id, { message: 'handed back: the process is stopping' }).catch(() => undefined);
+        await this.handBack(lane, next.id).catch(() => undefined);
         return;
       }
       this.claiming[lane]++;
@@ -228,13 +228,21 @@ export class PgBossQueue extends JobQueue {
       if (ran === 'ended') {
         await this.boss.complete(QUEUES[lane], id);
       } else if (ran !== 'overtaken' && await this.jobs.release(id, ran.handBack)) {
-        // Stopping: the job is queued again at once (pg-boss's retry), not left to its lease.
-        await this.boss.fail(QUEUES[lane], id, { message: 'handed back: the process is stopping' });
+        await this.handBack(lane, id);
       }
     } catch (err) {
       // The database failed us mid-job: the lease runs out and the job is handed out again.
       this.pg.onError(err as Error);
     }
+  }
+
+  /**
+   * Stopping: the job is queued again at once (pg-boss's retry), not left to its lease. Its retry limit
+   * is raised by the retry this uses up, so that only lost workers count toward WORKER_LOST.
+   */
+  private async handBack(lane: Lane, id: string): Promise<void> {
+    await this.boss.getDb().executeSql(`UPDATE pgboss.job SET retry_limit = retry_limit + 1 WHERE name = $1 AND id = $2 AND state = 'active'`, [QUEUES[lane], id]);
+    await this.boss.fail(QUEUES[lane], id, { message: 'handed back: the process is stopping' });
   }
 
   /** Cancels heard of late (a notification lost): the rows of the jobs running here say so too. */
