@@ -3,7 +3,7 @@
  * (test/support/postgres.ts): what it does when the database goes away, and which attempt may end a job.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import pg from 'pg';
 import { defaultLimits } from '../src/intake/limits.js';
 import { leaseSeconds, PgBossQueue } from '../src/jobs/pg-boss-queue.js';
@@ -169,5 +169,20 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     } finally {
       await client.end();
     }
+  });
+
+  test('a host whose clock is ahead of the database\'s does not put off the webhooks of the jobs it ends', async () => {
+    const { store } = queueOn(cluster.createDatabase(), []);
+    const sha256 = await store.files.put(text().bytes);
+    const id = crypto.randomUUID();
+    mock.timers.enable({ apis: ['Date'], now: Date.now() + 3600_000 });
+    try {
+      await store.jobs.create({ id, owner: 'o', sha256, filename: 'a.txt', charset: null, optionsKey: 'v1', lane: 'main', callbackUrl: 'http://127.0.0.1:9/hook' });
+      await store.jobs.fail(id, { code: 'TIMEOUT', status: 504, message: 'too long' }, (await store.jobs.start(id))!);
+    } finally {
+      mock.timers.reset();
+    }
+    // Due now by the database's clock, the one every process's claim reads.
+    assert.deepEqual((await store.deliveries.claim(10, 30_000)).map((d) => d.job.id), [id]);
   });
 });

@@ -10,16 +10,18 @@ import type { PgDatabase } from './db.js';
 const JOB_COLUMNS = `id, owner, sha256, filename, charset, options_key, lane, status, pages_done, pages_total, error_code, error_status,
   error_message, callback_url, result_id, attempts, ${iso('created')}, ${iso('started')}, ${iso('finished')}`;
 
-const now = () => new Date().toISOString();
 
 /** A connection as pg-boss takes one (its `db` option): what runs its SQL inside our transaction. */
 export interface Executor {
   executeSql(sql: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL). */
+/**
+ * The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL).
+ * Every time here is the database's clock (now()), the one the claims of every process compare with.
+ */
 const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
-  SELECT id, id, callback_url, 'pending', finished, finished FROM jobs WHERE id = $1 AND callback_url IS NOT NULL`;
+  SELECT id, id, callback_url, 'pending', now(), now() FROM jobs WHERE id = $1 AND callback_url IS NOT NULL`;
 
 export class PgJobStore implements JobStore {
   constructor(private readonly db: PgDatabase) {}
@@ -28,18 +30,17 @@ export class PgJobStore implements JobStore {
   async create(j: NewJob, queue?: (db: Executor) => Promise<unknown>): Promise<Job> {
     return this.db.transaction(async (query) => {
       const rows = await query<JobRow>(`INSERT INTO jobs (id, owner, sha256, filename, charset, options_key, lane, status, callback_url, created)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9) RETURNING ${JOB_COLUMNS}`,
-      [j.id, j.owner, j.sha256, j.filename, j.charset, j.optionsKey, j.lane, j.callbackUrl, now()]);
+        VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, now()) RETURNING ${JOB_COLUMNS}`,
+      [j.id, j.owner, j.sha256, j.filename, j.charset, j.optionsKey, j.lane, j.callbackUrl]);
       await queue?.({ executeSql: async (sql, values) => ({ rows: await query(sql, values) }) });
       return jobFromRow(rows[0]);
     });
   }
 
   async createFinished(j: CachedJob): Promise<Job> {
-    const at = now();
     const rows = await this.db.query<JobRow>(`INSERT INTO jobs (id, owner, sha256, filename, options_key, lane, status, result_id, created, started, finished)
-      VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', $7, $8, $8, $8) RETURNING ${JOB_COLUMNS}`,
-    [j.id, j.owner, j.sha256, j.filename, j.optionsKey, j.lane, j.resultId, at]);
+      VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', $7, now(), now(), now()) RETURNING ${JOB_COLUMNS}`,
+    [j.id, j.owner, j.sha256, j.filename, j.optionsKey, j.lane, j.resultId]);
     return jobFromRow(rows[0]);
   }
 
@@ -57,8 +58,8 @@ export class PgJobStore implements JobStore {
   }
 
   async start(id: string): Promise<number | null> {
-    const rows = await this.db.query<{ attempts: number }>(`UPDATE jobs SET status = 'running', started = $1, pages_done = 0, attempts = attempts + 1
-      WHERE id = $2 AND status IN ('queued', 'running') RETURNING attempts`, [now(), id]);
+    const rows = await this.db.query<{ attempts: number }>(`UPDATE jobs SET status = 'running', started = now(), pages_done = 0, attempts = attempts + 1
+      WHERE id = $1 AND status IN ('queued', 'running') RETURNING attempts`, [id]);
     return rows[0]?.attempts ?? null;
   }
 
@@ -69,8 +70,8 @@ export class PgJobStore implements JobStore {
   async succeed(id: string, attempt: number, { owner, optionsKey, report }: { owner: string; optionsKey: string; report: Report }): Promise<boolean> {
     return this.db.transaction(async (query) => {
       // The row is locked by this UPDATE until the commit: a cancel or another attempt waits, then finds it ended.
-      const moved = await query(`UPDATE jobs SET status = 'succeeded', result_id = $1, pages_done = $2, pages_total = $2, finished = $3
-        WHERE id = $4 AND status = 'running' AND attempts = $5 RETURNING id`, [report.id, report.source.pages, now(), id, attempt]);
+      const moved = await query(`UPDATE jobs SET status = 'succeeded', result_id = $1, pages_done = $2, pages_total = $2, finished = now()
+        WHERE id = $3 AND status = 'running' AND attempts = $4 RETURNING id`, [report.id, report.source.pages, id, attempt]);
       if (moved.length !== 1) return false;
       await query(`INSERT INTO results (${RESULT_COLUMNS}) VALUES (${RESULT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ')})`, resultValues(owner, optionsKey, report));
       await query(NEW_DELIVERY, [id]);
@@ -88,11 +89,11 @@ export class PgJobStore implements JobStore {
   }
 
   async fail(id: string, error: JobError, attempt?: number): Promise<boolean> {
-    const set = `UPDATE jobs SET status = 'failed', error_code = $1, error_status = $2, error_message = $3, finished = $4 WHERE id = $5`;
-    const values = [error.code, error.status, error.message, now(), id];
+    const set = `UPDATE jobs SET status = 'failed', error_code = $1, error_status = $2, error_message = $3, finished = now() WHERE id = $4`;
+    const values = [error.code, error.status, error.message, id];
     return attempt === undefined
       ? this.end(id, `${set} AND status IN ('queued', 'running') RETURNING id`, values)
-      : this.end(id, `${set} AND status = 'running' AND attempts = $6 RETURNING id`, [...values, attempt]);
+      : this.end(id, `${set} AND status = 'running' AND attempts = $5 RETURNING id`, [...values, attempt]);
   }
 
   async release(id: string, attempt: number): Promise<boolean> {
@@ -100,7 +101,7 @@ export class PgJobStore implements JobStore {
   }
 
   async cancel(id: string): Promise<boolean> {
-    return this.end(id, `UPDATE jobs SET status = 'cancelled', finished = $1 WHERE id = $2 AND status IN ('queued', 'running') RETURNING id`, [now(), id]);
+    return this.end(id, `UPDATE jobs SET status = 'cancelled', finished = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`, [id]);
   }
 
   async countsByStatus(): Promise<Record<JobStatus, number>> {
