@@ -9,7 +9,6 @@ import { defaultLimits } from '../src/intake/limits.js';
 import { leaseSeconds, PgBossQueue } from '../src/jobs/pg-boss-queue.js';
 import type { Submission } from '../src/jobs/queue.js';
 import { openStore } from '../src/store/open.js';
-import type { PgJobStore } from '../src/store/postgres/jobs.js';
 import type { Lane, Store } from '../src/store/store.js';
 import { sample, seeds } from './support/fixtures.js';
 import { postgresMissing, startCluster, type Cluster } from './support/postgres.js';
@@ -32,7 +31,8 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
   /** A store and a queue on a fresh database; `errors` collects what the queue reports to its log. */
   function queueOn(url: string, lanes: Lane[], errors: Error[] = [], timeoutMs = 60_000) {
     const store = openStore({ dataDir: '/nonexistent', databaseUrl: url });
-    const queue = new PgBossQueue(store.jobs as PgJobStore, store.files, {
+    if (store.kind !== 'postgres') throw new Error('openStore did not open PostgreSQL');
+    const queue = new PgBossQueue(store.jobs, store.files, {
       workers: lanes.length ? 1 : 0, ocrWorkers: 0, queueLimit: 100, timeoutMs, limits: defaultLimits, reviewThreshold: 0.8,
       databaseUrl: url, lanes, onError: (err) => errors.push(err),
     });

@@ -16,8 +16,7 @@ import type PgBoss from 'pg-boss';
 import type { Report } from '../model/report.js';
 import { asServiceError, GIVE_UP } from '../store/postgres/db.js';
 import { PgListener } from '../store/postgres/listener.js';
-import type { PgJobStore } from '../store/postgres/jobs.js';
-import type { Job, Lane, UploadStore } from '../store/store.js';
+import type { Job, Lane, SharedJobStore, UploadStore } from '../store/store.js';
 import { ENDED, JobQueue, shuttingDown, type QueueConfig, type Submission } from './queue.js';
 
 const QUEUES: Record<Lane, string> = { main: 'convert', ocr: 'convert-ocr' };
@@ -57,7 +56,7 @@ export class PgBossQueue extends JobQueue {
   /** Pulled jobs being run, until pg-boss has been told how they ended. */
   private readonly inflight = new Set<Promise<void>>();
 
-  constructor(protected override readonly jobs: PgJobStore, files: UploadStore, private readonly pg: PgQueueConfig) {
+  constructor(protected override readonly jobs: SharedJobStore, files: UploadStore, private readonly pg: PgQueueConfig) {
     super(jobs, files, pg);
     this.recheckMs = POLL_MS;
     this.listener = new PgListener(pg.databaseUrl, CHANNEL, (payload) => this.heard(payload));

@@ -1,8 +1,9 @@
 /**
- * The job queue the routes and the batch command use. This one, the embedded default, keeps bounded
- * lanes in memory in front of this process's worker pools, with every state change written to the
- * store first, so a restart loses nothing (queued jobs run, running ones run again). In PostgreSQL
- * mode pg-boss hands the jobs out instead (pg-boss-queue.ts), with this class's running of them.
+ * The job queue the routes and the batch command use. This class keeps bounded lanes in memory in
+ * front of this process's worker pools, with every state change written to the store first; what a
+ * restart and a stop do with unfinished jobs is the store's kind's: the embedded default runs them
+ * again itself (embedded-queue.ts), in PostgreSQL mode pg-boss hands the jobs out instead
+ * (pg-boss-queue.ts), with this class's running of them.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -52,9 +53,9 @@ export const ENDED: readonly string[] = ['succeeded', 'failed', 'cancelled'];
  */
 export type Ran = 'ended' | 'overtaken' | { handBack: number };
 
-export class JobQueue extends EventEmitter<QueueEvents> {
+export abstract class JobQueue extends EventEmitter<QueueEvents> {
   protected readonly pools: Record<Lane, WorkerPool>;
-  private readonly pending: Record<Lane, string[]> = { main: [], ocr: [] };
+  protected readonly pending: Record<Lane, string[]> = { main: [], ocr: [] };
   /** Jobs this process runs: id → stops it. */
   protected readonly running = new Map<string, () => void>();
   /** Submissions admitted but not yet in `pending` (the upload is being stored): they count toward the limit. */
@@ -91,15 +92,8 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     this.pools.ocr.start();
   }
 
-  /** After a restart: jobs that were running run again, queued ones keep their order. */
-  async recover(): Promise<{ requeued: number; queued: number }> {
-    const requeued = await this.jobs.requeueRunning();
-    const queued = await this.jobs.queued();
-    for (const j of queued) this.pending[j.lane].push(j.id);
-    this.pump('main');
-    this.pump('ocr');
-    return { requeued, queued: queued.length };
-  }
+  /** At start: takes up the jobs a previous run left (how many were running and are queued again, how many are queued). */
+  abstract recover(): Promise<{ requeued: number; queued: number }>;
 
   /** Jobs waiting for a worker (in one lane, or all of them with those being admitted). */
   async depth(lane?: Lane): Promise<number> {
@@ -281,16 +275,8 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     return next;
   }
 
-  /**
-   * Stops taking work, lets running jobs finish for up to `graceMs`, then stops the rest; those are
-   * queued again, so the next start runs them.
-   */
-  async stop(graceMs: number): Promise<void> {
-    await this.stopJobs(graceMs);
-    // A store that does not answer now leaves them running; the next start queues them again all the same.
-    await this.jobs.requeueRunning().catch(() => undefined);
-    await this.closePools();
-  }
+  /** Stops taking work, lets running jobs finish for up to `graceMs`, then stops the rest and hands them back. */
+  abstract stop(graceMs: number): Promise<void>;
 
   /** Stops taking work and answers the waiting requests; running jobs get `graceMs` to finish, then are stopped. */
   protected async stopJobs(graceMs: number): Promise<void> {

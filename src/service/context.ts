@@ -1,9 +1,9 @@
 /** Everything the routes share: configuration, the store (whichever runs), the queue, metrics. */
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { JobQueue, type QueueConfig } from '../jobs/queue.js';
+import type { JobQueue, QueueConfig } from '../jobs/queue.js';
 import { PgBossQueue } from '../jobs/pg-boss-queue.js';
-import type { PgJobStore } from '../store/postgres/jobs.js';
+import { EmbeddedQueue } from '../jobs/embedded-queue.js';
 import type { Lane } from '../store/store.js';
 import type { Report } from '../model/report.js';
 import { openStore } from '../store/open.js';
@@ -46,10 +46,10 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
   };
   // The lanes this process pulls in PostgreSQL mode: none with no workers, the OCR one only with OCR workers.
   const lanes: Lane[] = !config.workers ? [] : queueConfig.ocrWorkers ? ['main', 'ocr'] : ['main'];
-  const queue = config.databaseUrl
-    // With a database URL the store is PostgreSQL's (open.ts), whose job rows are made with pg-boss's jobs.
-    ? new PgBossQueue(jobs as PgJobStore, files, { ...queueConfig, databaseUrl: config.databaseUrl, lanes, onError: (err) => log.warn({ msg: 'job queue', error: err.message }) })
-    : new JobQueue(jobs, files, queueConfig);
+  // A PostgreSQL store is opened from the database URL (open.ts): the queue uses the same database.
+  const queue = store.kind === 'postgres'
+    ? new PgBossQueue(store.jobs, files, { ...queueConfig, databaseUrl: config.databaseUrl!, lanes, onError: (err) => log.warn({ msg: 'job queue', error: err.message }) })
+    : new EmbeddedQueue(store.jobs, files, queueConfig);
   const metrics = createMetrics(queue, jobs, config.role);
   queue.on('finished', (job, report) => {
     if (job.finished) metrics.jobSeconds.observe({ lane: job.lane, status: job.status }, (Date.parse(job.finished) - Date.parse(job.created)) / 1000);

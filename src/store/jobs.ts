@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { DB } from './db.js';
 import { RESULT_COLUMNS, resultValues } from './results.js';
 import type { Report } from '../model/report.js';
-import type { CachedJob, Job, JobError, JobStore, Lane, NewJob } from './store.js';
+import type { CachedJob, Job, JobError, Lane, LocalJobStore, NewJob } from './store.js';
 
 /** A jobs row as both databases give it (timestamps as ISO strings). */
 export interface JobRow {
@@ -29,7 +29,7 @@ const now = () => new Date().toISOString();
 const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
   SELECT id, id, callback_url, 'pending', finished, finished FROM jobs WHERE id = ? AND callback_url IS NOT NULL`;
 
-export class SqliteJobStore implements JobStore {
+export class SqliteJobStore implements LocalJobStore {
   constructor(private readonly db: DB) {}
 
   async create(j: NewJob): Promise<Job> {

@@ -44,10 +44,6 @@ export interface JobStore {
   /** A job answered from the cache: finished as it is created. */
   createFinished(j: CachedJob): Promise<Job>;
   get(id: string): Promise<Job | null>;
-  /** Queued jobs in the order they came, for a restart. */
-  queued(): Promise<Job[]>;
-  /** Jobs left running by a process that died: queued again so they run once more. */
-  requeueRunning(): Promise<number>;
   /**
    * queued → running, or running → running again when the queue hands out a job whose previous runner
    * was lost (its lease expired); returns the attempt number now running it, or null when the job has
@@ -147,10 +143,32 @@ export interface DeliveryStore {
   retry(id: string, attempt: number, delayMs: number | null, error: string): Promise<void>;
 }
 
-export interface Store {
-  /** Which implementation runs: for logs and /readyz, never for the routes to branch on. */
-  kind: 'sqlite' | 'postgres';
-  jobs: JobStore;
+/**
+ * The embedded store's job rows: one process owns them all, so after a restart (or when it stops) the
+ * jobs it was running are its to queue again. On a shared database no process may do that.
+ */
+export interface LocalJobStore extends JobStore {
+  /** Queued jobs in the order they came, for a restart. */
+  queued(): Promise<Job[]>;
+  /** Jobs left running by a process that died: queued again so they run once more. */
+  requeueRunning(): Promise<number>;
+}
+
+/** A connection as pg-boss takes one (its `db` option): how its SQL runs inside a transaction of the store. */
+export interface SqlExecutor {
+  executeSql(sql: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** PostgreSQL's job rows, shared by every process: a job is queued (pg-boss) in the transaction that makes its row. */
+export interface SharedJobStore extends JobStore {
+  /** Creates the row; `queue` runs in the same transaction, so the job is queued with its row or neither is made. */
+  create(j: NewJob, queue?: (db: SqlExecutor) => Promise<unknown>): Promise<Job>;
+}
+
+/** Which implementation runs (for logs, /readyz and which job queue runs, never for the routes to branch on), with its job rows. */
+export type Store = Stores & ({ kind: 'sqlite'; jobs: LocalJobStore } | { kind: 'postgres'; jobs: SharedJobStore });
+
+interface Stores {
   results: ResultStore;
   corrections: CorrectionStore;
   files: UploadStore;

@@ -3,7 +3,7 @@ import type { JobStatus } from '../../api/wire.js';
 import type { Report } from '../../model/report.js';
 import { jobFromRow, type JobRow } from '../jobs.js';
 import { RESULT_COLUMNS, resultValues } from '../results.js';
-import type { CachedJob, Job, JobError, JobStore, NewJob } from '../store.js';
+import type { CachedJob, Job, JobError, NewJob, SharedJobStore, SqlExecutor } from '../store.js';
 import { iso } from './columns.js';
 import type { PgDatabase } from './db.js';
 
@@ -11,10 +11,6 @@ const JOB_COLUMNS = `id, owner, sha256, filename, charset, options_key, lane, st
   error_message, callback_url, result_id, attempts, ${iso('created')}, ${iso('started')}, ${iso('finished')}`;
 
 
-/** A connection as pg-boss takes one (its `db` option): what runs its SQL inside our transaction. */
-export interface Executor {
-  executeSql(sql: string, values: unknown[]): Promise<{ rows: unknown[] }>;
-}
 
 /**
  * The job's webhook, due now, made in the transaction that ends the job (nothing when it has no callback URL).
@@ -23,11 +19,10 @@ export interface Executor {
 const NEW_DELIVERY = `INSERT INTO deliveries (id, job_id, url, status, next_at, created)
   SELECT id, id, callback_url, 'pending', now(), now() FROM jobs WHERE id = $1 AND callback_url IS NOT NULL`;
 
-export class PgJobStore implements JobStore {
+export class PgJobStore implements SharedJobStore {
   constructor(private readonly db: PgDatabase) {}
 
-  /** Creates the row; `queue` (pg-boss's send) runs in the same transaction, so the job is queued with its row or neither is made. */
-  async create(j: NewJob, queue?: (db: Executor) => Promise<unknown>): Promise<Job> {
+  async create(j: NewJob, queue?: (db: SqlExecutor) => Promise<unknown>): Promise<Job> {
     return this.db.transaction(async (query) => {
       const rows = await query<JobRow>(`INSERT INTO jobs (id, owner, sha256, filename, charset, options_key, lane, status, callback_url, created)
         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, now()) RETURNING ${JOB_COLUMNS}`,
@@ -47,14 +42,6 @@ export class PgJobStore implements JobStore {
   async get(id: string): Promise<Job | null> {
     const rows = await this.db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id]);
     return rows.length ? jobFromRow(rows[0]) : null;
-  }
-
-  async queued(): Promise<Job[]> {
-    return (await this.db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE status = 'queued' ORDER BY jobs.created, jobs.seq`)).map(jobFromRow);
-  }
-
-  async requeueRunning(): Promise<number> {
-    return (await this.db.query(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE status = 'running' RETURNING id`)).length;
   }
 
   async start(id: string): Promise<number | null> {
