@@ -129,7 +129,9 @@ test('a job that ends while the service stops (in its grace period) still has it
     const { app, ctx } = createService(configFromEnv(env), pino({ level: 'silent' }));
     const res = await request(app).post(`/v1/jobs?filename=slow.txt&callbackUrl=${encodeURIComponent(callback)}`).set('Content-Type', 'text/plain').send(slowText(30_000, 'stop'));
     assert.equal(res.status, 202);
-    await until(() => ctx.jobs.get(res.body.job.id), (j) => j!.status === 'running', 60_000);
+    // In its worker thread (a job stopped before it reaches one is handed back, not finished).
+    const pool = (ctx.queue as unknown as { pools: { main: { idle: number } } }).pools.main;
+    await until(async () => pool.idle, (n) => n === 0, 60_000);
     // Stopped mid-job: the job finishes in the grace period, and its delivery goes out before the process ends.
     await ctx.close();
     assert.deepEqual(hits.map((h) => [JSON.parse(h).id, JSON.parse(h).status]), [[res.body.job.id, 'succeeded']]);
