@@ -259,10 +259,22 @@ export abstract class JobQueue extends EventEmitter<QueueEvents> {
     return 'ended';
   }
 
+  private pages(): WorkerPool {
+    return (this.pagePool ??= new WorkerPool(1, 'pages'));
+  }
+
+  /**
+   * Starts the page-image thread ahead of the first request (an API process): loading it is most of the
+   * wait for the first page a reviewer opens.
+   */
+  startPageRenderer(): void {
+    if (!this.stopping) this.pages().start();
+  }
+
   /** A page of a stored source as PNG, rendered in a worker thread under the job time limit. */
   renderPage(bytes: Uint8Array, mediaType: string, page: number): Promise<{ png: Buffer; scale: number }> {
     if (this.stopping) return Promise.reject(shuttingDown());
-    const pool = (this.pagePool ??= new WorkerPool(1, 'pages'));
+    const pool = this.pages();
     const work = async () => {
       const { outcome } = pool.run({ bytes, mediaType, page, limits: this.config.limits }, this.config.timeoutMs, () => {});
       const r = await outcome;

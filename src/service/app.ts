@@ -66,6 +66,9 @@ export function createService(config: ServiceConfig, log: Logger = serviceLogger
   app.use(errorHandler(config.limits.maxBytes, (err) => log.error({ err }, 'unexpected error')));
   // The worker threads start once the service is built and its first requests answered (serve opens
   // its gate right after this returns), not while it loads: they would compete with it for the cores.
-  setImmediate(() => ctx.queue.startWorkers());
+  setImmediate(() => {
+    ctx.queue.startWorkers();
+    ctx.queue.startPageRenderer();
+  });
   return { app, ctx };
 }
