@@ -153,8 +153,10 @@ export class PgBossQueue extends JobQueue {
 
   override async depth(lane?: Lane): Promise<number> {
     await this.started();
-    const sizes = await Promise.all((lane ? [lane] : (['main', 'ocr'] as const)).map((l) => this.boss.getQueueSize(QUEUES[l])));
-    return sizes.reduce((a, b) => a + b, 0);
+    // pg-boss's getQueueSize, over both queues in one query: a submission asks twice.
+    const names = (lane ? [lane] : (['main', 'ocr'] as const)).map((l) => QUEUES[l]);
+    const { rows } = await this.boss.getDb().executeSql(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ANY($1) AND state < 'active'`, [names]);
+    return (rows[0] as { n: number }).n;
   }
 
   override async submit(s: Submission): Promise<Job> {
