@@ -4,19 +4,27 @@ import type { Delivery, DeliveryStore, JobStore } from './store.js';
 
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 
+/** A claimed row as both databases return it. */
+export interface ClaimedRow { id: string; job_id: string; url: string; attempts: number }
+
+/** Claimed rows with their jobs (a job gone since is skipped). */
+export async function withJobs(rows: ClaimedRow[], jobs: JobStore): Promise<Delivery[]> {
+  const claimed: Delivery[] = [];
+  for (const r of rows) {
+    const job = await jobs.get(r.job_id);
+    if (job) claimed.push({ id: r.id, job, url: r.url, attempt: r.attempts });
+  }
+  return claimed;
+}
+
 export class SqliteDeliveryStore implements DeliveryStore {
   constructor(private readonly db: DB, private readonly jobs: JobStore) {}
 
   async claim(limit: number, leaseMs: number): Promise<Delivery[]> {
     const rows = this.db.prepare(`UPDATE deliveries SET next_at = ?, attempts = attempts + 1
       WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?)
-      RETURNING id, job_id, url, attempts`).all(at(leaseMs), at(0), limit) as { id: string; job_id: string; url: string; attempts: number }[];
-    const claimed: Delivery[] = [];
-    for (const r of rows) {
-      const job = await this.jobs.get(r.job_id);
-      if (job) claimed.push({ id: r.id, job, url: r.url, attempt: r.attempts });
-    }
-    return claimed;
+      RETURNING id, job_id, url, attempts`).all(at(leaseMs), at(0), limit) as ClaimedRow[];
+    return withJobs(rows, this.jobs);
   }
 
   async delivered(id: string, attempt: number): Promise<void> {

@@ -2,6 +2,7 @@
  * The webhook outbox in PostgreSQL (store.ts, DeliveryStore): due rows are claimed with FOR UPDATE
  * SKIP LOCKED, so each attempt goes to exactly one process; times are the database's clock.
  */
+import { withJobs, type ClaimedRow } from '../deliveries.js';
 import type { Delivery, DeliveryStore, JobStore } from '../store.js';
 import type { PgDatabase } from './db.js';
 
@@ -9,16 +10,11 @@ export class PgDeliveryStore implements DeliveryStore {
   constructor(private readonly db: PgDatabase, private readonly jobs: JobStore) {}
 
   async claim(limit: number, leaseMs: number): Promise<Delivery[]> {
-    const rows = await this.db.query<{ id: string; job_id: string; url: string; attempts: number }>(`UPDATE deliveries d
+    const rows = await this.db.query<ClaimedRow>(`UPDATE deliveries d
       SET next_at = now() + $2 * interval '1 millisecond', attempts = d.attempts + 1
       FROM (SELECT id FROM deliveries WHERE status = 'pending' AND next_at <= now() ORDER BY next_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
       WHERE d.id = due.id RETURNING d.id, d.job_id, d.url, d.attempts`, [limit, leaseMs]);
-    const claimed: Delivery[] = [];
-    for (const r of rows) {
-      const job = await this.jobs.get(r.job_id);
-      if (job) claimed.push({ id: r.id, job, url: r.url, attempt: r.attempts });
-    }
-    return claimed;
+    return withJobs(rows, this.jobs);
   }
 
   async delivered(id: string, attempt: number): Promise<void> {
