@@ -115,7 +115,7 @@ const cases: Case[] = [
 /** The modules worth knowing the price of: packages, and our own modules that gather them. */
 const MODULES = [
   'file-type', 'chardet', 'iconv-lite', 'opencc-js/t2cn', 'parse5', 'yauzl',
-  'pdfjs-dist/legacy/build/pdf.min.mjs', 'pdfjs-dist/legacy/build/pdf.worker.min.mjs', '@napi-rs/canvas',
+  'pdfjs-dist/legacy/build/pdf.mjs', 'pdfjs-dist/legacy/build/pdf.worker.mjs', '@napi-rs/canvas',
   'sharp', 'onnxruntime-node', 'tesseract.js',
   'express', 'pino', 'pino-http', 'prom-client', 'multer', 'helmet', 'cors', 'better-sqlite3', 'ajv/dist/2020.js',
   './dist/intake/sniff.js', './dist/pipeline.js', './dist/model/schema.js', './dist/model/validate.js', './dist/service/routes/pages.js', './dist/service/app.js', './dist/cli/batch.js',
