@@ -20,7 +20,10 @@ const runs = {
   title: prose(RUN, '丙'), // in <head>, which is not read: only its parsing must not change
   fostered: prose(RUN, '丁'),
   spaced: `   \n ${prose(RUN, '戊')}  \n`,
+  // After the long opening tags Word writes, and after an inline image whose data URI is itself a long run.
+  word: prose(RUN, '己'),
 };
+const dataUri = `data:image/png;base64,${'QUFB'.repeat(RUN / 4)}`;
 
 function page(t: (s: string) => string): Buffer {
   return Buffer.from(`<!doctype html><html><head><title>${t(runs.title)}</title></head><body>
@@ -28,6 +31,8 @@ function page(t: (s: string) => string): Buffer {
     <table><tr><td>主动公开</td><td>${t(runs.cell)}</td></tr></table>
     <table>${t(runs.fostered)}<tr><td>12</td></tr></table>
     <pre>${t(runs.spaced)}</pre>
+    <p class="MsoNormal" style="text-indent:2em;line-height:150%;mso-char-indent-count:2.0"><img src="${dataUri}">${t(runs.word)}</p>
+    <p>尾段</p>
   </body></html>`);
 }
 
@@ -36,7 +41,8 @@ test('long runs of text read as the same text cut short', () => {
   const short = extractHtml(page(cut), null, defaultLimits);
   assert.deepEqual(long, short);
   const text = long.blocks.map((b) => (b.kind === 'line' ? b.text : b.cells.map((c) => c.text).join('|'))).join('\n');
-  for (const seed of ['甲', '乙', '丁', '戊']) assert.ok(text.split(`${seed}年度`).length > 3000, `${seed}'s run is read`);
+  for (const seed of ['甲', '乙', '丁', '戊', '己']) assert.ok(text.split(`${seed}年度`).length > 3000, `${seed}'s run is read`);
+  assert.ok(text.includes('尾段'), 'what follows a long run after a long tag is read');
 });
 
 test('a run holding a character reference or a placeholder-like character is read as parse5 reads it', () => {

@@ -62,15 +62,19 @@ function setAside(text: string): { html: string; runs: string[] } {
   let html = '';
   let done = 0;
   // A scan, not a regular expression: a quantified class over tens of MB overflows the regex engine's stack.
-  for (let start = 0, i = 0; i <= text.length; i++) {
+  // Runs end at markup (< > &), CR and NUL; one that begins after `<` is the inside of a tag (a long
+  // attribute, an inline image's data URI), which is not text and is left alone.
+  for (let start = 0, inTag = false, i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0x3c;
-    if (c !== 0x3c && c !== 0x26 && c !== 0x0d && c !== 0) continue;
+    if (c !== 0x3c && c !== 0x3e && c !== 0x26 && c !== 0x0d && c !== 0) continue;
     // An edge of only whitespace could be the run's all: parse5 treats whitespace apart (in tables).
-    if (i - start >= LONG_RUN && /[^ \t\n\f]/.test(text.slice(start, start + RUN_EDGE))) {
+    if (!inTag && i - start >= LONG_RUN && /[^ \t\n\f]/.test(text.slice(start, start + RUN_EDGE))) {
       runs.push(text.slice(start + RUN_EDGE, i - RUN_EDGE));
       html += `${text.slice(done, start + RUN_EDGE)}\uFDD0${runs.length - 1}\uFDD1`;
       done = i - RUN_EDGE;
     }
+    if (c === 0x3c) inTag = true;
+    else if (c === 0x3e) inTag = false;
     start = i + 1;
   }
   return { html: runs.length ? html + text.slice(done) : text, runs };
