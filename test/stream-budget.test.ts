@@ -175,3 +175,20 @@ test('an image XObject whose Flate layer decodes past the limit is refused', asy
   const opened = await openPdf(imagePdf(pixels, '/FlateDecode', 2048), 8 * LIMIT);
   await opened.close(); // pdf.js opens it: a real PDF with a real image
 });
+
+test('a Form XObject is counted by its own /Filter, not by a font named /F in its resources', async () => {
+  const pdf = assemblePdf([
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm1 5 0 R >> >> /Contents 4 0 R >>'),
+    Buffer.from('<< /Length 16 >>\nstream\nq /Fm1 Do Q    \nendstream'),
+    Buffer.concat([
+      Buffer.from(`<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F 6 0 R >> >> /Length ${flate.length} /Filter /FlateDecode >>\nstream\n`),
+      flate, Buffer.from('\nendstream'),
+    ]),
+    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
+  ]);
+  refused(pdf);
+  checkStreamSizes(pdf, 8 * LIMIT);
+  assert.match(await textOf(pdf), /hello budget/, 'pdf.js inflates the form whole: the budget must count it');
+});

@@ -49,6 +49,31 @@ export function dictAt(buf: Buffer, open: number): string | null {
   return null;
 }
 
+/**
+ * `text` (a dictionary's source) with what is not at its top level blanked out: nested dictionaries and
+ * strings become spaces, so a key found in it is the dictionary's own, at the same index.
+ */
+export function topLevelOnly(text: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') {
+      const end = literalEnd(text, i);
+      const to = end < 0 ? text.length - 1 : end;
+      out += ' '.repeat(to - i + 1);
+      i = to;
+    } else if (c === '<' && text[i + 1] === '<') {
+      out += depth++ >= 1 ? '  ' : '<<';
+      i++;
+    } else if (c === '>' && text[i + 1] === '>') {
+      out += --depth >= 1 ? '  ' : '>>';
+      i++;
+    } else out += depth > 1 ? ' ' : c;
+  }
+  return out;
+}
+
 /** Index of the `)` closing the literal string opened at `from`. */
 function literalEnd(text: string, from: number): number {
   let nest = 0;

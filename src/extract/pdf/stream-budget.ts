@@ -11,7 +11,7 @@
 import { constants, inflateSync } from 'node:zlib';
 import { ConvertError } from '../../intake/errors.js';
 import { ascii85, asciiHex, lzw, runLength } from './stream-filters.js';
-import { objectText } from './raw-objects.js';
+import { objectText, topLevelOnly } from './raw-objects.js';
 import { streamDecrypter } from './stream-decrypt.js';
 
 /** How far back from `stream` its dictionary may start (dictionaries of real files are far shorter). */
@@ -65,7 +65,9 @@ const VALUE = new RegExp(String.raw`^\s*(\[[^\]]*\]|${NAME}|${REF})`);
  * escapes in names decoded.
  */
 function filterChain(buf: Buffer, dict: string): string[] {
-  const key = /\/F(?![^\s/<>\[\]()%])/.exec(dict) ?? /\/Filter(?![^\s/<>\[\]()%])/.exec(dict);
+  // The stream dictionary's own keys: a nested one (a font named /F in its /Resources) is not its filter.
+  const own = topLevelOnly(dict);
+  const key = /\/F(?![^\s/<>\[\]()%])/.exec(own) ?? /\/Filter(?![^\s/<>\[\]()%])/.exec(own);
   const value = key && resolve(buf, VALUE.exec(dict.slice(key.index + key[0].length))?.[1]);
   if (!value) return [];
   const items = value.startsWith('[') ? value.slice(1, -1).match(new RegExp(`${NAME}|${REF}`, 'g')) ?? [] : [value];
