@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import request from 'supertest';
 import { applyCorrections } from '../src/check/index.js';
-import { queuedBySummary, queuedCells } from '../src/check/queue.js';
+import { correctable, queuedBySummary, queuedCells } from '../src/check/queue.js';
 import type { Report } from '../src/model/report.js';
 import { schemaErrors } from '../src/model/validate.js';
+import { lowConfidenceRows } from '../src/output/dataset.js';
 import { testApp } from './support/app.js';
 import { sample, samplesDir, seeds } from './support/fixtures.js';
 
@@ -40,8 +41,17 @@ test('SPLIT_GAVE_UP names its row\'s cells; missing as they are, the queue takes
 
   const queued = queuedCells(report.tables, report.checks, report.warnings, THRESHOLD);
   for (const c of row) assert.ok(queued.has(c.key), `${c.key} is queued`);
-  // The count the results list stores follows the same rule.
-  assert.ok(queuedBySummary(report) >= row.length);
+  // The count the results list stores follows the same rule (the service's threshold is this test's).
+  assert.equal(queuedBySummary(report), queued.size);
+  // What may be entered follows the warning too.
+  assert.ok(row.every((c) => correctable(c, report.warnings)));
+  const unnamed = report.tables.flatMap((t) => t.cells).find((c) => !c.key.startsWith(ROW) && c.state === 'number')!;
+  assert.ok(correctable(unnamed, report.warnings));
+  assert.ok(!correctable({ ...unnamed, state: 'missing' }, report.warnings), 'a missing cell no warning names');
+
+  // The batch's low-confidence.csv lists them too, with the warning as the reason.
+  const rows = lowConfidenceRows(report, THRESHOLD).filter((r) => String(r[5]).startsWith(ROW));
+  assert.deepEqual(rows.map((r) => [r[5], r[10], r[12]]), row.map((c) => [c.key, 'missing', 'warning SPLIT_GAVE_UP']));
 
   const corrected = applyCorrections(structuredClone(report), row.map((c, i) => ({ key: c.key, value: [1, 0, 0, 0, 0, 0, 1][i] })), THRESHOLD);
   const after = queuedCells(corrected.tables, corrected.checks, corrected.warnings, THRESHOLD);

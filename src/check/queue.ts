@@ -4,7 +4,7 @@
  * names (missing ones too: the document prints them, unread) until a reviewer sets it. A cell whose
  * doubt came only from a check leaves the queue as soon as that check holds.
  */
-import type { CanonicalTable, CellKey, CheckResult, Report, Warning } from '../model/report.js';
+import type { CanonicalCell, CanonicalTable, CellKey, CheckResult, Report, Warning } from '../model/report.js';
 
 function select(tables: CanonicalTable[], checks: CheckResult[], warnings: Warning[], low: (confidence: number) => boolean): Set<CellKey> {
   const failing = new Set(checks.filter((c) => !c.holds).flatMap((c) => c.cells));
@@ -18,6 +18,11 @@ function select(tables: CanonicalTable[], checks: CheckResult[], warnings: Warni
     }
   }
   return out;
+}
+
+/** A cell a reviewer may set: any printed one, and a missing one a warning names (the document prints it, unread). */
+export function correctable(cell: Pick<CanonicalCell, 'key' | 'state'>, warnings: Warning[]): boolean {
+  return cell.state !== 'missing' || warnings.some((w) => w.cells?.includes(cell.key));
 }
 
 export function queuedCells(tables: CanonicalTable[], checks: CheckResult[], warnings: Warning[], threshold: number): Set<CellKey> {

@@ -175,7 +175,8 @@ interface ReviewCell {
 /**
  * The cells of a report someone should look at, in the report's order, with why: every printed cell
  * (not `missing`) under the threshold, every illegible cell, every cell of a failing check (soft ones
- * included) and of a failing series check.
+ * included) and of a failing series check, and every cell a warning names (missing ones too, as the
+ * review queue takes them: the document prints them, unread).
  */
 function reviewCells(e: DatasetEntry, threshold: number): ReviewCell[] {
   const r = e.report;
@@ -184,6 +185,8 @@ function reviewCells(e: DatasetEntry, threshold: number): ReviewCell[] {
   for (const c of r.checks.filter((x) => !x.holds)) {
     for (const k of c.cells) checksOf.set(k, [...(checksOf.get(k) ?? []), { id: c.id, soft: !!c.soft }]);
   }
+  const warnedBy = new Map<string, string[]>();
+  for (const w of r.warnings) for (const k of w.cells ?? []) warnedBy.set(k, [...(warnedBy.get(k) ?? []), w.code]);
   const out: ReviewCell[] = [];
   for (const t of r.tables) {
     for (const c of t.cells) {
@@ -192,6 +195,7 @@ function reviewCells(e: DatasetEntry, threshold: number): ReviewCell[] {
       else if (c.state !== 'missing' && c.confidence < threshold) why.push(`low confidence (${c.confidence} < ${threshold})`);
       for (const ch of checksOf.get(c.key) ?? []) why.push(`${ch.soft ? 'soft check' : 'failing check'} ${ch.id}`);
       for (const f of e.series?.get(c.key)?.flags ?? []) why.push(`series check ${f.slice(f.indexOf(':') + 1)}`);
+      for (const code of warnedBy.get(c.key) ?? []) why.push(`warning ${code}`);
       if (why.length) out.push({ cell: c, table: t.id, why });
     }
   }

@@ -234,7 +234,7 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
       }
       row.columns.forEach((col, ci) => {
         const slot = reading.slots[ci];
-        const key = cellKey(def.id, row.key, col.key);
+        const key = rowCells[ci];
         const origin = slot?.token?.origin ?? row.labelToken?.origin ?? null;
         if (origin && firstPage === null) { firstPage = origin.page; firstTable = origin.table; }
         const value = slot?.value ?? null;

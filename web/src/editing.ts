@@ -4,6 +4,7 @@
  */
 import type { CellKey } from '../../src/model/report.js';
 import { banner, dismissError } from './banner.js';
+import { correctable } from '../../src/check/queue.js';
 import { byId, h } from './dom.js';
 import { parseValue } from './review.js';
 import type { ReviewScreen } from './review-screen.js';
@@ -58,7 +59,7 @@ export class Editing {
     const r = this.state.review;
     const key = r?.current;
     if (!r || !key) return;
-    if (r.cells.get(key)!.state === 'missing' && !r.report.warnings.some((w) => w.cells?.includes(key))) {
+    if (!correctable(r.cells.get(key)!, r.report.warnings)) {
       banner('info', '这一格在文档中没有印出（缺失），不能修改。');
       return;
     }
@@ -120,6 +121,11 @@ export class Editing {
   accept(): void {
     const r = this.state.review;
     if (!r?.current) return;
+    // Nothing printed to confirm: a missing cell (one a warning names) is entered, not accepted.
+    if (r.cells.get(r.current)!.state === 'missing') {
+      banner('info', '这一格没有读出数值：请输入它在原文中的值（原文空白：按 Delete 再按 Enter）。');
+      return;
+    }
     this.state.accept(r.current);
     const next = r.nextUnreviewed();
     if (next && next !== r.current) this.select(next);

@@ -7,6 +7,7 @@ import { isMetaKey, type CorrectionChange } from '../../src/api/wire.js';
 import { MODEL_ID, type Report } from '../../src/model/report.js';
 import { api } from './api.js';
 import { banner, errorText, hideBanner } from './banner.js';
+import { correctable } from '../../src/check/queue.js';
 import { byId, fill, h } from './dom.js';
 import { ResultList } from './results.js';
 import { Review } from './review.js';
@@ -83,7 +84,7 @@ export class Opening {
         for (const c of keep) if (isMetaKey(c.key)) next.setField(c.key, c.value);
         next.setValues(keep.flatMap((c) => {
           const cell = next.cells.get(c.key);
-          return cell && cell.state !== 'missing' && typeof c.value !== 'string' ? [[c.key, c.value] as const] : [];
+          return cell && correctable(cell, next.report.warnings) && typeof c.value !== 'string' ? [[c.key, c.value] as const] : [];
         }));
       }
       await this.screen.show(next, history.corrections, generation);

@@ -33,18 +33,19 @@ const WORDS: Record<string, string> = {
 };
 
 /** The cell a warning leads to: the first of its cells, else the first queued cell on its page, else the page's first printed cell. */
-function target(review: Review, w: Warning): CellKey | null {
+function target(review: Review, w: Warning, queued: Set<CellKey>): CellKey | null {
   const named = review.layout.order.find((k) => w.cells?.includes(k));
   if (named) return named;
   if (!w.page) return null;
   const onPage = review.layout.order.filter((k) => review.cells.get(k)!.evidence.page === w.page && review.cells.get(k)!.state !== 'missing');
-  const queued = new Set(review.queue());
   return onPage.find((k) => queued.has(k)) ?? onPage[0] ?? null;
 }
 
 export function warningItems(review: Review, pick: (key: CellKey) => void): HTMLLIElement[] {
+  // The checks card is drawn again at every change: the queue is worked out once for all the warnings.
+  const queued = new Set(review.queue());
   return review.report.warnings.map((w) => {
-    const to = target(review, w);
+    const to = target(review, w, queued);
     return h('li', {
       class: `warning${to ? ' goes' : ''}`, 'data-warning': w.code, title: w.code,
       onclick: to ? () => pick(to) : undefined,

@@ -7,6 +7,7 @@ import express, { Router, type Response } from 'express';
 import { isMetaKey, type CorrectionChange, type CorrectionHistory, type CorrectionsPut, type CorrectionsSaved, type CorrectionState } from '../../api/wire.js';
 import { applyFieldCorrections, fieldOf, fieldValue, type FieldValue } from '../../check/fields.js';
 import { applyCorrections } from '../../check/index.js';
+import { correctable } from '../../check/queue.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { CellState } from '../../model/report.js';
 import type { NewCorrection } from '../../store/store.js';
@@ -70,8 +71,7 @@ export function correctionsRouter(ctx: ServiceContext): Router {
       }
       const cell = cells.get(key);
       if (!cell) throw bad(`No cell ${JSON.stringify(ch?.key)} in this result.`);
-      // A missing cell is correctable only where a warning says the document prints it, unread.
-      if (cell.state === 'missing' && !current.warnings.some((w) => w.cells?.includes(key))) {
+      if (!correctable(cell, current.warnings)) {
         throw bad(`${key} is not printed in the document (state missing); it cannot be corrected.`);
       }
       const value = ch.value;
