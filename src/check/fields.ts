@@ -3,9 +3,10 @@
  * to a report as served. A corrected field is certain and says so (`manual`), as a corrected cell does;
  * the agency's grouping key and division follow a corrected agency.
  */
-import type { CorrectionEntry, MetaKey } from '../api/wire.js';
+import { isMetaKey, type CorrectionEntry, type MetaKey } from '../api/wire.js';
 import type { Report } from '../model/report.js';
 import { agencyDivision, agencyKey } from '../reconstruct/agency.js';
+import { applyCorrections } from './index.js';
 
 export type FieldValue = string | number | null;
 
@@ -52,4 +53,14 @@ export function applyFieldCorrections(report: Report, changes: { key: MetaKey; v
     }
   }
   return report;
+}
+
+/**
+ * A report with corrections applied, the saved ones or a save's: cells set and the checks run again, then
+ * the report fields set. In place, as applyCorrections is.
+ */
+export function withCorrections(report: Report, entries: Pick<CorrectionEntry, 'key' | 'newValue' | 'newText'>[], threshold: number): Report {
+  const cells = entries.flatMap((c) => (isMetaKey(c.key) ? [] : [{ key: c.key, value: c.newValue }]));
+  const fields = entries.flatMap((c) => (isMetaKey(c.key) ? [{ key: c.key, value: savedField(c) }] : []));
+  return applyFieldCorrections(applyCorrections(report, cells, threshold), fields);
 }

@@ -34,9 +34,9 @@ export async function runWorker(args: string[], help: (usage: string) => number)
     throw new StartError('a worker takes its jobs from PostgreSQL: set XXGK_DATABASE_URL=postgres://… (the database the serve processes use). Without it, `serve` runs the jobs itself.');
   }
   if (!config.workers) throw usage('a worker needs at least one conversion thread (XXGK_WORKERS or --concurrency)');
-  const engines = await ocrLoads();
-  if (values.ocr && !engines) throw new StartError('--ocr: the OCR engines do not load here (onnxruntime-node is missing for this system); run with --no-ocr.');
-  const ocr = values['no-ocr'] ? false : engines;
+  // A --no-ocr worker does not load the engines to find out (their native module is large).
+  const ocr = values['no-ocr'] ? false : await ocrLoads();
+  if (values.ocr && !ocr) throw new StartError('--ocr: the OCR engines do not load here (onnxruntime-node is missing for this system); run with --no-ocr.');
   if (!ocr) config = { ...config, ocrWorkers: 0 };
 
   // As with serve, /healthz answers from the moment the port is bound; the other probes wait for the worker.

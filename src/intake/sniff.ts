@@ -74,7 +74,6 @@ async function sniffBytes(bytes: Uint8Array, charset: string | null | undefined)
     const { fileTypeFromBuffer } = await import('file-type');
     const ft = await fileTypeFromBuffer(bytes);
     if (ft) {
-      if (ft.mime === 'application/pdf') return { format: 'pdf', mediaType: ft.mime };
       if (ft.mime === DOCX) return { format: 'docx', mediaType: DOCX };
       if (ft.ext === 'cfb') return { format: 'doc', mediaType: 'application/msword' };
       if (IMAGE_TYPES.has(ft.mime)) return { format: 'image', mediaType: ft.mime };

@@ -6,14 +6,14 @@ import type { LocalJobStore, UploadStore } from '../store/store.js';
 import { JobQueue, type QueueConfig } from './queue.js';
 
 export class EmbeddedQueue extends JobQueue {
-  constructor(private readonly local: LocalJobStore, files: UploadStore, config: QueueConfig) {
-    super(local, files, config);
+  constructor(protected override readonly jobs: LocalJobStore, files: UploadStore, config: QueueConfig) {
+    super(jobs, files, config);
   }
 
   /** After a restart: jobs that were running run again, queued ones keep their order. */
   override async recover(): Promise<{ requeued: number; queued: number }> {
-    const requeued = await this.local.requeueRunning();
-    const queued = await this.local.queued();
+    const requeued = await this.jobs.requeueRunning();
+    const queued = await this.jobs.queued();
     for (const j of queued) this.pending[j.lane].push(j.id);
     this.pump('main');
     this.pump('ocr');
@@ -24,7 +24,7 @@ export class EmbeddedQueue extends JobQueue {
   override async stop(graceMs: number): Promise<void> {
     await this.stopJobs(graceMs);
     // A store that does not answer now leaves them running; the next start queues them again all the same.
-    await this.local.requeueRunning().catch(() => undefined);
+    await this.jobs.requeueRunning().catch(() => undefined);
     await this.closePools();
   }
 }

@@ -51,6 +51,8 @@ export class PgBossQueue extends JobQueue {
   private readonly pulling: Record<Lane, boolean> = { main: false, ocr: false };
   private readonly again: Record<Lane, boolean> = { main: false, ocr: false };
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The next try to start, while the database is not there (one at a time). */
+  private retry: NodeJS.Timeout | null = null;
   /** The last submission being admitted: the next waits for it. */
   private admitted: Promise<unknown> = Promise.resolve();
   /** Pulled jobs being run, until pg-boss has been told how they ended. */
@@ -132,7 +134,7 @@ export class PgBossQueue extends JobQueue {
       await this.started();
     } catch (err) {
       // The database is not there yet: keep trying, so this process pulls once it is.
-      if (!this.stopping) this.timers.push(setTimeout(() => void this.recover().catch(() => undefined), RESTART_MS));
+      if (!this.stopping) this.retry = setTimeout(() => void this.recover().catch(() => undefined), RESTART_MS);
       throw err;
     }
     await this.listener.open();
@@ -266,6 +268,7 @@ export class PgBossQueue extends JobQueue {
 
   override async stop(graceMs: number): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    if (this.retry) clearTimeout(this.retry);
     await this.stopJobs(graceMs);
     // A start under way finishes first, so that the pg-boss it makes is the one stopped below.
     await this.ready?.catch(() => undefined);

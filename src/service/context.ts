@@ -8,9 +8,7 @@ import type { Lane } from '../store/store.js';
 import type { Report } from '../model/report.js';
 import { openStore } from '../store/open.js';
 import type { CorrectionStore, JobStore, ResultStore, Store, StoredResult, UploadStore } from '../store/store.js';
-import { isMetaKey } from '../api/wire.js';
-import { applyFieldCorrections, savedField } from '../check/fields.js';
-import { applyCorrections } from '../check/index.js';
+import { withCorrections } from '../check/fields.js';
 import type { ServiceConfig } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startWebhooks } from './webhooks.js';
@@ -67,10 +65,7 @@ export function createContext(config: ServiceConfig, log: Logger): ServiceContex
     async reportOf(resultId, stored) {
       const report = (stored ?? (await results.get(resultId))!).report;
       const saved = await corrections.list(resultId);
-      if (!saved.length) return report;
-      const cells = saved.flatMap((c) => (isMetaKey(c.key) ? [] : [{ key: c.key, value: c.newValue }]));
-      const fields = saved.flatMap((c) => (isMetaKey(c.key) ? [{ key: c.key, value: savedField(c) }] : []));
-      return applyFieldCorrections(applyCorrections(report, cells, config.reviewThreshold), fields);
+      return saved.length ? withCorrections(report, saved, config.reviewThreshold) : report;
     },
     async visibleResult(req, res) {
       const stored = await results.get(String(req.params.id));

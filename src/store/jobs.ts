@@ -98,10 +98,6 @@ export class SqliteJobStore implements LocalJobStore {
       : this.db.prepare(`${set} AND status = 'running' AND attempts = ?`).run(...values, attempt)));
   }
 
-  async release(id: string, attempt: number): Promise<boolean> {
-    return this.db.prepare(`UPDATE jobs SET status = 'queued', started = NULL, pages_done = 0 WHERE id = ? AND status = 'running' AND attempts = ?`).run(id, attempt).changes === 1;
-  }
-
   async cancel(id: string): Promise<boolean> {
     return this.end(id, () => this.db.prepare(`UPDATE jobs SET status = 'cancelled', finished = ? WHERE id = ? AND status IN ('queued', 'running')`).run(now(), id));
   }

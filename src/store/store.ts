@@ -59,8 +59,6 @@ export interface JobStore {
   succeed(id: string, attempt: number, result: { owner: string; optionsKey: string; report: Report }): Promise<boolean>;
   /** Marks the job failed: the running attempt's end when `attempt` is given, otherwise a job not yet ended. */
   fail(id: string, error: JobError, attempt?: number): Promise<boolean>;
-  /** running → queued when `attempt` still runs it (then true): a stopping process hands the job back to the queue. */
-  release(id: string, attempt: number): Promise<boolean>;
   cancel(id: string): Promise<boolean>;
   countsByStatus(): Promise<Record<JobStatus, number>>;
 }
@@ -163,6 +161,8 @@ export interface SqlExecutor {
 export interface SharedJobStore extends JobStore {
   /** Creates the row; `queue` runs in the same transaction, so the job is queued with its row or neither is made. */
   create(j: NewJob, queue?: (db: SqlExecutor) => Promise<unknown>): Promise<Job>;
+  /** running → queued when `attempt` still runs it (then true): a stopping process hands the job back to the queue. */
+  release(id: string, attempt: number): Promise<boolean>;
 }
 
 /** Which implementation runs (for logs, /readyz and which job queue runs, never for the routes to branch on), with its job rows. */

@@ -5,8 +5,7 @@
  */
 import express, { Router, type Response } from 'express';
 import { isMetaKey, type CorrectionChange, type CorrectionHistory, type CorrectionsPut, type CorrectionsSaved, type CorrectionState } from '../../api/wire.js';
-import { applyFieldCorrections, fieldOf, fieldValue, type FieldValue } from '../../check/fields.js';
-import { applyCorrections } from '../../check/index.js';
+import { fieldOf, fieldValue, withCorrections, type FieldValue } from '../../check/fields.js';
 import { correctable } from '../../check/queue.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { CellState } from '../../model/report.js';
@@ -82,9 +81,7 @@ export function correctionsRouter(ctx: ServiceContext): Router {
       return { key, oldValue: cell.value, newValue: value, oldText: null, newText: null, oldState: cell.state, newState, who: name };
     });
     // The report as served before this save, with this save's changes: not read and re-checked from scratch.
-    const cellChanges = changes.filter((c) => !isMetaKey(c.key)).map((c) => ({ key: c.key, value: c.newValue }));
-    const fieldChanges = changes.flatMap((c) => (isMetaKey(c.key) ? [{ key: c.key, value: c.newText ?? c.newValue }] : []));
-    const report = applyFieldCorrections(applyCorrections(current, cellChanges, ctx.config.reviewThreshold), fieldChanges);
+    const report = withCorrections(current, changes, ctx.config.reviewThreshold);
     const version = await ctx.corrections.save(id, body.baseVersion as number, changes, report);
     if (version === null) {
       const latest = (await ctx.corrections.list(id)).at(-1);
