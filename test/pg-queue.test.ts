@@ -133,6 +133,24 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     assert.equal(await bossConnections(url), 0);
   });
 
+  test('an end another process wrote without a notification still answers a request waiting here', { timeout: 60_000 }, async () => {
+    const { store, queue } = queueOn(cluster.createDatabase(), []);
+    await queue.recover();
+    const job = await queue.submit(text());
+    // Another process ended the job and its NOTIFY was lost: only the row says so. The wait's first read
+    // is made to see the job as it stood before, so only the queue's own re-reading of the rows can answer.
+    assert.ok(await store.jobs.fail(job.id, { code: 'ELSEWHERE', status: 500, message: 'ended by another process' }));
+    const get = store.jobs.get.bind(store.jobs);
+    store.jobs.get = async (id) => {
+      store.jobs.get = get;
+      return { ...(await get(id))!, status: 'queued', error: null };
+    };
+    // Far longer than the test may take: answered by the re-read, or the test times out.
+    const seen = await queue.waitFor(job.id, 600_000);
+    assert.deepEqual([seen.status, seen.error?.code], ['failed', 'ELSEWHERE']);
+    assert.deepEqual((await store.jobs.ended([job.id, 'no-such-job'])).map((j) => j.id), [job.id]);
+  });
+
   test('a submission pg-boss could not take leaves no job row and no webhook behind', async () => {
     const { store, queue } = queueOn(cluster.createDatabase(), []);
     await queue.recover();

@@ -9,7 +9,8 @@
  * - A job whose workers were lost every time ends in the dead-letter queue; the row is then failed.
  * - NOTIFY on one channel says at once that a job was queued (idle pullers fetch now), ended (waitFor
  *   in other processes answers) or cancelled (the process running it stops it). The rows stay the
- *   record: pullers also poll, waitFor and the cancel watch also read the rows.
+ *   record: pullers also poll, and once a second one query reads the rows of every job waited for or
+ *   running here.
  */
 import { createRequire } from 'node:module';
 import type PgBoss from 'pg-boss';
@@ -24,7 +25,6 @@ const DEAD_LETTER = 'convert-lost';
 const CHANNEL = 'xxgk_jobs';
 /** How often an idle puller asks for work without being told, and how often running jobs' rows are read for a cancel. */
 const POLL_MS = 1000;
-const CANCEL_WATCH_MS = 2000;
 /** Times a job is handed out again after its worker was lost before it is given up (a hand-back by a stopping process does not count). */
 const RETRY_LIMIT = 3;
 /** How soon a process that could not reach the database at start tries again. */
@@ -60,7 +60,6 @@ export class PgBossQueue extends JobQueue {
 
   constructor(protected override readonly jobs: SharedJobStore, files: UploadStore, private readonly pg: PgQueueConfig) {
     super(jobs, files, pg);
-    this.recheckMs = POLL_MS;
     this.listener = new PgListener(pg.databaseUrl, CHANNEL, (payload) => this.heard(payload));
   }
 
@@ -142,8 +141,8 @@ export class PgBossQueue extends JobQueue {
     this.timers.push(setInterval(() => {
       for (const lane of this.pg.lanes) this.pump(lane);
       this.buryLost().catch(this.pg.onError);
+      this.recheck().catch(this.pg.onError);
     }, POLL_MS));
-    if (this.pg.lanes.length) this.timers.push(setInterval(() => void this.watchCancels(), CANCEL_WATCH_MS));
     for (const lane of this.pg.lanes) this.pump(lane);
     return { requeued: 0, queued: 0 };
   }
@@ -248,11 +247,17 @@ export class PgBossQueue extends JobQueue {
     await this.boss.fail(QUEUES[lane], id, { message: 'handed back: the process is stopping' });
   }
 
-  /** Cancels heard of late (a notification lost): the rows of the jobs running here say so too. */
-  private async watchCancels(): Promise<void> {
-    for (const id of [...this.running.keys()]) {
-      const job = await this.jobs.get(id).catch(() => null);
-      if (job?.status === 'cancelled') this.running.get(id)?.();
+  /**
+   * Ends and cancels another process announced, in case the notification was lost with a connection:
+   * the rows of the jobs waited for or running here, read in one query for all of them.
+   */
+  private async recheck(): Promise<void> {
+    const waited = new Set(this.waiters.values());
+    const ids = [...new Set([...waited, ...this.running.keys()])];
+    if (!ids.length) return;
+    for (const job of await this.jobs.ended(ids)) {
+      if (job.status === 'cancelled') this.running.get(job.id)?.();
+      if (waited.has(job.id)) this.emit('ended', job);
     }
   }
 

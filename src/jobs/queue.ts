@@ -63,11 +63,9 @@ export abstract class JobQueue extends EventEmitter<QueueEvents> {
   /** Jobs taken from the queue whose worker is not yet started: they hold a pool slot. */
   protected readonly claiming: Record<Lane, number> = { main: 0, ocr: 0 };
   private readonly durations: number[] = [];
-  /** Requests waiting in waitFor: answered at once when the queue stops. */
-  private readonly waiters = new Set<() => void>();
+  /** Requests waiting in waitFor, with the job each waits for: answered at once when the queue stops. */
+  protected readonly waiters = new Map<() => void, string>();
   protected stopping = false;
-  /** How often waitFor reads the job again (null: never; this process hears of every end itself). */
-  protected recheckMs: number | null = null;
   /** Page images render here, one at a time, off the request thread; started on first use. */
   private pagePool: WorkerPool | null = null;
   private rendering: Promise<unknown> = Promise.resolve();
@@ -173,7 +171,6 @@ export abstract class JobQueue extends EventEmitter<QueueEvents> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        clearInterval(recheck);
         this.off('ended', onEnded);
         this.waiters.delete(settle);
         if (job) resolve(job);
@@ -182,12 +179,8 @@ export abstract class JobQueue extends EventEmitter<QueueEvents> {
       // Listening before reading the job: an end announced while the read is under way is not missed.
       const onEnded = (job: Job) => { if (job.id === id) settle(job); };
       const timer = setTimeout(() => settle(), ms);
-      // An end announced by another process may be missed (its notification lost with a connection): read the row now and then.
-      const recheck = this.recheckMs === null ? undefined : setInterval(() => {
-        this.jobs.get(id).then((j) => { if (j && ENDED.includes(j.status)) settle(j); }, () => undefined);
-      }, this.recheckMs);
       this.on('ended', onEnded);
-      this.waiters.add(settle);
+      this.waiters.set(settle, id);
       this.jobs.get(id).then((current) => {
         if (ENDED.includes(current!.status) || ms <= 0 || this.stopping) settle(current!);
       }, (err: unknown) => { settle(); reject(err); });
@@ -293,7 +286,7 @@ export abstract class JobQueue extends EventEmitter<QueueEvents> {
   /** Stops taking work and answers the waiting requests; running jobs get `graceMs` to finish, then are stopped. */
   protected async stopJobs(graceMs: number): Promise<void> {
     this.stopping = true;
-    for (const settle of [...this.waiters]) settle();
+    for (const settle of [...this.waiters.keys()]) settle();
     const deadline = Date.now() + graceMs;
     while (this.running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const cancel of this.running.values()) cancel();

@@ -163,6 +163,8 @@ export interface SharedJobStore extends JobStore {
   create(j: NewJob, queue?: (db: SqlExecutor) => Promise<unknown>): Promise<Job>;
   /** running → queued when `attempt` still runs it (then true): a stopping process hands the job back to the queue. */
   release(id: string, attempt: number): Promise<boolean>;
+  /** Those of `ids` that have ended (succeeded, failed, cancelled), in one query. */
+  ended(ids: string[]): Promise<Job[]>;
 }
 
 /** Which implementation runs (for logs, /readyz and which job queue runs, never for the routes to branch on), with its job rows. */

@@ -44,6 +44,11 @@ export class PgJobStore implements SharedJobStore {
     return rows.length ? jobFromRow(rows[0]) : null;
   }
 
+  async ended(ids: string[]): Promise<Job[]> {
+    const rows = await this.db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ANY($1) AND status IN ('succeeded', 'failed', 'cancelled')`, [ids]);
+    return rows.map(jobFromRow);
+  }
+
   async start(id: string): Promise<number | null> {
     const rows = await this.db.query<{ attempts: number }>(`UPDATE jobs SET status = 'running', started = now(), pages_done = 0, attempts = attempts + 1
       WHERE id = $1 AND status IN ('queued', 'running') RETURNING attempts`, [id]);
