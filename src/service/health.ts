@@ -4,12 +4,23 @@
  * it listens, so /healthz answers at once; every other request, /readyz included, waits for the service.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServiceContext } from './context.js';
 import { errorBody } from './errors.js';
 
 export const HEALTHZ = '/healthz';
 export const ALIVE = { status: 'ok' } as const;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** /readyz of a loaded process (API or worker): ready once the database answers, with the queue as it stands. */
+export async function readiness(ctx: ServiceContext): Promise<{ status: number; body: unknown }> {
+  try {
+    await ctx.store.ping();
+  } catch (err) {
+    return { status: 503, body: errorBody('NOT_READY', `The database is not available: ${(err as Error).message}`) };
+  }
+  return { status: 200, body: { status: 'ready', queue: { waiting: await ctx.queue.depth().catch(() => null), running: ctx.queue.runningCount } } };
+}
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });

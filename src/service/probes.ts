@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceContext } from './context.js';
 import { errorBody } from './errors.js';
-import { ALIVE, HEALTHZ } from './health.js';
+import { ALIVE, HEALTHZ, readiness } from './health.js';
 
 export function probeHandler(ctx: ServiceContext): (req: IncomingMessage, res: ServerResponse) => void {
   const send = (res: ServerResponse, status: number, type: string, body: string) => {
@@ -18,10 +18,7 @@ export function probeHandler(ctx: ServiceContext): (req: IncomingMessage, res: S
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, errorBody('METHOD_NOT_ALLOWED', 'Only GET is answered here.'));
     if (path === HEALTHZ) return json(res, 200, ALIVE);
     if (path === '/readyz') {
-      ctx.store.ping().then(
-        () => json(res, 200, { status: 'ready', queue: { running: ctx.queue.runningCount } }),
-        (err: Error) => json(res, 503, errorBody('NOT_READY', `The database is not available: ${err.message}`)),
-      );
+      void readiness(ctx).then(({ status, body }) => json(res, status, body));
       return;
     }
     if (path === '/metrics') {

@@ -2,8 +2,7 @@
 import { Router } from 'express';
 import { reportSchema } from '../../model/schema.js';
 import type { ServiceContext } from '../context.js';
-import { errorBody } from '../errors.js';
-import { ALIVE, HEALTHZ } from '../health.js';
+import { ALIVE, HEALTHZ, readiness } from '../health.js';
 import { openapi } from '../openapi.js';
 
 /** /healthz stays open (liveness probes carry no key); the rest sit behind authentication. */
@@ -16,13 +15,8 @@ export function healthRouter(): Router {
 export function metaRouter(ctx: ServiceContext): Router {
   const router = Router();
   router.get('/readyz', async (_req, res) => {
-    try {
-      await ctx.store.ping();
-    } catch (err) {
-      res.status(503).json(errorBody('NOT_READY', `The database is not available: ${(err as Error).message}`));
-      return;
-    }
-    res.json({ status: 'ready', queue: { waiting: await ctx.queue.depth().catch(() => null), running: ctx.queue.runningCount } });
+    const { status, body } = await readiness(ctx);
+    res.status(status).json(body);
   });
   router.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

@@ -8,7 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { ConvertError } from '../../intake/errors.js';
 
 /** node-postgres, loaded when a PostgreSQL store is opened: the embedded default never loads it. */
-const loadPg = () => createRequire(import.meta.url)('pg') as typeof import('pg');
+export const loadPg = () => createRequire(import.meta.url)('pg') as typeof import('pg');
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE jobs (

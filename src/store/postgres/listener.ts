@@ -4,10 +4,9 @@
  * a connection lost loses the ones sent meanwhile, so every user also reads the rows now and then.
  * The connection is opened again after a loss, until close().
  */
-import { createRequire } from 'node:module';
 import type { Client } from 'pg';
+import { loadPg } from './db.js';
 
-const loadPg = () => createRequire(import.meta.url)('pg') as typeof import('pg');
 
 export class PgListener {
   private client: Client | null = null;
