@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { repoRoot } from './support/fixtures.js';
+import { until } from './support/slow.js';
 
 /** Far below the remote deadline: a process still alive by then kept polling a job nobody waits for. */
 const EXIT_BOUND_MS = 120_000;
@@ -70,7 +71,7 @@ async function abandonBatch(t: TestContext, service: Service): Promise<{ outcome
 
   await service.busy;
   child.kill('SIGINT');
-  while (!stderr.includes('Ctrl-C again')) await new Promise((r) => setTimeout(r, 50));
+  await until(async () => stderr, (s) => s.includes('Ctrl-C again'), 60_000).catch(() => assert.fail(`the first Ctrl-C was not acknowledged:\n${stderr}`));
   child.kill('SIGINT');
 
   let bound: NodeJS.Timeout | undefined;

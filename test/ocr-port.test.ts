@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import sharp from 'sharp';
 import type { Crop } from '../src/extract/ocr/engine.js';
 import { PaddleHost } from '../src/extract/ocr/paddle-host.js';
 import { PaddleWorkerEngine, type PaddleReply, type PaddleRequest } from '../src/extract/ocr/paddle.js';
+import { digits } from './support/crops.js';
 
 /** A 4×4 gray crop of one value, which the fake host reads back as `px<value>`. */
 const crop = (v: number): Crop => ({ data: Buffer.alloc(16, v), width: 4, height: 4 });
@@ -76,14 +76,6 @@ test('the host going away rejects every engine\'s waiting crop', async () => {
   host.close();
   assert.deepEqual(await Promise.all(waiting), ['rejected: The OCR host went away.', 'rejected: The OCR host went away.']);
 });
-
-/** A line of digits drawn black on white, as a PNG crop. */
-async function digits(text: string): Promise<Crop> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="220" height="48"><rect width="100%" height="100%" fill="#fff"/>`
-    + `<text x="12" y="35" font-family="DejaVu Sans" font-size="30" fill="#000">${text}</text></svg>`;
-  const data = await sharp(Buffer.from(svg)).png().toBuffer();
-  return { data, width: 220, height: 48 };
-}
 
 test('the real PP-OCR host: two engines over one port read two different crops', async (t) => {
   const hostSide = new PaddleHost(1);

@@ -5,17 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import sharp from 'sharp';
-import type { Crop } from '../src/extract/ocr/engine.js';
 import { PaddleHost } from '../src/extract/ocr/paddle-host.js';
 import { PaddleWorkerEngine } from '../src/extract/ocr/paddle.js';
-
-/** A line of digits drawn black on white, as a PNG crop. */
-async function digits(text: string): Promise<Crop> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="220" height="48"><rect width="100%" height="100%" fill="#fff"/>`
-    + `<text x="12" y="35" font-family="DejaVu Sans" font-size="30" fill="#000">${text}</text></svg>`;
-  return { data: await sharp(Buffer.from(svg)).png().toBuffer(), width: 220, height: 48 };
-}
+import { digits } from './support/crops.js';
 
 /** The promise's value, or a failure naming the hang (a crop sent to a dead thread is never answered). */
 function answered<T>(p: Promise<T>, what: string): Promise<T> {

@@ -115,7 +115,7 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     assert.equal(await lease(api), leaseSeconds(1800_000));
   });
 
-  test('pg-boss\'s connections give up on a query that does not answer, as the store\'s do, and keep dead peers found', async () => {
+  test('pg-boss\'s connections are set to the store\'s limits: 30 s a query, 5 s to connect, TCP keep-alive', async () => {
     const { queue } = queueOn(cluster.createDatabase(), []);
     await queue.recover();
     // A send stuck on a dead connection would otherwise hold every later submission of this process (they are admitted one at a time).
