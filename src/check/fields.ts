@@ -7,29 +7,7 @@ import { isMetaKey, type CorrectionEntry, type MetaKey } from '../api/wire.js';
 import type { Report } from '../model/report.js';
 import { agencyDivision, agencyKey } from '../reconstruct/agency.js';
 import { applyCorrections } from './index.js';
-
-export type FieldValue = string | number | null;
-
-const MAX_TEXT = 300;
-
-/** The value a reviewer's input stands for, or why it cannot be saved (for a 422). */
-export function fieldValue(key: MetaKey, raw: unknown): { value: FieldValue } | { error: string } {
-  if (raw === null) return { value: null };
-  if (key === 'report.year') {
-    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1990 && raw <= 2100) return { value: raw };
-    return { error: `The year must be a whole number from 1990 to 2100, or null; got ${JSON.stringify(raw)}.` };
-  }
-  const text = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : '';
-  if (!text || text.length > MAX_TEXT || /[\u0000-\u001f]/.test(text)) {
-    return { error: `${key === 'report.agency' ? 'The agency' : 'The title'} must be text of 1 to ${MAX_TEXT} characters, or null; got ${JSON.stringify(raw)}.` };
-  }
-  return { value: text };
-}
-
-/** A field's value in a report, as a correction records it. */
-export function fieldOf(report: Report, key: MetaKey): FieldValue {
-  return key === 'report.agency' ? report.report.agency : key === 'report.year' ? report.report.year : report.report.title;
-}
+import type { FieldValue } from './field-values.js';
 
 /** The field value a saved correction set. */
 export const savedField = (c: Pick<CorrectionEntry, 'newText' | 'newValue'>): FieldValue => c.newText ?? c.newValue;

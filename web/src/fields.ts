@@ -3,6 +3,7 @@
  * values become local edits, saved with the cells' (Ctrl+S) and recorded in the history.
  */
 import type { MetaKey } from '../../src/api/wire.js';
+import { fieldValue, type FieldValue } from '../../src/check/field-values.js';
 import { banner } from './banner.js';
 import { byId } from './dom.js';
 import type { State } from './state.js';
@@ -36,23 +37,19 @@ export class FieldsDialog {
     byId<HTMLInputElement>('field-agency').select();
   }
 
-  /** Takes the dialog's values as edits; false (the dialog stays) when the year is not a year. */
+  /** Takes the dialog's values as edits, by the service's own rules; false (the dialog stays) when one breaks them. */
   private apply(): boolean {
-    const values = new Map<MetaKey, string | number | null>();
+    const values = new Map<MetaKey, FieldValue>();
     for (const [key, id] of INPUTS) {
       const input = byId<HTMLInputElement>(id);
-      const text = input.value.replace(/\s+/g, ' ').trim();
-      if (key !== 'report.year') {
-        values.set(key, text || null);
-        continue;
-      }
-      const year = Number(text);
-      if (text && !(Number.isInteger(year) && year >= 1990 && year <= 2100)) {
-        input.setCustomValidity('年度是 1990 到 2100 之间的整数，或留空');
+      const text = input.value.trim();
+      const v = fieldValue(key, !text ? null : key === 'report.year' ? Number(text) : text);
+      if ('error' in v) {
+        input.setCustomValidity(key === 'report.year' ? '年度是 1990 到 2100 之间的整数，或留空' : '最多 300 个字，不含控制字符，或留空');
         input.reportValidity();
         return false;
       }
-      values.set(key, text ? year : null);
+      values.set(key, v.value);
     }
     for (const [key, value] of values) this.state.setField(key, value);
     return true;

@@ -26,8 +26,8 @@ export const TEMPLATE_NAMES: Record<string, string> = {
   gov2021: '2021 版', gov2019: '2019 版', legacy: '2019 年前', unknown: '未识别',
 };
 
-/** How far a result's review has come, as the list and the next-report button say it. */
-export function reviewState(r: Pick<ResultEntry, 'queued' | 'version'>): string {
+/** How far a result's review has come, as the list says it. */
+function reviewState(r: Pick<ResultEntry, 'queued' | 'version'>): string {
   if (r.version === 0) return r.queued ? '未复核' : '无需复核';
   return r.queued ? `第 ${r.version} 版 · 未完成` : `第 ${r.version} 版 · 已复核`;
 }

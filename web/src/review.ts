@@ -5,6 +5,7 @@
 import type { CorrectionChange, MetaKey } from '../../src/api/wire.js';
 import type { CanonicalCell, CellKey, CellState, CheckResult, Report } from '../../src/model/report.js';
 import { applyCorrections } from '../../src/check/index.js';
+import { fieldOf, type FieldValue } from '../../src/check/field-values.js';
 import { queuedCells } from '../../src/check/queue.js';
 import { buildLayout, type FormLayout } from './layout.js';
 
@@ -80,9 +81,8 @@ export class Review {
   }
 
   /** A report field as loaded. */
-  loadedField(key: MetaKey): string | number | null {
-    const r = this.report.report;
-    return key === 'report.agency' ? r.agency : key === 'report.year' ? r.year : r.title;
+  loadedField(key: MetaKey): FieldValue {
+    return fieldOf(this.report, key);
   }
 
   /** A report field now: the local edit, or as loaded. */

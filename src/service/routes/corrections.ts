@@ -5,7 +5,8 @@
  */
 import express, { Router, type Response } from 'express';
 import { isMetaKey, type CorrectionChange, type CorrectionHistory, type CorrectionsPut, type CorrectionsSaved, type CorrectionState } from '../../api/wire.js';
-import { fieldOf, fieldValue, withCorrections, type FieldValue } from '../../check/fields.js';
+import { fieldOf, fieldValue, type FieldValue } from '../../check/field-values.js';
+import { withCorrections } from '../../check/fields.js';
 import { correctable } from '../../check/queue.js';
 import { ConvertError } from '../../intake/errors.js';
 import type { CellState } from '../../model/report.js';
