@@ -68,11 +68,8 @@ function groupCells(u: RowGroup, k: number): [CellKey, CellValue][] {
   return u.rows.flatMap((r) => r.columns.map((c, ci) => [cellKey(u.table, r.key, c.key), slotValue(r.readings[k]?.slots[ci], r.readings[k]?.note)] as [CellKey, CellValue]));
 }
 
-/**
- * Picks, for every row with several readings (glued digits), the one that makes most checks hold;
- * `tied` keeps every reading that is as good, which is what the cell's confidence is shared among.
- */
-function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, printed: PrintedTable[]): RowGroup[] {
+/** The rows of every table as groups chosen together: rows printed as one line share a `joint`. */
+function rowGroups(mapped: MappedTable[]): RowGroup[] {
   const groups: RowGroup[] = [];
   for (const t of mapped) {
     const joint = new Map<string, RowGroup>();
@@ -86,62 +83,93 @@ function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, pri
       }
     }
   }
+  return groups;
+}
+
+/** The checks as readings are tried: `values` holds the current reading of every group. */
+interface Trial {
+  values: Map<CellKey, CellValue>;
+  holding: (checks: ConcreteCheck[]) => number;
+}
+
+function tryReading(trial: Trial, u: RowGroup, k: number): void {
+  for (const [key, v] of groupCells(u, k)) trial.values.set(key, v);
+}
+
+/** Each ambiguous group on its own: the readings its own checks (a row total) like best. */
+function ownCandidates(ambiguous: RowGroup[], checks: ConcreteCheck[], trial: Trial): number[][] {
+  return ambiguous.map((u) => {
+    const keys = new Set(groupCells(u, 0).map(([k]) => k));
+    const own = checks.filter((c) => [...c.lhs, ...c.rhs].every((k) => keys.has(k)));
+    const scores = u.rows[0].readings.map((_, k) => {
+      tryReading(trial, u, k);
+      return trial.holding(own);
+    });
+    const best = Math.max(...scores);
+    const kept = scores.flatMap((sc, k) => (sc === best ? [k] : []));
+    tryReading(trial, u, kept[0]);
+    return kept;
+  });
+}
+
+/** Every combination of the candidates, against the checks between rows: the best ones per group. */
+function bestCombinations(ambiguous: RowGroup[], candidates: number[][], touching: ConcreteCheck[], trial: Trial): number[][] {
+  const best: number[][] = candidates.map(() => []);
+  let top = -1;
+  const pick = Array<number>(ambiguous.length).fill(0);
+  const walk = (i: number) => {
+    if (i === ambiguous.length) {
+      const score = trial.holding(touching);
+      if (score > top) { top = score; best.forEach((b) => (b.length = 0)); }
+      if (score === top) pick.forEach((k, j) => { if (!best[j].includes(k)) best[j].push(k); });
+      return;
+    }
+    for (const k of candidates[i]) {
+      pick[i] = k;
+      tryReading(trial, ambiguous[i], k);
+      walk(i + 1);
+    }
+  };
+  walk(0);
+  return best;
+}
+
+/** Too many combinations: one group at a time, twice over, against the checks between rows. */
+function bestOneAtATime(ambiguous: RowGroup[], candidates: number[][], touching: ConcreteCheck[], trial: Trial): number[][] {
+  const best: number[][] = candidates.map(() => []);
+  for (let pass = 0; pass < 2; pass++) {
+    ambiguous.forEach((u, i) => {
+      const scores = candidates[i].map((k) => {
+        tryReading(trial, u, k);
+        return trial.holding(touching);
+      });
+      const top = Math.max(...scores);
+      best[i] = candidates[i].filter((_, j) => scores[j] === top);
+      tryReading(trial, u, best[i][0]);
+    });
+  }
+  return best;
+}
+
+/**
+ * Picks, for every row with several readings (glued digits), the one that makes most checks hold;
+ * `tied` keeps every reading that is as good, which is what the cell's confidence is shared among.
+ */
+function chooseReadings(mapped: MappedTable[], template: TemplateDef | null, printed: PrintedTable[]): RowGroup[] {
+  const groups = rowGroups(mapped);
   const ambiguous = groups.filter((u) => u.rows[0].readings.length > 1);
   if (!ambiguous.length) return groups;
   const values = new Map<CellKey, CellValue>();
   for (const u of groups) for (const [k, v] of groupCells(u, 0)) values.set(k, v);
   const checks = expandChecks(template, printed, new Set(values.keys()));
-  const holding = (list: ConcreteCheck[]) => list.reduce((n, c) => n + (evaluate(c, values)?.holds ? 1 : 0), 0);
+  const trial: Trial = { values, holding: (list) => list.reduce((n, c) => n + (evaluate(c, values)?.holds ? 1 : 0), 0) };
 
-  // First each unit on its own: keep the readings its own checks (a row total) like best.
-  const candidates = ambiguous.map((u) => {
-    const keys = new Set(groupCells(u, 0).map(([k]) => k));
-    const own = checks.filter((c) => [...c.lhs, ...c.rhs].every((k) => keys.has(k)));
-    const scores = u.rows[0].readings.map((_, k) => {
-      for (const [key, v] of groupCells(u, k)) values.set(key, v);
-      return holding(own);
-    });
-    const best = Math.max(...scores);
-    const kept = scores.flatMap((sc, k) => (sc === best ? [k] : []));
-    for (const [key, v] of groupCells(u, kept[0])) values.set(key, v);
-    return kept;
-  });
-
-  // Then the groups together, against the checks between rows (column sums, balances): every
-  // combination when there are few, else one unit at a time.
+  const candidates = ownCandidates(ambiguous, checks, trial);
   const touching = checks.filter((c) => ambiguous.some((u) => groupCells(u, 0).some(([k]) => c.lhs.includes(k) || c.rhs.includes(k))));
   const combinations = candidates.reduce((n, c) => n * c.length, 1);
-  const best: number[][] = candidates.map(() => []);
-  if (combinations <= MAX_COMBINATIONS) {
-    let top = -1;
-    const pick = Array<number>(ambiguous.length).fill(0);
-    const walk = (i: number) => {
-      if (i === ambiguous.length) {
-        const score = holding(touching);
-        if (score > top) { top = score; best.forEach((b) => (b.length = 0)); }
-        if (score === top) pick.forEach((k, j) => { if (!best[j].includes(k)) best[j].push(k); });
-        return;
-      }
-      for (const k of candidates[i]) {
-        pick[i] = k;
-        for (const [key, v] of groupCells(ambiguous[i], k)) values.set(key, v);
-        walk(i + 1);
-      }
-    };
-    walk(0);
-  } else {
-    for (let pass = 0; pass < 2; pass++) {
-      ambiguous.forEach((u, i) => {
-        const scores = candidates[i].map((k) => {
-          for (const [key, v] of groupCells(u, k)) values.set(key, v);
-          return holding(touching);
-        });
-        const top = Math.max(...scores);
-        best[i] = candidates[i].filter((_, j) => scores[j] === top);
-        for (const [key, v] of groupCells(u, best[i][0])) values.set(key, v);
-      });
-    }
-  }
+  const best = combinations <= MAX_COMBINATIONS
+    ? bestCombinations(ambiguous, candidates, touching, trial)
+    : bestOneAtATime(ambiguous, candidates, touching, trial);
   ambiguous.forEach((u, i) => {
     u.tied = best[i];
     u.choice = best[i][0];
@@ -170,6 +198,131 @@ function missingCell(table: TableDef, rowKey: string, label: string, col: TableD
   };
 }
 
+/** The columns a row of the form has (a row may print only some of the table's). */
+function rowColumns(def: TableDef, rowKey: string): TableDef['columns'] {
+  const rowDef = def.rows.find((r) => r.key === rowKey);
+  return rowDef?.columns ? rowDef.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
+}
+
+/** Warnings a row's chosen reading raises: digits given up on, or values placed by their count. */
+function readingWarnings(def: TableDef, row: MappedRow, reading: RowReading, cells: CellKey[]): Warning[] {
+  const warnings: Warning[] = [];
+  const page = row.labelToken?.origin.page;
+  if (reading.note === 'split-gave-up') {
+    warnings.push({
+      code: 'SPLIT_GAVE_UP',
+      message: `${def.title}: row ${row.label.trim()} prints its digits glued (${row.readings[0].slots[0]?.token?.text ?? ''}) in more than ${MAX_SPLITS} possible ways; its cells are left missing.`,
+      page,
+      cells,
+    });
+  }
+  if (reading.note && GUESSED_PLACEMENT.has(reading.note)) {
+    warnings.push({
+      code: reading.note === 'overflow' ? 'ROW_TOO_MANY_VALUES' : 'ROW_TOO_FEW_VALUES',
+      message: `${def.title}: row ${row.label.trim()} has ${reading.note === 'overflow' ? 'more' : 'fewer'} values than columns; placement is uncertain.`,
+      page,
+      cells,
+    });
+  }
+  return warnings;
+}
+
+/** The other values tied readings give a cell, and the share of them that agree with the chosen one. */
+function tiedAlternatives(row: MappedRow, group: RowGroup, ci: number, value: number | null): { share: number; alternatives: Alternative[] } {
+  const tiedValues = group.tied.map((k) => row.readings[k].slots[ci]?.value ?? null);
+  const share = tiedValues.filter((v) => v === value).length / tiedValues.length;
+  const alternatives: Alternative[] = [];
+  for (const v of new Set(tiedValues.filter((v) => v !== value))) {
+    const n = tiedValues.filter((x) => x === v).length;
+    alternatives.push({ value: v, confidence: round(n / tiedValues.length * 0.9), why: 'another split of glued digits that fits the checks as well', source: 'split' });
+  }
+  return { share, alternatives };
+}
+
+/** A money cell's unit: printed in the cell, in the table's header, or assumed from the form. */
+function cellUnit(col: TableDef['columns'][number], slot: Slot | undefined, row: MappedRow): Pick<DraftCell, 'unit' | 'unitSource'> {
+  if (!col.money) return { unit: slot?.unit ?? col.unit };
+  if (slot?.unit) return { unit: slot.unit, unitSource: 'cell' };
+  if (row.headerUnit) return { unit: row.headerUnit, unitSource: 'header' };
+  return { unit: col.unit, unitSource: 'assumed' };
+}
+
+/** A printed row's cells under its chosen reading, with their placement basis. */
+function rowCells(def: TableDef, row: MappedRow, group: RowGroup, keys: CellKey[], basis: Map<CellKey, CellBasis>): DraftCell[] {
+  const reading = row.readings[group.choice];
+  const note = reading.note ?? 'exact';
+  const guess = !!row.guess || GUESSED_PLACEMENT.has(note);
+  return row.columns.map((col, ci) => {
+    const slot = reading.slots[ci];
+    const key = keys[ci];
+    const origin = slot?.token?.origin ?? row.labelToken?.origin ?? null;
+    const value = slot?.value ?? null;
+    const { share, alternatives } = tiedAlternatives(row, group, ci, value);
+    basis.set(key, { labelScore: row.labelScore, placement: slot?.placement ?? 0.3, readingShare: share, note, ...(guess ? { guess } : {}) });
+    return {
+      key, row: row.key, col: col.key,
+      rowLabel: row.labelToken ? row.label.replace(/\s+/g, ' ').trim() : row.label,
+      colLabel: col.label,
+      value,
+      ...cellUnit(col, slot, row),
+      text: slot?.text ?? '',
+      // A value cell holding glyphs that are no number is unreadable, never a confident blank.
+      state: reading.note === 'split-gave-up' ? 'missing' : slot?.token?.kind === 'label' ? 'illegible' : value === null ? 'blank' : 'number',
+      evidence: {
+        page: origin?.page ?? null,
+        bbox: slot?.token?.origin.bbox ?? null,
+        source: origin?.source ?? 'markup',
+        ...(origin?.source === 'ocr' ? { ocrConfidence: origin.confidence } : {}),
+        genericCell: slot?.token && slot.token.origin.table !== null ? [slot.token.origin.row, slot.token.origin.col] : null,
+      },
+      flags: [],
+      alternatives,
+    };
+  });
+}
+
+/** One found (or looked-for) table: the form's rows, printed or missing, then the document's extra rows. */
+function mappedTable(t: MappedTable, template: TemplateDef | null, groupOf: Map<MappedRow, RowGroup>, basis: Map<CellKey, CellBasis>, warnings: Warning[]): DraftTable {
+  const def = t.def;
+  const cells: DraftCell[] = [];
+  const byKey = new Map(t.rows.map((r) => [r.key, r]));
+  // The form's rows, then the local extra rows the document adds (表二 extra.<n>), in printed order.
+  const rowKeys = template && template.id !== 'legacy'
+    ? [...expectedRows(def, new Set(byKey.keys())), ...t.rows.filter((r) => r.key.startsWith('extra.')).map((r) => r.key)]
+    : t.rows.map((r) => r.key);
+  // Where the table starts: the first cell, or row label, that has a place in the document.
+  let firstOrigin: { page: number; table: number | null } | null = null;
+  for (const rowKey of rowKeys) {
+    const row = byKey.get(rowKey);
+    if (!row) {
+      const label = def.rows.find((r) => r.key === rowKey)?.label ?? rowKey;
+      const missing = rowColumns(def, rowKey).map((col) => missingCell(def, rowKey, label, col));
+      cells.push(...missing);
+      if (t.found) warnings.push({ code: 'ROW_NOT_FOUND', message: `${def.title}: row ${label} was not found.`, cells: missing.map((c) => c.key) });
+      continue;
+    }
+    const group = groupOf.get(row)!;
+    const keys = row.columns.map((col) => cellKey(def.id, row.key, col.key));
+    warnings.push(...readingWarnings(def, row, row.readings[group.choice], keys));
+    if (!firstOrigin) {
+      const slots = row.readings[group.choice].slots;
+      const origin = row.columns.map((_, ci) => slots[ci]?.token?.origin ?? row.labelToken?.origin).find((o) => o);
+      if (origin) firstOrigin = { page: origin.page, table: origin.table };
+    }
+    cells.push(...rowCells(def, row, group, keys, basis));
+  }
+  return { id: def.id, title: def.title, found: t.found, page: firstOrigin?.page ?? null, genericTable: firstOrigin?.table ?? null, cells };
+}
+
+/** A table the template expects but the document lacks: every cell missing. */
+function absentTable(def: TableDef): DraftTable {
+  const cells = expectedRows(def, new Set()).flatMap((rk) => {
+    const label = def.rows.find((r) => r.key === rk)!.label;
+    return rowColumns(def, rk).map((c) => missingCell(def, rk, label, c));
+  });
+  return { id: def.id, title: def.title, found: false, page: null, genericTable: null, cells };
+}
+
 /**
  * `headings`: the document's section headings. A table the form has and a heading titles
  * (四、政府信息公开行政复议、行政诉讼情况) but that could not be read is not missing from the document:
@@ -187,106 +340,13 @@ export function buildCanonical(mapped: MappedTable[], template: TemplateDef | nu
     rows: t.rows.map((r) => r.key),
     cols: [...new Set(t.rows.flatMap((r) => r.columns.map((c) => c.key)))],
   }));
-  const groups = chooseReadings(mapped, template, printed);
   const groupOf = new Map<MappedRow, RowGroup>();
-  for (const u of groups) for (const r of u.rows) groupOf.set(r, u);
+  for (const u of chooseReadings(mapped, template, printed)) for (const r of u.rows) groupOf.set(r, u);
   const basis = new Map<CellKey, CellBasis>();
-  const tables: DraftTable[] = [];
-
-  for (const t of mapped) {
-    const def = t.def;
-    const cells: DraftCell[] = [];
-    const byKey = new Map(t.rows.map((r) => [r.key, r]));
-    // The form's rows, then the local extra rows the document adds (表二 extra.<n>), in printed order.
-    const rowKeys = template && template.id !== 'legacy'
-      ? [...expectedRows(def, new Set(byKey.keys())), ...t.rows.filter((r) => r.key.startsWith('extra.')).map((r) => r.key)]
-      : t.rows.map((r) => r.key);
-    let firstPage: number | null = null;
-    let firstTable: number | null = null;
-    for (const rowKey of rowKeys) {
-      const row = byKey.get(rowKey);
-      const rowDef = def.rows.find((r) => r.key === rowKey);
-      if (!row) {
-        const cols = rowDef?.columns ? rowDef.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
-        const missing = cols.map((col) => missingCell(def, rowKey, rowDef?.label ?? rowKey, col));
-        cells.push(...missing);
-        if (t.found) warnings.push({ code: 'ROW_NOT_FOUND', message: `${def.title}: row ${rowDef?.label ?? rowKey} was not found.`, cells: missing.map((c) => c.key) });
-        continue;
-      }
-      const group = groupOf.get(row)!;
-      const reading = row.readings[group.choice];
-      const rowCells = row.columns.map((col) => cellKey(def.id, row.key, col.key));
-      if (reading.note === 'split-gave-up') {
-        warnings.push({
-          code: 'SPLIT_GAVE_UP',
-          message: `${def.title}: row ${row.label.trim()} prints its digits glued (${row.readings[0].slots[0]?.token?.text ?? ''}) in more than ${MAX_SPLITS} possible ways; its cells are left missing.`,
-          page: row.labelToken?.origin.page,
-          cells: rowCells,
-        });
-      }
-      if (reading.note && GUESSED_PLACEMENT.has(reading.note)) {
-        warnings.push({
-          code: reading.note === 'overflow' ? 'ROW_TOO_MANY_VALUES' : 'ROW_TOO_FEW_VALUES',
-          message: `${def.title}: row ${row.label.trim()} has ${reading.note === 'overflow' ? 'more' : 'fewer'} values than columns; placement is uncertain.`,
-          page: row.labelToken?.origin.page,
-          cells: rowCells,
-        });
-      }
-      row.columns.forEach((col, ci) => {
-        const slot = reading.slots[ci];
-        const key = rowCells[ci];
-        const origin = slot?.token?.origin ?? row.labelToken?.origin ?? null;
-        if (origin && firstPage === null) { firstPage = origin.page; firstTable = origin.table; }
-        const value = slot?.value ?? null;
-        const tiedValues = group.tied.map((k) => row.readings[k].slots[ci]?.value ?? null);
-        const share = tiedValues.filter((v) => v === value).length / tiedValues.length;
-        const alternatives: Alternative[] = [];
-        for (const v of new Set(tiedValues.filter((v) => v !== value))) {
-          const n = tiedValues.filter((x) => x === v).length;
-          alternatives.push({ value: v, confidence: round(n / tiedValues.length * 0.9), why: 'another split of glued digits that fits the checks as well', source: 'split' });
-        }
-        const unitInfo = col.money
-          ? slot?.unit ? { unit: slot.unit, unitSource: 'cell' as const }
-            : row.headerUnit ? { unit: row.headerUnit, unitSource: 'header' as const }
-            : { unit: col.unit, unitSource: 'assumed' as const }
-          : { unit: slot?.unit ?? col.unit };
-        cells.push({
-          key, row: row.key, col: col.key,
-          rowLabel: row.labelToken ? row.label.replace(/\s+/g, ' ').trim() : row.label,
-          colLabel: col.label,
-          value,
-          ...unitInfo,
-          text: slot?.text ?? '',
-          // A value cell holding glyphs that are no number is unreadable, never a confident blank.
-          state: reading.note === 'split-gave-up' ? 'missing' : slot?.token?.kind === 'label' ? 'illegible' : value === null ? 'blank' : 'number',
-          evidence: {
-            page: origin?.page ?? null,
-            bbox: slot?.token?.origin.bbox ?? null,
-            source: origin?.source ?? 'markup',
-            ...(origin?.source === 'ocr' ? { ocrConfidence: origin.confidence } : {}),
-            genericCell: slot?.token && slot.token.origin.table !== null ? [slot.token.origin.row, slot.token.origin.col] : null,
-          },
-          flags: [],
-          alternatives,
-        });
-        const note = reading.note ?? 'exact';
-        const guess = !!row.guess || GUESSED_PLACEMENT.has(note);
-        basis.set(key, { labelScore: row.labelScore, placement: slot?.placement ?? 0.3, readingShare: share, note, ...(guess ? { guess } : {}) });
-      });
-    }
-    tables.push({ id: def.id, title: def.title, found: t.found, page: firstPage, genericTable: firstTable, cells });
-  }
-  // Tables the template expects but the document lacks.
+  const tables = mapped.map((t) => mappedTable(t, template, groupOf, basis, warnings));
   if (template) {
     for (const def of template.tables) {
-      if (tables.some((t) => t.id === def.id) || def.rows.length === 0) continue;
-      const rows = expectedRows(def, new Set());
-      const cells = rows.flatMap((rk) => {
-        const rd = def.rows.find((r) => r.key === rk)!;
-        const cols = rd.columns ? rd.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
-        return cols.map((c) => missingCell(def, rk, rd.label, c));
-      });
-      tables.push({ id: def.id, title: def.title, found: false, page: null, genericTable: null, cells });
+      if (!tables.some((t) => t.id === def.id) && def.rows.length > 0) tables.push(absentTable(def));
     }
     const order = template.tables.map((d) => d.id);
     tables.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
