@@ -14,7 +14,7 @@ import { findAlignedTables } from '../../layout/borderless.js';
 import { findFurniture } from './furniture.js';
 import { normalizeText } from './normalize.js';
 import { cellIndexAt, fillTable, findRuledTables, tableContains, type RuledTable } from './grid.js';
-import { loadPdfJs, openPdf, pageError } from './load.js';
+import { loadPdfJs, openPdf, pageError, type OpenedPdf, type PdfDocument } from './load.js';
 import { isGridDraft, mergePages } from '../../layout/merge-pages.js';
 import { readPage } from './page-content.js';
 import type { OpsTable } from './scan.js';
@@ -51,6 +51,98 @@ export interface PdfOptions {
  */
 const FONT_CACHE_LIMIT = 256;
 
+/** The document's own title (Info dictionary), when it has one. */
+async function metadataTitle(doc: PdfDocument): Promise<string | undefined> {
+  try {
+    const md = await doc.getMetadata();
+    const t = (md.info as { Title?: unknown } | null)?.Title;
+    if (typeof t === 'string' && t.trim()) return normalizeText(t).trim();
+  } catch {
+    /* metadata is optional */
+  }
+  return undefined;
+}
+
+/** Every page's text layer judged, and the trusted ones laid out (null where OCR must read the page). */
+interface TextPages {
+  pages: LayoutPageInfo[];
+  trusted: (TrustedPage | null)[];
+  warnings: LayoutWarning[];
+}
+
+async function readTextPages(opened: OpenedPdf, withOcr: boolean, fontCacheLimit: number, pageDone: () => void): Promise<TextPages> {
+  const { doc } = opened;
+  const { OPS } = await loadPdfJs();
+  const out: TextPages = { pages: [], trusted: [], warnings: [] };
+  let cachedFonts = new Set<string>();
+  const watermarked: number[] = [];
+  let watermarkText = '';
+  for (let p = 1; p <= doc.numPages; p++) {
+    let content;
+    try {
+      content = await readPage(doc, p, OPS as unknown as OpsTable);
+    } catch (err) {
+      throw pageError(err, p, opened.missingEof);
+    }
+    for (const id of content.fontIds) cachedFonts.add(id);
+    if (cachedFonts.size > fontCacheLimit) {
+      await doc.cleanup();
+      cachedFonts = new Set();
+    }
+    if (content.watermark) {
+      watermarked.push(p);
+      watermarkText ||= content.watermark.text;
+    }
+    const verdict = judgePage(content);
+    out.pages.push({ page: p, width: r2(content.width), height: r2(content.height), source: verdict.trusted ? 'text-layer' : 'ocr' });
+    if (!verdict.trusted) {
+      out.warnings.push(withOcr
+        ? { code: 'PAGE_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page was read by OCR.` }
+        : { code: 'PAGE_NEEDS_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page needs OCR.` });
+      out.trusted.push(null);
+      // Without OCR the page is done here (with OCR it counts once it is read).
+      if (!withOcr) pageDone();
+      continue;
+    }
+    out.trusted.push(layoutPage(content.page, content.height, content.items, content.hLines, content.vLines));
+    pageDone();
+  }
+  if (watermarked.length) {
+    out.warnings.push({
+      code: 'PDF_WATERMARK',
+      message: `Text drawn at an angle to the page or too faint to be content (a watermark such as “${watermarkText}”) was left out on ${watermarked.length === 1 ? `page ${watermarked[0]}` : `${watermarked.length} pages`}.`,
+    });
+  }
+  return out;
+}
+
+/** A trusted page's blocks in reading order: its ruled grids, borderless tables and the lines left. */
+function pageBlocks(t: TrustedPage, lines: VisualLine[]): { page: number; blocks: DraftBlock[] } {
+  const aligned = findAlignedTables(lines, t.page);
+  const used = new Set<VisualLine>(aligned.flatMap((a) => a.lines));
+  const blocks: { top: number; left: number; block: DraftBlock }[] = [];
+  for (const g of t.grids) blocks.push({ top: g.grid.bbox![1], left: g.grid.bbox![0], block: g });
+  for (const a of aligned) {
+    blocks.push({
+      top: a.bbox[1],
+      left: a.bbox[0],
+      block: {
+        grid: { kind: 'grid', page: t.page, bbox: a.bbox, rows: a.ys.length - 1, cols: a.xs.length - 1, cells: a.cells, source: 'text-layer', structure: 'aligned', continuedFrom: null },
+        xs: a.xs,
+        lastXs: a.xs,
+        lastPage: t.page,
+      },
+    });
+  }
+  for (const ln of lines) {
+    if (used.has(ln)) continue;
+    const line: LayoutLine = { kind: 'line', text: ln.text, page: t.page, bbox: [r2(ln.x0), r2(ln.y0), r2(ln.x1), r2(ln.y1)], confidence: 1, source: 'text-layer' };
+    blocks.push({ top: ln.y0, left: ln.x0, block: line });
+  }
+  blocks.sort((a, b) => a.top - b.top || a.left - b.left);
+  return { page: t.page, blocks: blocks.map((b) => b.block) };
+}
+
 export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: PdfOptions = {}): Promise<LayoutDocument> {
   const withOcr = options.ocr ?? true;
   const opened = await openPdf(bytes, limits.maxPdfStreamBytes);
@@ -61,96 +153,21 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
     if (n > limits.maxPages) {
       throw new ConvertError('TOO_MANY_PAGES', 413, `The PDF has ${n} pages; the limit is ${limits.maxPages} (XXGK_MAX_PAGES)`);
     }
-    const { OPS } = await loadPdfJs();
     const warnings: LayoutWarning[] = [];
     if (opened.missingEof) {
       warnings.push({ code: 'PDF_REPAIRED', message: 'The PDF does not end with %%EOF (truncated or damaged); it was read as far as possible.' });
     }
-    let metaTitle: string | undefined;
-    try {
-      const md = await doc.getMetadata();
-      const t = (md.info as { Title?: unknown } | null)?.Title;
-      if (typeof t === 'string' && t.trim()) metaTitle = normalizeText(t).trim();
-    } catch {
-      /* metadata is optional */
-    }
-
-    const pages: LayoutPageInfo[] = [];
-    const trusted: (TrustedPage | null)[] = [];
-    const fontCacheLimit = options.fontCacheLimit ?? FONT_CACHE_LIMIT;
-    let cachedFonts = new Set<string>();
-    const watermarked: number[] = [];
-    let watermarkText = '';
+    const metaTitle = await metadataTitle(doc);
     let done = 0;
     const pageDone = () => options.onProgress?.(++done, n);
-    for (let p = 1; p <= n; p++) {
-      let content;
-      try {
-        content = await readPage(doc, p, OPS as unknown as OpsTable);
-      } catch (err) {
-        throw pageError(err, p, opened.missingEof);
-      }
-      for (const id of content.fontIds) cachedFonts.add(id);
-      if (cachedFonts.size > fontCacheLimit) {
-        await doc.cleanup();
-        cachedFonts = new Set();
-      }
-      if (content.watermark) {
-        watermarked.push(p);
-        watermarkText ||= content.watermark.text;
-      }
-      const verdict = judgePage(content);
-      const info: LayoutPageInfo = { page: p, width: r2(content.width), height: r2(content.height), source: verdict.trusted ? 'text-layer' : 'ocr' };
-      pages.push(info);
-      if (!verdict.trusted) {
-        warnings.push(withOcr
-          ? { code: 'PAGE_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page was read by OCR.` }
-          : { code: 'PAGE_NEEDS_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page needs OCR.` });
-        trusted.push(null);
-        // Without OCR the page is done here (with OCR it counts once it is read).
-        if (!withOcr) pageDone();
-        continue;
-      }
-      trusted.push(layoutPage(content.page, content.height, content.items, content.hLines, content.vLines));
-      pageDone();
-    }
+    const text = await readTextPages(opened, withOcr, options.fontCacheLimit ?? FONT_CACHE_LIMIT, pageDone);
+    warnings.push(...text.warnings);
 
-    if (watermarked.length) {
-      warnings.push({
-        code: 'PDF_WATERMARK',
-        message: `Text drawn at an angle to the page or too faint to be content (a watermark such as “${watermarkText}”) was left out on ${watermarked.length === 1 ? `page ${watermarked[0]}` : `${watermarked.length} pages`}.`,
-      });
-    }
     // Furniture (page numbers, running headers) over all trusted pages, then borderless tables and lines.
-    const live = trusted.filter((t): t is TrustedPage => t !== null);
+    const live = text.trusted.filter((t): t is TrustedPage => t !== null);
     const furniture = findFurniture(live.map((t) => ({ lines: t.freeLines, height: t.height })));
-    const perPage = live.map((t, i) => {
-      const lines = t.freeLines.filter((_, j) => !furniture[i].has(j));
-      const aligned = findAlignedTables(lines, t.page);
-      const used = new Set<VisualLine>(aligned.flatMap((a) => a.lines));
-      const blocks: { top: number; left: number; block: DraftBlock }[] = [];
-      for (const g of t.grids) blocks.push({ top: g.grid.bbox![1], left: g.grid.bbox![0], block: g });
-      for (const a of aligned) {
-        blocks.push({
-          top: a.bbox[1],
-          left: a.bbox[0],
-          block: {
-            grid: { kind: 'grid', page: t.page, bbox: a.bbox, rows: a.ys.length - 1, cols: a.xs.length - 1, cells: a.cells, source: 'text-layer', structure: 'aligned', continuedFrom: null },
-            xs: a.xs,
-            lastXs: a.xs,
-            lastPage: t.page,
-          },
-        });
-      }
-      for (const ln of lines) {
-        if (used.has(ln)) continue;
-        const line: LayoutLine = { kind: 'line', text: ln.text, page: t.page, bbox: [r2(ln.x0), r2(ln.y0), r2(ln.x1), r2(ln.y1)], confidence: 1, source: 'text-layer' };
-        blocks.push({ top: ln.y0, left: ln.x0, block: line });
-      }
-      blocks.sort((a, b) => a.top - b.top || a.left - b.left);
-      return { page: t.page, blocks: blocks.map((b) => b.block) };
-    });
-    const untrusted = pages.filter((p) => p.source === 'ocr').map((p) => p.page);
+    const perPage = live.map((t, i) => pageBlocks(t, t.freeLines.filter((_, j) => !furniture[i].has(j))));
+    const untrusted = text.pages.filter((p) => p.source === 'ocr').map((p) => p.page);
     let ocr: LayoutDocument['ocr'] = null;
     let ocrMs = 0;
     if (untrusted.length && withOcr) {
@@ -166,7 +183,7 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
     }
     const merged = mergePages(perPage);
     const out: LayoutBlock[] = merged.map((b) => (isGridDraft(b) ? b.grid : b));
-    const result: LayoutDocument = { pages, blocks: out, warnings, ocr, ocrMs };
+    const result: LayoutDocument = { pages: text.pages, blocks: out, warnings, ocr, ocrMs };
     if (metaTitle) result.metaTitle = metaTitle;
     return result;
   } finally {
