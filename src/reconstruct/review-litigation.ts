@@ -137,17 +137,13 @@ function trimmedCount(values: Token[]): number {
   return b - a;
 }
 
-export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
-  const names = groupNames(def);
-  const vocabulary = headerVocabulary(def, names);
-  const start = findStart(tokens, def, names, vocabulary);
-  if (start < 0) return { def, found: false, rows: [] };
-  const width = def.columns.length;
-
-  // Header rows (labels, and the blanks of their spans) and value rows (numbers and blanks) alternate:
-  // each run of header rows and the value rows after it is a block.
+/**
+ * Header rows (labels, and the blanks of their spans) and value rows (numbers and blanks) alternate
+ * from `start`: each run of header rows and the value rows after it is a block. A label that is not
+ * 表四's header ends the table once values have been read.
+ */
+function readBlocks(tokens: Token[], start: number, names: GroupNames, vocabulary: string[]): Block[] {
   const blocks: Block[] = [];
-  let segment: Token[] = [];
   let ended = false;
   const addHeader = (labels: Token[]) => {
     const found = labels.flatMap((t) => mentions(t.key, names));
@@ -160,17 +156,14 @@ export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable
     if (!last) blocks.push({ mentions: [], values: [...values] });
     else last.values.push(...values);
   };
-  const takeSegment = () => {
-    const seg = segment;
-    segment = [];
+  // A row reads as header cells, then values from its first value on: a number, or a value cell read
+  // wrong (〇 as text, a watermark glyph) that names no group (行政复议 | 1 | 1 | 〇 | 0 | 2).
+  const isValue = (t: Token) => t.kind === 'number' || (unreadableValue(t) && !mentions(t.key, names).length);
+  const takeSegment = (seg: Token[]) => {
     if (!seg.length || ended) return;
-    // A row reads as header cells, then values from its first value on: a number, or a value cell read
-    // wrong (〇 as text, a watermark glyph) that names no group (行政复议 | 1 | 1 | 〇 | 0 | 2).
-    const isValue = (t: Token) => t.kind === 'number' || (unreadableValue(t) && !mentions(t.key, names).length);
     const firstValue = seg.findIndex(isValue);
     const head = (firstValue < 0 ? seg : seg.slice(0, firstValue)).filter((t) => t.kind === 'label');
     if (!head.length) return addValues(seg);
-    // A label that is not 表四's header ends the table once values have been read.
     if (!head.every((t) => isHeaderText(t.key, vocabulary))) {
       if (blocks.some((b) => b.values.some((v) => v.kind === 'number'))) ended = true;
       return;
@@ -179,18 +172,28 @@ export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable
     // The values start after the last header cell (the blanks of a span before them included).
     if (firstValue >= 0) addValues(seg.slice(seg.lastIndexOf(head.at(-1)!) + 1));
   };
+  let segment: Token[] = [];
   for (let j = start; j < tokens.length && !ended; j++) {
     const t = tokens[j];
     segment.push(t);
-    if (!t.structured || t.rowEnd) takeSegment();
+    if (!t.structured || t.rowEnd) { takeSegment(segment); segment = []; }
   }
-  takeSegment();
+  takeSegment(segment);
+  return blocks;
+}
 
-  const rows: MappedRow[] = [];
+interface ValueGroup {
+  rows: string[];
+  values: Token[];
+}
+
+/** The rows each block's values fill: the groups its header names, or what its header lost. */
+function assignGroups(blocks: Block[], def: TableDef): ValueGroup[] {
+  const width = def.columns.length;
   const assigned = new Set<string>();
   const unassigned = () => def.rows.map((r) => r.key).filter((k) => !assigned.has(k));
-  let previous: { rows: string[]; values: Token[] } | null = null;
-  const groups: { rows: string[]; values: Token[] }[] = [];
+  let previous: ValueGroup | null = null;
+  const groups: ValueGroup[] = [];
   for (const block of blocks) {
     let keys = blockRows(block);
     if (!keys) {
@@ -207,22 +210,32 @@ export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable
     previous = { rows: keys, values: [...block.values] };
     groups.push(previous);
   }
+  return groups;
+}
 
-  groups.forEach((g, gi) => {
-    const readings: RowReading[] = fitRow(g.values, g.rows.length * width);
-    for (const key of def.rows.map((r) => r.key).filter((k) => g.rows.includes(k))) {
-      const r = g.rows.indexOf(key);
-      const row = def.rows.find((x) => x.key === key)!;
-      rows.push({
-        key,
-        joint: `${def.id}.${gi}`,
-        label: row.label,
-        labelToken: null,
-        labelScore: 1,
-        columns: def.columns,
-        readings: readings.map((rd) => ({ slots: rd.slots.slice(r * width, (r + 1) * width), note: rd.note })),
-      });
-    }
+/** A group's values fitted as one line, cut into its rows (chosen together: one `joint`). */
+function groupRows(g: ValueGroup, gi: number, def: TableDef): MappedRow[] {
+  const width = def.columns.length;
+  const readings: RowReading[] = fitRow(g.values, g.rows.length * width);
+  return def.rows.filter((row) => g.rows.includes(row.key)).map((row) => {
+    const r = g.rows.indexOf(row.key);
+    return {
+      key: row.key,
+      joint: `${def.id}.${gi}`,
+      label: row.label,
+      labelToken: null,
+      labelScore: 1,
+      columns: def.columns,
+      readings: readings.map((rd) => ({ slots: rd.slots.slice(r * width, (r + 1) * width), note: rd.note })),
+    };
   });
-  return { def, found: true, rows };
+}
+
+export function mapReviewLitigation(tokens: Token[], def: TableDef): MappedTable {
+  const names = groupNames(def);
+  const vocabulary = headerVocabulary(def, names);
+  const start = findStart(tokens, def, names, vocabulary);
+  if (start < 0) return { def, found: false, rows: [] };
+  const groups = assignGroups(readBlocks(tokens, start, names, vocabulary), def);
+  return { def, found: true, rows: groups.flatMap((g, gi) => groupRows(g, gi, def)) };
 }
