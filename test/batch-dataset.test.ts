@@ -5,7 +5,6 @@
  * Ctrl-C (finish the files in flight, or abandon them) and corrections fetched back from the service.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -14,9 +13,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import express from 'express';
-import { buildPage } from '../scripts/samples/page.js';
-import { renderHtml } from '../scripts/samples/html.js';
-import { seeds as seedSpecs } from '../scripts/samples/seeds.js';
 import { runBatch } from '../src/cli/batch.js';
 import { INDEX_FILE } from '../src/batch/resume.js';
 import type { BatchResult } from '../src/batch/runner.js';
@@ -28,31 +24,15 @@ import { CODEBOOK_COLUMNS } from '../src/output/codebook.js';
 import { DATASET_CELL_KEYS, DATASET_COLUMNS, LOW_CONFIDENCE_COLUMNS } from '../src/output/dataset.js';
 import { SERIES_COLUMNS } from '../src/output/series-checks.js';
 import { convert } from '../src/pipeline.js';
+import { yearReport } from './support/agency-years.js';
 import { testApp } from './support/app.js';
-import { expectedFor, repoRoot, sample, seeds } from './support/fixtures.js';
+import { readXlsx } from './support/xlsx-read.js';
+import { repoRoot, sample, seeds } from './support/fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'xxgk-dataset-batch-'));
 const input = join(root, 'in');
 const out = join(root, 'out');
 after(() => rmSync(root, { recursive: true, force: true }));
-
-const AGENCY = seeds[3]; // 同心县人民政府办公室, 2023, the 2021 form
-
-/**
- * Seed 003 rendered as the sample generator renders it, as the report of `year`, with some cells
- * changed. The changes keep every check of the form holding.
- */
-function yearReport(year: number, cells: Record<string, number>): Buffer {
-  const spec = seedSpecs.find((s) => s.id === AGENCY)!;
-  const shift = (s: string) => s.replaceAll('2024', '\u0000').replaceAll('2023', String(year)).replaceAll('\u0000', String(year + 1));
-  const exp = expectedFor(AGENCY);
-  const page = buildPage(
-    { ...spec, titleLine: new RegExp(shift(spec.titleLine!.source)), meta: spec.meta.map(([k, v]) => [k, shift(v)]) },
-    shift(readFileSync(join(repoRoot, 'samples', 'seeds', `${AGENCY}.txt`), 'utf8')),
-    { ...exp, year, cells: { ...exp.cells, ...cells } },
-  );
-  return Buffer.from(renderHtml(page, 'utf-8'), 'utf8');
-}
 
 const YEARS: Record<number, Record<string, number>> = {
   // Carries 2 applications into 2023.
@@ -75,6 +55,22 @@ const YEARS: Record<number, Record<string, number>> = {
 const scan = loadCorpus(repoRoot).find((s) => s.route === 'image-ocr' && s.seed === seeds[1] && s.variant === 'clean-300')!;
 const SCAN = `scans/${scan.path.split('/').pop()}`;
 
+/**
+ * The report as printed with one cell left empty (表二 规章's 本年废止件数: blank) and one row left out
+ * (行政强制: its cell is missing), the two states an empty dataset cell used to mix up.
+ */
+function withBlankAndMissing(html: Buffer): Buffer {
+  let text = html.toString('utf8');
+  for (const [printed, edited] of [
+    [/(<td[^>]*>规章<\/td><td[^>]*>0<\/td><td[^>]*>)0(<\/td>)/, '$1$2'],
+    [/<tr><td[^>]*>行政强制<\/td><td[^>]*>0<\/td><\/tr>/, ''],
+  ] as const) {
+    assert.match(text, printed);
+    text = text.replace(printed, edited);
+  }
+  return Buffer.from(text, 'utf8');
+}
+
 function place(rel: string, bytes: Buffer): void {
   const path = join(input, ...rel.split('/'));
   mkdirSync(dirname(path), { recursive: true });
@@ -82,7 +78,8 @@ function place(rel: string, bytes: Buffer): void {
 }
 
 before(() => {
-  for (const y of [2022, 2023, 2024]) place(`同心县/${y}.html`, yearReport(y, YEARS[y]));
+  for (const y of [2022, 2023]) place(`同心县/${y}.html`, yearReport(y, YEARS[y]));
+  place('同心县/2024.html', withBlankAndMissing(yearReport(2024, YEARS[2024])));
   place('镜像/2023-copy.html', yearReport(2023, YEARS[2023]));
   place('notice.txt', Buffer.from('关于召开2023年度安全生产工作会议的通知\n各乡镇：定于3月5日召开会议，请准时参加。\n', 'utf8'));
   const pdf = sample(`pdf/${seeds[0]}.chrome.pdf`);
@@ -134,8 +131,15 @@ test('the dataset of three years of one agency, a duplicate, a non-report, a cor
   assert.equal(row('同心县/2022.html').seriesChecksFailed, '');
   const scanRow = row(SCAN);
   assert.deepEqual([scanRow.route, scanRow.template, scanRow.year], ['image-ocr', 'legacy', '2018']);
-  // Blank vs missing: seed 003 prints no 2019-form cell (empty) and every 2021-form cell.
-  assert.equal(row('同心县/2023.html')['active.licensing.previousItems'], '');
+  // Blank vs missing vs a cell the form lacks: each its own marker (the 2021 form has no 上一年项目数量).
+  const y2024 = row('同心县/2024.html');
+  assert.deepEqual(
+    [y2024['active.regulations.issued'], y2024['active.regulations.repealed'], y2024['active.coercion.decisions'], y2024['active.licensing.previousItems']],
+    ['0', 'blank', 'missing', ''],
+  );
+  assert.equal(y2024.warnings, 'ROW_NOT_FOUND');
+  assert.equal(row('同心县/2023.html')['active.regulations.repealed'], '0');
+  assert.equal(row('notice.txt').failure, 'NOT_A_REPORT', 'the code failures.csv gives it');
 
   // cells.csv: the long table of the four reports.
   const cells = table(out, 'cells.csv');
@@ -152,6 +156,10 @@ test('the dataset of three years of one agency, a duplicate, a non-report, a cor
   assert.match(c2024.alternatives, /^0 \(series: series\.applications\.carriedOver\.total: what 2023's report \(同心县\/2023\.html\) gives\)$/);
   assert.match(cell('同心县/2023.html', 'applications.carriedForward.total').alternatives, /^5 \(series: /);
   assert.equal(cell('同心县/2023.html', 'applications.carriedOver.total').flags, '');
+  const blank = cell('同心县/2024.html', 'active.regulations.repealed');
+  const missing = cell('同心县/2024.html', 'active.coercion.decisions');
+  assert.deepEqual([blank.state, blank.value, blank.page, blank.rowLabel, blank.colLabel], ['blank', '', '1', '第二十条第（一）项 › 规章', '本年废止件数']);
+  assert.deepEqual([missing.state, missing.value, missing.page, missing.rowLabel], ['missing', '', '', '第二十条第（六）项 › 行政强制']);
   const scanCell = cells.rows.find((c) => c.file === SCAN && c.state === 'number')!;
   assert.equal(scanCell.source, 'ocr');
   assert.ok(Number(scanCell.page) >= 1 && Number(scanCell.page) <= reports[SCAN].source.pages, scanCell.page);
@@ -183,17 +191,25 @@ test('the dataset of three years of one agency, a duplicate, a non-report, a cor
   const seriesLow = low.rows.find((l) => l.file === '同心县/2024.html' && l.key === 'applications.carriedOver.total')!;
   assert.deepEqual([seriesLow.agency, seriesLow.year, seriesLow.page, seriesLow.why], ['同心县人民政府办公室', '2024', '1', 'series check series.applications.carriedOver.total']);
   assert.ok(!low.rows.some((l) => l.file === '镜像/2023-copy.html'));
+  const lowMissing = low.rows.find((l) => l.file === '同心县/2024.html' && l.key === 'active.coercion.decisions')!;
+  assert.deepEqual([lowMissing.state, lowMissing.rowLabel, lowMissing.why], ['missing', '行政强制', 'warning ROW_NOT_FOUND']);
+  assert.ok(!low.rows.some((l) => l.key === 'active.regulations.repealed'), 'a cell printed empty is an answer, not a doubt');
   for (const l of low.rows) assert.ok(l.why && l.rowLabel, JSON.stringify(l));
 
   // failures.csv: the corrupt file and the non-report.
   assert.deepEqual(table(out, 'failures.csv').rows.map((f) => [f.file, f.code]), [['broken.pdf', 'PDF_CORRUPT'], ['notice.txt', 'NOT_A_REPORT']]);
 
-  // dataset.xlsx: the same sheets.
-  if (spawnSync('unzip', ['-v']).error) return;
-  const workbook = execFileSync('unzip', ['-p', join(out, 'dataset.xlsx'), 'xl/workbook.xml'], { encoding: 'utf8' });
-  assert.deepEqual([...workbook.matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]), ['dataset', 'codebook', 'low-confidence', 'series-checks', 'failures']);
-  const sheet1 = execFileSync('unzip', ['-p', join(out, 'dataset.xlsx'), 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
-  assert.match(sheet1, /<t xml:space="preserve">duplicate<\/t>/);
+  // dataset.xlsx: its sheets hold what the CSVs hold, cell for cell (markers included).
+  const book2 = await readXlsx(readFileSync(join(out, 'dataset.xlsx')));
+  const sheets = { dataset: 'dataset.csv', codebook: 'codebook.csv', 'low-confidence': 'low-confidence.csv', 'series-checks': 'series-checks.csv', failures: 'failures.csv' };
+  assert.deepEqual([...book2.keys()], Object.keys(sheets));
+  for (const [name, csv] of Object.entries(sheets)) {
+    const fromCsv = parseCsv(readFileSync(join(out, csv), 'utf8'));
+    const padded = book2.get(name)!.map((r, i) => Array.from({ length: fromCsv[i]?.length ?? r.length }, (_, j) => r[j] ?? ''));
+    assert.deepEqual(padded, fromCsv, name);
+  }
+  const sheetRow = book2.get('dataset')!.find((x) => x[0] === '同心县/2024.html')!;
+  assert.equal(sheetRow[DATASET_COLUMNS.indexOf('active.coercion.decisions')], 'missing');
 });
 
 test('exit codes: known permanent failures (not a report, unsupported) need not make it 1', async () => {

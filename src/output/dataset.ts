@@ -54,6 +54,17 @@ export function isReport(report: Report): boolean {
   return report.report.template !== 'unknown' || report.tables.some((t) => t.cells.some((c) => c.state !== 'missing'));
 }
 
+/** The failure code of a file that is not a report, in its dataset row and in failures.csv. */
+export const NOT_A_REPORT = 'NOT_A_REPORT';
+
+/** A converted file as the dataset sees it before duplicates are known: a report, or not one (with why). */
+export function reportEntry(file: string, report: Report): DatasetEntry {
+  const entry: DatasetEntry = { file, status: 'converted', report, sha256: report.source.sha256 };
+  if (isReport(report)) return entry;
+  const message = 'No statistical table of a known form and no figure was found: this is not an annual report.';
+  return { ...entry, status: 'not a report', failure: { code: NOT_A_REPORT, message } };
+}
+
 /** Report-level columns that open each row. */
 export const DATASET_META_COLUMNS = [
   'file', 'status', 'duplicateOf', 'failure', 'sha256', 'agency', 'agencyConfidence', 'agencyKey', 'division', 'province', 'city',
@@ -121,9 +132,7 @@ export function cellValue(c: CanonicalCell | undefined): DatasetValue {
  * named by its source filename).
  */
 export function datasetRow(entry: DatasetEntry | Report, threshold = DEFAULT_REVIEW_THRESHOLD): DatasetValue[] {
-  const e: DatasetEntry = 'model' in entry
-    ? { file: entry.source.filename, status: isReport(entry) ? 'converted' : 'not a report', report: entry, sha256: entry.source.sha256 }
-    : entry;
+  const e = 'model' in entry ? reportEntry(entry.source.filename, entry) : entry;
   const r = e.report;
   const counted = e.status === 'converted';
   const byKey = r && counted ? cellsByKey(r) : new Map<string, CanonicalCell>();
