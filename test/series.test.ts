@@ -83,6 +83,11 @@ test('glued digits split two ways are decided by the neighbouring year, as an al
   assert.ok(alts.some((a) => a.value === 12 && /only split that fits/.test(a.why)), JSON.stringify(alts));
   assert.equal(alts.length, 1, `one alternative per cell and check: the split's reason replaces the plain offer of the same value; ${JSON.stringify(alts)}`);
   assert.equal(cell.value, 2, 'the printed reading stays');
+  // The split explains the failure: 2022's firm cell is flagged (the pair as read disagrees) but offered
+  // nothing taken from 2023's reading that 2022 speaks against.
+  const older = marks.get('2022.txt')!.get('applications.carriedForward.naturalPerson')!;
+  assert.deepEqual([older.flags, older.alternatives], [['series:series.applications.carriedOver.naturalPerson'], []]);
+  assert.deepEqual(r.notes, ['2023.txt applications.carriedOver.naturalPerson=12 (series.applications.carriedOver.naturalPerson: the only split that fits the neighbouring year)']);
   // When the printed split fits and the others do not, the note says so.
   const read12 = yearOf(y2023, 2023, { 'applications.carriedOver.naturalPerson': 12 });
   read12.tables.flatMap((t) => t.cells).find((c) => c.key === cell.key)!.alternatives = [{ ...cell.alternatives[0], value: 2 }, cell.alternatives[1]];

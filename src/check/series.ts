@@ -161,8 +161,10 @@ export function runSeriesChecks(inputs: SeriesInput[]): SeriesOutcome {
             if (!fits(cur) || !fits(prev)) continue;
             const result = evaluate(prefixed(check), valuesOf(cur, prev));
             if (!result) continue; // a cell unread, illegible or not printed: nothing to compare
-            const notes = result.holds ? [] : suggest(check, cur, prev, result.lhs, result.rhs, marks);
-            notes.push(...judgeSplits(check, cur, prev, result.holds, marks));
+            // A glued run whose other split makes the check hold explains the failure: the other year is
+            // offered nothing from a reading its own neighbour speaks against.
+            const splits = judgeSplits(check, cur, prev, result.holds, marks);
+            const notes = result.holds || splits.decided ? splits.notes : [...suggest(check, cur, prev, result.lhs, result.rhs, marks), ...splits.notes];
             if (!result.holds) {
               for (const k of check.lhs) marks.flag(cur.input.file, k, check.id);
               for (const k of check.rhs) marks.flag(prev.input.file, k, check.id);
@@ -195,11 +197,12 @@ function suggest(check: ConcreteSeriesCheck, cur: Side, prev: Side, lhs: number,
 /**
  * Glued digits split more than one way inside a report (alternatives from `split`): the neighbouring
  * year may decide. When the printed reading fails the series check and exactly one other split makes
- * it hold, that split is offered with the series as its reason; when the printed reading holds and no
- * other split does, the reading is confirmed (a note only).
+ * it hold, that split is offered with the series as its reason (`decided`); when the printed reading
+ * holds and no other split does, the reading is confirmed (a note only).
  */
-function judgeSplits(check: ConcreteSeriesCheck, cur: Side, prev: Side, holds: boolean, marks: Marks): string[] {
+function judgeSplits(check: ConcreteSeriesCheck, cur: Side, prev: Side, holds: boolean, marks: Marks): { notes: string[]; decided: boolean } {
   const notes: string[] = [];
+  let decided = false;
   const sides: [string, Side, CellKey[]][] = [[CUR, cur, check.lhs], [PREV, prev, check.rhs]];
   for (const [prefix, side, keys] of sides) {
     for (const key of keys) {
@@ -211,10 +214,11 @@ function judgeSplits(check: ConcreteSeriesCheck, cur: Side, prev: Side, holds: b
         const why = `${check.id}: the only split that fits the neighbouring year`;
         marks.offer(side.input.file, key, check.id, fitting[0].value, why, true);
         notes.push(`${side.input.file} ${key}=${fitting[0].value} (${why})`);
+        decided = true;
       } else if (holds && !fitting.length) {
         notes.push(`${side.input.file} ${key}=${cell.value} (the printed split fits the neighbouring year; the other splits do not)`);
       }
     }
   }
-  return notes;
+  return { notes, decided };
 }
