@@ -130,6 +130,8 @@ test('codebook: every cell column with the form labels and groups, unit, templat
   assert.deepEqual(other.colGroups, ['申请人情况', '法人或其他组织']);
   assert.deepEqual(other.templates, ['gov2021', 'gov2019']);
   assert.ok(other.checks.includes('applications.total.otherOrg') && other.checks.includes('applications.rowTotal.other.other'), other.checks.join(' '));
+  // Every check a report's failedChecks or softChecksFailed may name is in the codebook, the prose one too.
+  assert.deepEqual(byKey.get('applications.newReceived.total')!.checks, ['applications.balance.total', 'applications.rowTotal.newReceived', 'prose.applications.newReceived.total']);
   const carried = byKey.get('applications.carriedOver.total')!;
   assert.deepEqual(carried.seriesChecks, ['series.applications.carriedOver.total']);
   assert.ok(byKey.get('applications.carriedForward.total')!.seriesChecks.includes('series.applications.carriedOver.total'));

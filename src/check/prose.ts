@@ -12,6 +12,9 @@ import { cellTitle } from '../templates/wording.js';
 const RECEIVED = /(?:收到|受理)[^，。,；;：:]{0,12}?(?:政府信息公开|依申请公开)[^，。,；;：:\d]{0,8}?(\d+)\s*(?:件|起|个|条)/;
 const KEY = 'applications.newReceived.total';
 
+/** The prose check's id and the cell it compares (the dataset's codebook lists it). */
+export const PROSE_CHECK = { id: `prose.${KEY}`, cell: KEY } as const;
+
 export function proseChecks(sections: Section[], tables: DraftTable[], template: TemplateDef | null): CheckResult[] {
   const overview = sections.find((s) => /总体情况|概述/.test(toSimplified(s.heading)));
   const cell = tables.find((t) => t.id === 'applications')?.cells.find((c) => c.key === KEY);
@@ -20,7 +23,7 @@ export function proseChecks(sections: Section[], tables: DraftTable[], template:
   if (!m) return [];
   const stated = Number(m[1]);
   const holds = stated === cell.value;
-  if (!holds) cell.flags.push(checkFlag(`prose.${KEY}`));
+  if (!holds) cell.flags.push(checkFlag(PROSE_CHECK.id));
   const statement = `${overview.heading}“${m[0]}” = 表中 ${cellTitle(template, { table: 'applications', ...cell })}`;
-  return [{ id: `prose.${KEY}`, rule: `一、总体情况 states ${m[0]}`, statement, holds, lhs: stated, rhs: cell.value!, cells: [KEY], soft: true }];
+  return [{ id: PROSE_CHECK.id, rule: `一、总体情况 states ${m[0]}`, statement, holds, lhs: stated, rhs: cell.value!, cells: [KEY], soft: true }];
 }

@@ -6,6 +6,7 @@
 import type { TableId } from '../model/report.js';
 import { legacyColumns, legacyIndicators, templates, type ColumnDef, type RowDef, type TableDef, type TemplateDef } from '../templates/forms.js';
 import { expandChecks, expandSeries, type PrintedTable } from '../templates/rules.js';
+import { PROSE_CHECK } from '../check/prose.js';
 import { DATASET_CELL_KEYS } from './dataset.js';
 
 export const CODEBOOK_COLUMNS = [
@@ -51,6 +52,8 @@ function checksByKey(): Map<string, Set<string>> {
       : t.tables.map(fullTable);
     for (const c of expandChecks(t, tables, all)) for (const k of [...c.lhs, ...c.rhs]) add(k, c.id);
   }
+  // The soft check against what 一、总体情况 states: a report's failedChecks may name it too.
+  add(PROSE_CHECK.cell, PROSE_CHECK.id);
   return out;
 }
 
