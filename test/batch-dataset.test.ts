@@ -342,6 +342,14 @@ test('corrections come back: --refresh-corrected merges a reviewer’s saved cel
     assert.deepEqual([r.refresh?.checked, r.refresh?.refreshed], [1, 0]);
     assert.equal(table(outR, 'dataset.csv').rows[0].correctedCells, '1');
     assert.equal(await runBatch([dir, '--out', outR, '--refresh-corrected'], { stderr: sink() }), 2, 'needs --server');
+
+    // A copy added later that sorts first: the corrected file is still the one counted.
+    copyFileSync(join(dir, 'r.txt'), join(dir, 'a.txt'));
+    assert.equal(await runBatch([dir, '--out', outR], { stderr: sink(), onResult: (x) => (r = x) }), 0);
+    assert.equal(r.reused, 1);
+    const rows = table(outR, 'dataset.csv').rows.map((x) => [x.file, x.status, x.duplicateOf, x.correctedCells]);
+    assert.deepEqual(rows, [['a.txt', 'duplicate', 'r.txt', ''], ['r.txt', 'converted', '', '1']]);
+    assert.deepEqual(table(outR, 'cells.csv').rows.filter((x) => x.correctedBy).map((x) => [x.file, x.key, x.value]), [['r.txt', key, '14']]);
   } finally {
     server.close();
   }

@@ -44,18 +44,23 @@ export interface Entries {
 
 /** Lists non-reports in failures.csv (ctx.fail) and sorts the failures; call once every failure is in. */
 export function datasetEntries(ctx: RunContext, loaded: Loaded[]): Entries {
-  const entries: DatasetEntry[] = [];
-  const firstOfHash = new Map<string, string>();
+  // The file each content is counted under: the first in path order, unless another holds a reviewer's
+  // corrections (a copy added later that sorts first must not count the uncorrected report instead).
+  const countedAs = new Map<string, string>();
   for (const l of loaded) {
-    const hash = l.report.source.sha256;
+    const had = countedAs.get(l.report.source.sha256);
+    if (had === undefined || (!ctx.index.get(had)?.corrected && ctx.index.get(l.file)?.corrected)) countedAs.set(l.report.source.sha256, l.file);
+  }
+  const entries: DatasetEntry[] = [];
+  for (const l of loaded) {
     const entry = reportEntry(l.file, l.report);
+    const counted = countedAs.get(l.report.source.sha256)!;
     if (entry.failure) {
       ctx.fail(l.file, entry.failure.code, entry.failure.message);
-    } else if (firstOfHash.has(hash)) {
+    } else if (counted !== l.file) {
       entry.status = 'duplicate';
-      entry.duplicateOf = firstOfHash.get(hash);
+      entry.duplicateOf = counted;
     } else {
-      firstOfHash.set(hash, l.file);
       const corrected = ctx.index.get(l.file)?.corrected;
       if (corrected) entry.corrections = new Map(corrected.cells.map((c) => [c.key, { who: c.who, at: c.at }]));
     }
