@@ -195,6 +195,17 @@ test('the dataset of three years of one agency, a duplicate, a non-report, a cor
   assert.deepEqual([lowMissing.state, lowMissing.rowLabel, lowMissing.why], ['missing', '行政强制', 'warning ROW_NOT_FOUND']);
   assert.ok(!low.rows.some((l) => l.key === 'active.regulations.repealed'), 'a cell printed empty is an answer, not a doubt');
   for (const l of low.rows) assert.ok(l.why && l.rowLabel, JSON.stringify(l));
+  // Each counted report's cellsToReview is its rows there; its confidences are the model's.
+  for (const x of dataset.rows.filter((d) => d.status === 'converted')) {
+    assert.equal(Number(x.cellsToReview), low.rows.filter((l) => l.file === x.file).length, x.file);
+    const rep = reports[x.file];
+    assert.deepEqual(
+      [x.templateConfidence, x.agencyConfidence, x.yearConfidence, x.confidence],
+      [rep.report.templateConfidence, rep.report.fields.agency.confidence, rep.report.fields.year.confidence, rep.summary.confidence].map(String),
+      x.file,
+    );
+  }
+  assert.ok(Number(row('同心县/2024.html').cellsToReview) >= 3, 'two series cells and the missing one');
 
   // failures.csv: the corrupt file and the non-report.
   assert.deepEqual(table(out, 'failures.csv').rows.map((f) => [f.file, f.code]), [['broken.pdf', 'PDF_CORRUPT'], ['notice.txt', 'NOT_A_REPORT']]);
