@@ -335,7 +335,7 @@ export const legacyIndicators: LegacyIndicatorDef[] = [
   { key: 'requests.other', pattern: /其[他它]形式.*申请/ },
   { key: 'requests.total', pattern: /受理.*申请.*总数|收到申请数|^申请总数|依申请公开信息总数/ },
   { key: 'responses.partial', pattern: /同意部分公开/ },
-  { key: 'responses.granted', pattern: /同意公开/ },
+  { key: 'responses.granted', pattern: /(?<!不)同意公开/ },
   { key: 'responses.denied', pattern: /不予公开|否决公开|不同意公开/ },
   { key: 'responses.other', pattern: /其他类型答复/ },
   { key: 'responses.total', pattern: /答复.*总?数/ },
