@@ -365,3 +365,44 @@ test('corrections come back: --refresh-corrected merges a reviewer’s saved cel
     server.close();
   }
 });
+
+test('Ctrl-C while corrections are fetched: no further report is asked about, the dataset is written, exit 130', async () => {
+  // A service holding the two results, with one saved correction each; the first question about them is interrupted.
+  const results = new Map<string, Report>();
+  let asked = 0;
+  const fake = express();
+  fake.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  fake.get('/v1/schema', (_req, res) => void res.json({}));
+  fake.post('/v1/convert', express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
+    const report = await convert(req.body as Buffer, { filename: String(req.query.filename) });
+    results.set(report.id, report);
+    res.json(report);
+  });
+  fake.get('/v1/results/:id/corrections', (req, res) => {
+    if (asked++ === 0) process.emit('SIGINT', 'SIGINT');
+    const key = 'applications.newReceived.naturalPerson';
+    res.json({ resultId: req.params.id, version: 2, corrections: [{ key, oldValue: 15, newValue: 14, oldText: null, newText: null, oldState: 'number', newState: 'number', who: 'ann', at: '2026-01-02T03:04:05.000Z', version: 2 }] });
+  });
+  fake.get('/v1/results/:id', (req, res) => void res.json(results.get(req.params.id)));
+  const server: Server = fake.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = join(root, 'refresh-stop');
+  const outF = join(root, 'refresh-stop-out');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(repoRoot, 'samples', 'seeds', `${seeds[3]}.txt`), join(dir, 'a.txt'));
+  copyFileSync(join(repoRoot, 'samples', 'seeds', `${seeds[2]}.txt`), join(dir, 'b.txt'));
+  try {
+    assert.equal(await runBatch([dir, '--out', outF, '--server', url], { stderr: sink() }), 0);
+    const log = sink();
+    let r!: BatchResult;
+    assert.equal(await runBatch([dir, '--out', outF, '--server', url, '--refresh-corrected'], { stderr: log, onResult: (x) => (r = x) }), 130, log.text());
+    assert.deepEqual([asked, r.refresh?.checked, r.refresh?.refreshed, r.refresh?.notAsked], [1, 1, 1, 1]);
+    assert.match(log.text(), /interrupted, 1 not asked about/);
+    assert.match(log.text(), /and 1 report was not asked about corrections\. The dataset holds what is done\. To resume, run the same command again/);
+    assert.deepEqual(table(outF, 'dataset.csv').rows.map((x) => [x.file, x.correctedCells]), [['a.txt', '1'], ['b.txt', '0']]);
+    assert.equal(process.listenerCount('SIGINT'), 0);
+  } finally {
+    server.close();
+  }
+});

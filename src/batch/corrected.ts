@@ -17,6 +17,8 @@ export interface RefreshOutcome {
   unknown: number;
   /** Files whose refresh failed, with why (the old JSON stays). */
   errors: { file: string; message: string }[];
+  /** Reports not asked about because the run was interrupted (Ctrl-C): the next --refresh-corrected asks. */
+  notAsked: number;
 }
 
 export interface RefreshTarget {
@@ -27,20 +29,33 @@ export interface RefreshTarget {
   write(report: Report): Promise<void>;
 }
 
-export async function refreshCorrected(targets: RefreshTarget[], index: ResumeIndex, remote: RemoteClient): Promise<RefreshOutcome> {
-  const outcome: RefreshOutcome = { checked: 0, refreshed: 0, unknown: 0, errors: [] };
-  for (const t of targets) {
-    const entry = index.get(t.file);
-    if (!entry || entry.status !== 'ok') continue;
+/**
+ * `stop` aborted (the first Ctrl-C): asks about no further report; `abandon` (the second) also gives up
+ * the request in flight. What was refreshed stays, and the rest is asked about by the next run.
+ */
+export async function refreshCorrected(
+  targets: RefreshTarget[],
+  index: ResumeIndex,
+  remote: RemoteClient,
+  signals: { stop?: AbortSignal; abandon?: AbortSignal } = {},
+): Promise<RefreshOutcome> {
+  const outcome: RefreshOutcome = { checked: 0, refreshed: 0, unknown: 0, errors: [], notAsked: 0 };
+  const asking = targets.filter((t) => index.get(t.file)?.status === 'ok');
+  for (const [i, t] of asking.entries()) {
+    if (signals.stop?.aborted || signals.abandon?.aborted) {
+      outcome.notAsked = asking.length - i;
+      break;
+    }
+    const entry = index.get(t.file)!;
     outcome.checked++;
     try {
-      const history = await remote.corrections(t.report.id);
+      const history = await remote.corrections(t.report.id, signals.abandon);
       if (!history) {
         outcome.unknown++;
         continue;
       }
       if (!history.corrections.length || entry.corrected?.version === history.version) continue;
-      const report = await remote.result(t.report.id);
+      const report = await remote.result(t.report.id, signals.abandon);
       if (!report) {
         outcome.unknown++;
         continue;
@@ -52,6 +67,11 @@ export async function refreshCorrected(targets: RefreshTarget[], index: ResumeIn
       await index.record({ ...entry, corrected });
       outcome.refreshed++;
     } catch (err) {
+      if (signals.abandon?.aborted) {
+        outcome.checked--;
+        outcome.notAsked = asking.length - i;
+        break;
+      }
       outcome.errors.push({ file: t.file, message: (err as Error).message });
     }
   }

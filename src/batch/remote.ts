@@ -232,8 +232,8 @@ export class RemoteClient {
    * A stored result's corrections (`GET /v1/results/{id}/corrections`): null when the service does not
    * have the result (converted elsewhere, or by another key).
    */
-  async corrections(resultId: string): Promise<CorrectionHistory | null> {
-    const body = await this.getResult(`/v1/results/${encodeURIComponent(resultId)}/corrections`);
+  async corrections(resultId: string, signal?: AbortSignal): Promise<CorrectionHistory | null> {
+    const body = await this.getResult(`/v1/results/${encodeURIComponent(resultId)}/corrections`, signal);
     const h = body as Partial<CorrectionHistory> | null;
     if (h === null) return null;
     if (typeof h !== 'object' || !Number.isInteger(h.version) || !Array.isArray(h.corrections)) {
@@ -243,14 +243,15 @@ export class RemoteClient {
   }
 
   /** A stored result as the service serves it, corrections applied; null when the service does not have it. */
-  async result(resultId: string): Promise<Report | null> {
-    const body = await this.getResult(`/v1/results/${encodeURIComponent(resultId)}`);
+  async result(resultId: string, signal?: AbortSignal): Promise<Report | null> {
+    const body = await this.getResult(`/v1/results/${encodeURIComponent(resultId)}`, signal);
     return body === null ? null : asReport(body, `Result ${resultId}`);
   }
 
-  private async getResult(path: string): Promise<unknown> {
+  /** Rejects with `signal`'s reason as soon as it aborts. */
+  private async getResult(path: string, signal?: AbortSignal): Promise<unknown> {
     const deadline = Date.now() + (this.options.timeoutMs ?? 1_800_000);
-    const res = await this.send(`${this.base}${path}`, { method: 'GET', headers: this.headers() }, deadline);
+    const res = await this.send(`${this.base}${path}`, { method: 'GET', headers: this.headers() }, deadline, signal);
     const body = await bodyOf(res);
     if (res.status === 404) return null;
     if (res.status !== 200) throw errorFrom(res, body);

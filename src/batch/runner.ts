@@ -126,11 +126,12 @@ async function refreshFromService(ctx: RunContext, remote: RemoteClient, server:
       l.report = report;
     },
   }));
-  const refresh = await refreshCorrected(targets, ctx.index, remote);
+  const refresh = await refreshCorrected(targets, ctx.index, remote, { stop: ctx.stop, abandon: ctx.abandon });
   await ctx.index.flush();
   ctx.say(
     `corrections: asked ${server} about ${refresh.checked} reports: ${refresh.refreshed} refreshed with newer corrections, ` +
-      `${refresh.unknown} not held by the service${refresh.errors.length ? `, ${refresh.errors.length} could not be refreshed` : ''}`,
+      `${refresh.unknown} not held by the service${refresh.errors.length ? `, ${refresh.errors.length} could not be refreshed` : ''}` +
+      `${refresh.notAsked ? `; interrupted, ${refresh.notAsked} not asked about` : ''}`,
   );
   for (const e of refresh.errors) ctx.say(`  ${e.file}: ${e.message}`);
   return refresh;
@@ -152,10 +153,12 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
   const { converted, begun, abandoned } = await convertFiles(ctx, plan.toConvert);
   await ctx.index.flush();
   const notStarted = plan.toConvert.length - begun;
-  const interrupted = !!options.stop?.aborted || !!options.abandon?.aborted;
+  const stopped = () => !!options.stop?.aborted || !!options.abandon?.aborted;
 
   const loaded = await loadReports(ctx);
-  const refresh = ctx.remote && options.refreshCorrected && !interrupted ? await refreshFromService(ctx, ctx.remote, options.server!, loaded) : undefined;
+  const refresh = ctx.remote && options.refreshCorrected && !stopped() ? await refreshFromService(ctx, ctx.remote, options.server!, loaded) : undefined;
+  // A Ctrl-C while corrections were fetched counts too: the run did not do all it was asked.
+  const interrupted = stopped();
   const entries = datasetEntries(ctx, loaded);
   const written = await writeDataset(ctx, new Set(options.formats ?? FORMATS), entries);
 
@@ -173,7 +176,9 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
     const left = notStarted + abandoned;
     ctx.say(
       `interrupted: ${left} file${left === 1 ? ' was' : 's were'} not converted` +
-        `${abandoned ? ` (${abandoned} abandoned in flight)` : ''}. The dataset holds what is done. ` +
+        `${abandoned ? ` (${abandoned} abandoned in flight)` : ''}` +
+        `${refresh?.notAsked ? `, and ${refresh.notAsked} report${refresh.notAsked === 1 ? ' was' : 's were'} not asked about corrections` : ''}. ` +
+        `The dataset holds what is done. ` +
         `To resume, run the same command again: what is converted is skipped.`,
     );
   }
