@@ -200,8 +200,8 @@ test('the dataset of three years of one agency, a duplicate, a non-report, a cor
     assert.equal(Number(x.cellsToReview), low.rows.filter((l) => l.file === x.file).length, x.file);
     const rep = reports[x.file];
     assert.deepEqual(
-      [x.templateConfidence, x.agencyConfidence, x.yearConfidence, x.confidence],
-      [rep.report.templateConfidence, rep.report.fields.agency.confidence, rep.report.fields.year.confidence, rep.summary.confidence].map(String),
+      [x.templateConfidence, x.agencyConfidence, x.yearConfidence, x.titleConfidence, x.publishedOnConfidence, x.confidence],
+      [rep.report.templateConfidence, ...(['agency', 'year', 'title', 'publishedOn'] as const).map((f) => rep.report.fields[f].confidence), rep.summary.confidence].map(String),
       x.file,
     );
   }

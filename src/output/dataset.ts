@@ -68,7 +68,7 @@ export function reportEntry(file: string, report: Report): DatasetEntry {
 /** Report-level columns that open each row. */
 export const DATASET_META_COLUMNS = [
   'file', 'status', 'duplicateOf', 'failure', 'sha256', 'agency', 'agencyConfidence', 'agencyKey', 'division', 'province', 'city',
-  'county', 'year', 'yearConfidence', 'title', 'publishedOn', 'template', 'templateConfidence', 'route', 'confidence', 'cellsToReview', 'checksFailed', 'failedChecks', 'softChecksFailed',
+  'county', 'year', 'yearConfidence', 'title', 'titleConfidence', 'publishedOn', 'publishedOnConfidence', 'template', 'templateConfidence', 'route', 'confidence', 'cellsToReview', 'checksFailed', 'failedChecks', 'softChecksFailed',
   'seriesChecksFailed', 'warnings', 'correctedCells',
 ] as const;
 
@@ -155,7 +155,9 @@ export function datasetRow(entry: DatasetEntry | Report, threshold = DEFAULT_REV
     year: r?.report.year ?? null,
     yearConfidence: r?.report.fields?.year.confidence ?? null,
     title: r?.report.title ?? null,
+    titleConfidence: r?.report.fields?.title.confidence ?? null,
     publishedOn: r?.report.publishedOn ?? null,
+    publishedOnConfidence: r?.report.fields?.publishedOn.confidence ?? null,
     template: r?.report.template ?? null,
     templateConfidence: r?.report.templateConfidence ?? null,
     route: r?.source.route ?? null,
