@@ -1,8 +1,10 @@
 /**
  * The research dataset through the batch command: one agency's reports over three years (made from a
- * sample: 上年结转 matching the year before, then not), a duplicate, a non-report, a corrupt PDF and a
- * scan. Every output file is read back for content. Then: exit codes with --ignore-permanent-failures,
- * Ctrl-C (finish the files in flight, or abandon them) and corrections fetched back from the service.
+ * sample: 上年结转 matching the year before, then not; the last with a blank and a missing cell), a
+ * duplicate, a non-report, a corrupt PDF and a scan. Every output file is read back for content, the
+ * XLSX's sheets too. Then: exit codes with --ignore-permanent-failures, Ctrl-C (finish the files in
+ * flight, or abandon them), corrections fetched back from the service (a later copy of the corrected
+ * bytes does not take its place), and Ctrl-C while they are fetched.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
