@@ -13,9 +13,9 @@ cd "$(dirname "$0")/.."
 RUNTIME_PACKAGES=(libreoffice-writer-nogui)
 # Tests and benchmarks: pdftotext as a baseline, CJK fonts and Chromium to render fixtures and run
 # the UI tests, LibreOffice Calc to read back the XLSX dataset, curl and jq for the README's examples,
-# the tesseract command line as the OCR benchmark's baseline, PostgreSQL for the tests of the
+# the tesseract command line as the OCR benchmark's baseline, pandas for the README's dataset snippet, PostgreSQL for the tests of the
 # PostgreSQL store (they start a throwaway cluster of their own; the package's cluster is not used).
-TEST_PACKAGES=(poppler-utils fonts-noto-cjk chromium libreoffice-calc-nogui curl jq tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql)
+TEST_PACKAGES=(poppler-utils fonts-noto-cjk chromium libreoffice-calc-nogui curl jq tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql python3-pandas)
 # Docker build stage: node-gyp compiles better-sqlite3 where no prebuilt binary can be downloaded.
 BUILD_PACKAGES=(python3 make g++)
 

@@ -90,9 +90,10 @@ test('a glued run that splits two ways is decided by the year before: a flag and
 });
 
 test("the README's pandas snippet loads cells.csv and dataset.csv", (t) => {
-  const python = process.env.XXGK_PYTHON ?? 'python3';
-  const probe = spawnSync(python, ['-c', 'import pandas'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return t.skip(`pandas is not installed for ${python} (set XXGK_PYTHON to a python that has it)`);
+  // setup.sh --test installs Debian's python3-pandas; a python3 found first on the PATH (pyenv) may lack it.
+  const pythons = process.env.XXGK_PYTHON ? [process.env.XXGK_PYTHON] : ['python3', '/usr/bin/python3'];
+  const python = pythons.find((p) => spawnSync(p, ['-c', 'import pandas']).status === 0);
+  if (!python) return t.skip(`pandas is not installed for ${pythons.join(' or ')} (setup.sh --test installs python3-pandas; XXGK_PYTHON names another python)`);
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const snippet = /```python\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(snippet?.includes('cells.csv'), 'the README has a pandas snippet that loads cells.csv');
