@@ -104,7 +104,7 @@ async function docxParts(name: string): Promise<{ name: string; data: Buffer }[]
 
 test('a DOCX inflating to 190 MB (within the 200 MB budget) of which 189 MB is an image converts', async () => {
   const parts = await docxParts(`docx/${seeds[0]}.docx`);
-  const docx = zip([...parts, { name: 'word/media/image1.png', data: Buffer.alloc(189 * MIB) }]);
+  const docx = await zip([...parts, { name: 'word/media/image1.png', data: Buffer.alloc(189 * MIB) }]);
   const res = await raw(docx, 'application/octet-stream', 'big.docx');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.report.template, 'gov2019');
@@ -117,7 +117,7 @@ test('a DOCX whose document.xml alone inflates to 190 MB: 413 naming the part, n
   const para = '<w:p><w:r><w:t>The agency published 1200 items of government information this year.</w:t></w:r></w:p>';
   const padding = para.repeat(Math.ceil((190 * MIB - doc.data.length) / para.length));
   const xml = doc.data.toString('utf8').replace('<w:sectPr', `${padding}<w:sectPr`);
-  const docx = zip(parts.map((p) => (p === doc ? { name: p.name, data: xml } : p)));
+  const docx = await zip(parts.map((p) => (p === doc ? { name: p.name, data: xml } : p)));
   const res = await raw(docx, 'application/octet-stream', 'big.docx');
   assertError(res, 413, 'DOCX_TOO_LARGE');
   assert.match(res.body.error.message, /word\/document\.xml .*XXGK_MAX_BYTES/);

@@ -35,6 +35,6 @@ export function readZip(buf: Buffer): Promise<ZipEntry[]> {
   });
 }
 
-export function writeZip(entries: ZipEntry[]): Buffer {
+export function writeZip(entries: ZipEntry[]): Promise<Buffer> {
   return zip(entries.map((e) => ({ name: e.name, data: e.data })));
 }

@@ -46,7 +46,7 @@ export async function writeDataset(ctx: RunContext, formats: Set<Format>, { entr
   if (formats.has('xlsx')) {
     await emit(
       OUTPUT_FILES.datasetXlsx,
-      xlsx([
+      await xlsx([
         { name: 'dataset', rows: [DATASET_COLUMNS, ...rows], freeze: { rows: 1, cols: 1 } },
         { name: 'codebook', rows: codebook, freeze: { rows: 1, cols: 1 } },
         { name: 'low-confidence', rows: [LOW_CONFIDENCE_COLUMNS, ...review] },

@@ -1,7 +1,7 @@
 /**
  * A minimal XLSX (SpreadsheetML, ECMA-376) writer: one worksheet per sheet given, strings inline
  * (`t="inlineStr"`, no shared-string table), numbers as numbers, the first row bold and frozen.
- * Zipped with our own writer (./zip.ts); Excel, LibreOffice and the common readers open it.
+ * Zipped by yazl (./zip.ts); Excel, LibreOffice and the common readers open it.
  */
 import { zip } from './zip.js';
 
@@ -116,7 +116,7 @@ function sheetNames(sheets: XlsxSheet[]): string[] {
 }
 
 /** The `.xlsx` bytes of a workbook with the given sheets (at least one). */
-export function xlsx(sheets: XlsxSheet[]): Buffer {
+export function xlsx(sheets: XlsxSheet[]): Promise<Buffer> {
   if (!sheets.length) throw new Error('xlsx: a workbook needs at least one sheet');
   const names = sheetNames(sheets);
   const contentTypes =
