@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runBatch } from '../src/cli/batch.js';
 import type { Report } from '../src/model/report.js';
-import { parseCsv } from '../src/output/csv.js';
+import { parseCsv } from './support/csv.js';
 import { yearReport } from './support/agency-years.js';
 import { repoRoot, seeds } from './support/fixtures.js';
 

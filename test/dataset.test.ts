@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Report } from '../src/model/report.js';
-import { BOM, csvField, parseCsv, toCsv } from '../src/output/csv.js';
+import { BOM, csvField, toCsv } from '../src/output/csv.js';
+import { parseCsv } from './support/csv.js';
 import { CELLS_COLUMNS, cellRows } from '../src/output/cells.js';
 import { CODEBOOK_COLUMNS, codebook, codebookRows } from '../src/output/codebook.js';
 import {

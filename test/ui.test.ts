@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { parseCsv } from '../src/output/csv.js';
+import { parseCsv } from './support/csv.js';
 import { CELLS_COLUMNS } from '../src/output/cells.js';
 import { CHROMIUM, ensureWebBuild, launchBrowser, repo, startUiServer, type BrowserSession, type UiServer } from './support/browser.js';
 
