@@ -20,7 +20,7 @@ import { INDEX_FILE } from '../src/batch/resume.js';
 import type { BatchResult } from '../src/batch/runner.js';
 import { loadCorpus } from '../src/eval/corpus.js';
 import type { Report } from '../src/model/report.js';
-import { parseCsv } from '../src/output/csv.js';
+import { parseCsv } from './support/csv.js';
 import { CELLS_COLUMNS } from '../src/output/cells.js';
 import { CODEBOOK_COLUMNS } from '../src/output/codebook.js';
 import { DATASET_CELL_KEYS, DATASET_COLUMNS, LOW_CONFIDENCE_COLUMNS } from '../src/output/dataset.js';
