@@ -7,10 +7,7 @@
  * bytes does not take its place), and Ctrl-C while they are fetched.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -29,6 +26,7 @@ import { convert } from '../src/pipeline.js';
 import { yearReport } from './support/agency-years.js';
 import { testApp } from './support/app.js';
 import { readXlsx } from './support/xlsx-read.js';
+import { listening } from './support/listen.js';
 import { repoRoot, sample, seeds } from './support/fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'xxgk-dataset-batch-'));
@@ -286,9 +284,7 @@ test('Ctrl-C twice: a file in flight is abandoned unrecorded, and the next run c
     if (hold && req.query.filename === 'slow.txt') return void held.push(res);
     res.json(await convert(req.body as Buffer, { filename: String(req.query.filename) }));
   });
-  const server: Server = fake.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, url } = await listening(fake);
   const dir = join(root, 'abandon');
   const outA = join(root, 'abandon-out');
   mkdirSync(dir, { recursive: true });
@@ -317,9 +313,7 @@ test('Ctrl-C twice: a file in flight is abandoned unrecorded, and the next run c
 
 test('corrections come back: --refresh-corrected merges a reviewer’s saved cells, with who and when', async () => {
   const { app } = testApp({ XXGK_API_KEYS: 'ann:k' });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, url } = await listening(app);
   const dir = join(root, 'review');
   const outR = join(root, 'review-out');
   mkdirSync(dir, { recursive: true });
@@ -386,9 +380,7 @@ test('Ctrl-C while corrections are fetched: no further report is asked about, th
     res.json({ resultId: req.params.id, version: 2, corrections: [{ key, oldValue: 15, newValue: 14, oldText: null, newText: null, oldState: 'number', newState: 'number', who: 'ann', at: '2026-01-02T03:04:05.000Z', version: 2 }] });
   });
   fake.get('/v1/results/:id', (req, res) => void res.json(results.get(req.params.id)));
-  const server: Server = fake.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, url } = await listening(fake);
   const dir = join(root, 'refresh-stop');
   const outF = join(root, 'refresh-stop-out');
   mkdirSync(dir, { recursive: true });

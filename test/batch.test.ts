@@ -9,7 +9,6 @@ import { once } from 'node:events';
 import {
   appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync,
 } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -27,6 +26,7 @@ import { parseCsv } from './support/csv.js';
 import { DATASET_CELL_KEYS, DATASET_COLUMNS, DATASET_META_COLUMNS, LOW_CONFIDENCE_COLUMNS } from '../src/output/dataset.js';
 import { convert } from '../src/pipeline.js';
 import { testApp } from './support/app.js';
+import { listening } from './support/listen.js';
 import { assertExpected } from './support/assert-expected.js';
 import { loadCorpus, type Sample } from '../src/eval/corpus.js';
 import { expectedFor, repoRoot, sample, samplesDir, seeds } from './support/fixtures.js';
@@ -237,9 +237,7 @@ test('a conversion that outlives --timeout is stopped and listed as TIMEOUT; the
 
 test('--server: the same batch through the running service gives the same dataset', async () => {
   const { app } = testApp({ XXGK_API_KEYS: 'batch:k' });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, url } = await listening(app);
   try {
     const out2 = join(root, 'via-service');
     const log = sink();
@@ -346,9 +344,8 @@ test('service client: 429 Retry-After, 202 + Location, polling, result; failed j
     const j = jobs.get(req.params.id)!;
     res.json(await convert(j.bytes, { filename: j.filename }));
   });
-  const server = fake.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const { server, url: base } = await listening(fake);
+  const url = `${base}/`;
   try {
     const client = new RemoteClient({ server: url, apiKey: 'secret', pollIntervalMs: 5 });
     const seed = seeds[4];
