@@ -5,7 +5,7 @@
  */
 import type { Alternative, CellKey, DraftCell, DraftTable, TableId, Warning } from '../model/report.js';
 import { labelCore, matchKey } from '../normalize/text.js';
-import type { TableDef, TemplateDef } from '../templates/forms.js';
+import { rowColumns, type TableDef, type TemplateDef } from '../templates/forms.js';
 import { evaluate, expandChecks, type CellValue, type ConcreteCheck, type PrintedTable } from '../templates/rules.js';
 import type { MappedRow, MappedTable } from './mapped.js';
 import { MAX_SPLITS, type RowReading, type Slot } from './fit.js';
@@ -198,12 +198,6 @@ function missingCell(table: TableDef, rowKey: string, label: string, col: TableD
   };
 }
 
-/** The columns a row of the form has (a row may print only some of the table's). */
-function rowColumns(def: TableDef, rowKey: string): TableDef['columns'] {
-  const rowDef = def.rows.find((r) => r.key === rowKey);
-  return rowDef?.columns ? rowDef.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
-}
-
 /** Warnings a row's chosen reading raises: digits given up on, or values placed by their count. */
 function readingWarnings(def: TableDef, row: MappedRow, reading: RowReading, cells: CellKey[]): Warning[] {
   const warnings: Warning[] = [];
@@ -295,8 +289,9 @@ function mappedTable(t: MappedTable, template: TemplateDef | null, groupOf: Map<
   for (const rowKey of rowKeys) {
     const row = byKey.get(rowKey);
     if (!row) {
-      const label = def.rows.find((r) => r.key === rowKey)?.label ?? rowKey;
-      const missing = rowColumns(def, rowKey).map((col) => missingCell(def, rowKey, label, col));
+      const rowDef = def.rows.find((r) => r.key === rowKey);
+      const label = rowDef?.label ?? rowKey;
+      const missing = (rowDef ? rowColumns(def, rowDef) : def.columns).map((col) => missingCell(def, rowKey, label, col));
       cells.push(...missing);
       if (t.found) warnings.push({ code: 'ROW_NOT_FOUND', message: `${def.title}: row ${label} was not found.`, cells: missing.map((c) => c.key) });
       continue;
@@ -317,8 +312,8 @@ function mappedTable(t: MappedTable, template: TemplateDef | null, groupOf: Map<
 /** A table the template expects but the document lacks: every cell missing. */
 function absentTable(def: TableDef): DraftTable {
   const cells = expectedRows(def, new Set()).flatMap((rk) => {
-    const label = def.rows.find((r) => r.key === rk)!.label;
-    return rowColumns(def, rk).map((c) => missingCell(def, rk, label, c));
+    const rowDef = def.rows.find((r) => r.key === rk)!;
+    return rowColumns(def, rowDef).map((c) => missingCell(def, rk, rowDef.label, c));
   });
   return { id: def.id, title: def.title, found: false, page: null, genericTable: null, cells };
 }

@@ -4,7 +4,7 @@
  */
 import { matchKey } from '../normalize/text.js';
 import { parseNumber } from '../normalize/number.js';
-import { formHeaderWords, type ColumnDef, type RowDef, type TableDef, type TemplateDef } from '../templates/forms.js';
+import { formHeaderWords, rowColumns, type ColumnDef, type RowDef, type TableDef, type TemplateDef } from '../templates/forms.js';
 import { fitRow } from './fit.js';
 import { bestMatch, candidatesFor, isGroupLabel, TOLERANT_MATCH, type LabelCandidate } from './labels.js';
 import { mapReviewLitigation } from './review-litigation.js';
@@ -24,11 +24,6 @@ interface TableCursor {
   candidates: LabelCandidate[];
   lastOrder: number;
   rows: MappedRow[];
-}
-
-function columnsOf(def: TableDef, row: RowDef): ColumnDef[] {
-  if (!row.columns) return def.columns;
-  return row.columns.map((k) => def.columns.find((c) => c.key === k)!);
 }
 
 /** A label with the digits of its row glued on (`行政规范性文件693665`): the label and a number token. */
@@ -145,12 +140,11 @@ class RowFinder {
  * 表二 local extra rows (a province's additions): an unknown label between 表二's rows with exactly
  * as many values as the sub-table above it has columns.
  */
-function localRow(tokens: Token[], i: number, active: TableCursor | undefined, applications: TableCursor | undefined): { row: MappedRow; next: number } | null {
+function localRow(tokens: Token[], i: number, active: TableCursor | undefined, applications: TableCursor | undefined, headerKeys: string[]): { row: MappedRow; next: number } | null {
   const t = tokens[i];
   const previous = active?.rows.at(-1);
   if (!active || !previous || (applications && applications.lastOrder >= 0)) return null;
   if (t.key.length < 2 || t.key.length > 80 || /^(第二十条|[一二三四五六七八九十]+、)/.test(t.key) || formHeaderWords.some((w) => t.key.startsWith(w))) return null;
-  const headerKeys = active.def.columns.map((c) => matchKey(c.label).replace(/\(.*$/, ''));
   if (headerKeys.some((h) => t.key.startsWith(h))) return null;
   const values: Token[] = [];
   let j = i + 1;
@@ -214,7 +208,7 @@ function mappedRow(tokens: Token[], i: number, hit: Hit, values: Token[]): Mappe
   const { cursor, candidate, score } = hit;
   const t = tokens[i];
   const row = candidate.row;
-  const columns = columnsOf(cursor.def, row);
+  const columns = rowColumns(cursor.def, row);
   const money = columns.find((c) => c.money);
   const readings = fitRow(values, columns.length, (ci) => !!columns[ci].signed);
   // A label read with errors is placed by the form's structure: the row printed next, its columns filled.
@@ -239,6 +233,8 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
   const finder = new RowFinder(cursors, allRows);
   const active = cursors.find((c) => c.def.id === 'active');
   const applications = cursors.find((c) => c.def.id === 'applications');
+  // 表二's column headers, which a local extra row's label never starts with.
+  const headerKeys = (active?.def.columns ?? []).map((c) => matchKey(c.label).replace(/\(.*$/, ''));
 
   let i = 0;
   while (i < tokens.length) {
@@ -246,7 +242,7 @@ export function mapGovTables(tokens: Token[], template: TemplateDef): MappedTabl
     if (t.kind !== 'label') { i++; continue; }
     const { hit, glued } = finder.find(t);
     if (!hit) {
-      const extra = localRow(tokens, i, active, applications);
+      const extra = localRow(tokens, i, active, applications, headerKeys);
       if (extra) active!.rows.push(extra.row);
       i = extra ? extra.next : i + 1;
       continue;

@@ -40,6 +40,11 @@ export interface TableDef {
   alternativeRows?: { single: string; split: string[]; defaultForm: 'single' | 'split' };
 }
 
+/** The columns a row prints: the subset it names, or every column of its table. */
+export function rowColumns(def: TableDef, row: RowDef): ColumnDef[] {
+  return row.columns ? row.columns.map((k) => def.columns.find((c) => c.key === k)!) : def.columns;
+}
+
 /** A check expanded per column (`per: 'col'`) or per row (`per: 'row'`) of a table. */
 export interface CheckDef {
   id: string;

@@ -63,10 +63,10 @@ async function metadataTitle(doc: PdfDocument): Promise<string | undefined> {
   return undefined;
 }
 
-/** Every page's text layer judged, and the trusted ones laid out (null where OCR must read the page). */
+/** Every page's text layer judged (`pages[].source`), and the trusted ones laid out. */
 interface TextPages {
   pages: LayoutPageInfo[];
-  trusted: (TrustedPage | null)[];
+  trusted: TrustedPage[];
   warnings: LayoutWarning[];
 }
 
@@ -99,7 +99,6 @@ async function readTextPages(opened: OpenedPdf, withOcr: boolean, fontCacheLimit
       out.warnings.push(withOcr
         ? { code: 'PAGE_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page was read by OCR.` }
         : { code: 'PAGE_NEEDS_OCR', page: p, message: `Page ${p}: the text layer cannot be trusted (${verdict.reason}); the page needs OCR.` });
-      out.trusted.push(null);
       // Without OCR the page is done here (with OCR it counts once it is read).
       if (!withOcr) pageDone();
       continue;
@@ -164,9 +163,8 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits, options: 
     warnings.push(...text.warnings);
 
     // Furniture (page numbers, running headers) over all trusted pages, then borderless tables and lines.
-    const live = text.trusted.filter((t): t is TrustedPage => t !== null);
-    const furniture = findFurniture(live.map((t) => ({ lines: t.freeLines, height: t.height })));
-    const perPage = live.map((t, i) => pageBlocks(t, t.freeLines.filter((_, j) => !furniture[i].has(j))));
+    const furniture = findFurniture(text.trusted.map((t) => ({ lines: t.freeLines, height: t.height })));
+    const perPage = text.trusted.map((t, i) => pageBlocks(t, t.freeLines.filter((_, j) => !furniture[i].has(j))));
     const untrusted = text.pages.filter((p) => p.source === 'ocr').map((p) => p.page);
     let ocr: LayoutDocument['ocr'] = null;
     let ocrMs = 0;

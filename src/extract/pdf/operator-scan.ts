@@ -165,12 +165,12 @@ export class OperatorScan {
     st.y = st.lineY += y;
   }
 
-  showText(glyphs: unknown): void {
+  show(glyphs: unknown): void {
     if (Array.isArray(glyphs)) showText(this.st, glyphs as unknown[], this.viewport, this.text, this.marks);
   }
 
   /** pdf.js's constructPath: [paint operator, [path buffer], …]; only stroked or filled paths mark the page. */
-  paintPath(args: unknown[] | null): void {
+  constructPath(args: unknown[] | null): void {
     if (!args) return;
     const paint = args[0] as number;
     const buf = (args[1] as unknown[] | undefined)?.[0] as ArrayLike<number> | null | undefined;

@@ -55,9 +55,9 @@ export function scanPage(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknow
       case OPS.setLeadingMoveText: s.setLeadingMoveText(args); break;
       case OPS.nextLine: s.nextLine(); break;
       case OPS.showText:
-      case OPS.showSpacedText: s.showText(args?.[0]); break;
+      case OPS.showSpacedText: s.show(args?.[0]); break;
       // Paths and images.
-      case OPS.constructPath: s.paintPath(args); break;
+      case OPS.constructPath: s.constructPath(args); break;
       default: if (s.imageOps.has(fn)) s.placeImage();
     }
   }
