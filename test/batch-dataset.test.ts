@@ -357,6 +357,10 @@ test('corrections come back: --refresh-corrected merges a reviewer’s saved cel
     const rows = table(outR, 'dataset.csv').rows.map((x) => [x.file, x.status, x.duplicateOf, x.correctedCells]);
     assert.deepEqual(rows, [['a.txt', 'duplicate', 'r.txt', ''], ['r.txt', 'converted', '', '1']]);
     assert.deepEqual(table(outR, 'cells.csv').rows.filter((x) => x.correctedBy).map((x) => [x.file, x.key, x.value]), [['r.txt', key, '14']]);
+    // And the refresh asks about the file the dataset counts, so the counted file does not change with it.
+    assert.equal(await runBatch([dir, '--out', outR, '--server', url, '--api-key', 'k', '--refresh-corrected'], { stderr: sink(), onResult: (x) => (r = x) }), 0);
+    assert.deepEqual([r.refresh?.checked, r.refresh?.refreshed], [1, 0]);
+    assert.deepEqual(table(outR, 'dataset.csv').rows.map((x) => [x.file, x.status, x.duplicateOf, x.correctedCells]), rows);
   } finally {
     server.close();
   }

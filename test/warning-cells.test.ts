@@ -12,7 +12,7 @@ import { applyCorrections } from '../src/check/index.js';
 import { correctable, queuedBySummary, queuedCells } from '../src/check/queue.js';
 import type { Report } from '../src/model/report.js';
 import { schemaErrors } from '../src/model/validate.js';
-import { lowConfidenceRows } from '../src/output/dataset.js';
+import { LOW_CONFIDENCE_COLUMNS, lowConfidenceRows } from '../src/output/dataset.js';
 import { testApp } from './support/app.js';
 import { sample, samplesDir, seeds } from './support/fixtures.js';
 
@@ -50,12 +50,15 @@ test('SPLIT_GAVE_UP names its row\'s cells; missing as they are, the queue takes
   assert.ok(!correctable({ ...unnamed, state: 'missing' }, report.warnings), 'a missing cell no warning names');
 
   // The batch's low-confidence.csv lists them too, with the warning as the reason.
-  const rows = lowConfidenceRows(report, THRESHOLD).filter((r) => String(r[5]).startsWith(ROW));
-  assert.deepEqual(rows.map((r) => [r[5], r[10], r[12]]), row.map((c) => [c.key, 'missing', 'warning SPLIT_GAVE_UP']));
+  const [KEY, STATE, WHY] = (['key', 'state', 'why'] as const).map((c) => LOW_CONFIDENCE_COLUMNS.indexOf(c));
+  const listed = (r: Report) => lowConfidenceRows(r, THRESHOLD).filter((l) => String(l[KEY]).startsWith(ROW));
+  assert.deepEqual(listed(report).map((l) => [l[KEY], l[STATE], l[WHY]]), row.map((c) => [c.key, 'missing', 'warning SPLIT_GAVE_UP']));
 
   const corrected = applyCorrections(structuredClone(report), row.map((c, i) => ({ key: c.key, value: [1, 0, 0, 0, 0, 0, 1][i] })), THRESHOLD);
   const after = queuedCells(corrected.tables, corrected.checks, corrected.warnings, THRESHOLD);
   for (const c of row) assert.ok(!after.has(c.key), `${c.key} left the queue once a reviewer set it`);
+  // And low-confidence.csv no longer sends anyone to look at them.
+  assert.deepEqual(listed(corrected), []);
 });
 
 test('the service takes a correction of a cell a warning names, and still refuses one of a cell the document lacks', async () => {

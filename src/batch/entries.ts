@@ -42,15 +42,23 @@ export interface Entries {
   series: SeriesOutcome;
 }
 
-/** Lists non-reports in failures.csv (ctx.fail) and sorts the failures; call once every failure is in. */
-export function datasetEntries(ctx: RunContext, loaded: Loaded[]): Entries {
-  // The file each content is counted under: the first in path order, unless another holds a reviewer's
-  // corrections (a copy added later that sorts first must not count the uncorrected report instead).
+/**
+ * The file each content (sha256) is counted under: the first in path order, unless another holds a
+ * reviewer's corrections (a copy added later that sorts first must not count the uncorrected report
+ * instead). The dataset counts these files, and the corrections refresh asks the service about them.
+ */
+export function countedFiles(ctx: RunContext, loaded: Loaded[]): Map<string, string> {
   const countedAs = new Map<string, string>();
   for (const l of loaded) {
     const had = countedAs.get(l.report.source.sha256);
     if (had === undefined || (!ctx.index.get(had)?.corrected && ctx.index.get(l.file)?.corrected)) countedAs.set(l.report.source.sha256, l.file);
   }
+  return countedAs;
+}
+
+/** Lists non-reports in failures.csv (ctx.fail) and sorts the failures; call once every failure is in. */
+export function datasetEntries(ctx: RunContext, loaded: Loaded[]): Entries {
+  const countedAs = countedFiles(ctx, loaded);
   const entries: DatasetEntry[] = [];
   for (const l of loaded) {
     const entry = reportEntry(l.file, l.report);

@@ -14,7 +14,7 @@ import { NOT_A_REPORT, type FailureRow } from '../output/dataset.js';
 import type { RunContext } from './context.js';
 import { convertFiles } from './convert-files.js';
 import { refreshCorrected, type RefreshOutcome } from './corrected.js';
-import { datasetEntries, loadReports, type Loaded } from './entries.js';
+import { countedFiles, datasetEntries, loadReports, type Loaded } from './entries.js';
 import { writeReport } from './files.js';
 import { copyDuplicates, planBatch } from './plan.js';
 import type { ProgressSink } from './progress.js';
@@ -115,10 +115,10 @@ async function startRun(options: BatchOptions): Promise<RunContext> {
   };
 }
 
-/** Reviewers' corrections from the service, into the JSONs (only the first file of the same bytes). */
+/** Reviewers' corrections from the service, into the JSONs of the files the dataset counts (one per content). */
 async function refreshFromService(ctx: RunContext, remote: RemoteClient, server: string, loaded: Loaded[]): Promise<RefreshOutcome> {
-  const seen = new Set<string>();
-  const targets = loaded.filter((l) => !seen.has(l.report.source.sha256) && !!seen.add(l.report.source.sha256)).map((l) => ({
+  const counted = new Set(countedFiles(ctx, loaded).values());
+  const targets = loaded.filter((l) => counted.has(l.file)).map((l) => ({
     file: l.file,
     report: l.report,
     write: async (report: Report) => {
@@ -153,7 +153,7 @@ export async function runBatchJob(options: BatchOptions): Promise<BatchResult> {
   const { converted, begun, abandoned } = await convertFiles(ctx, plan.toConvert);
   await ctx.index.flush();
   const notStarted = plan.toConvert.length - begun;
-  const stopped = () => !!options.stop?.aborted || !!options.abandon?.aborted;
+  const stopped = () => !!ctx.stop?.aborted || !!ctx.abandon?.aborted;
 
   const loaded = await loadReports(ctx);
   const refresh = ctx.remote && options.refreshCorrected && !stopped() ? await refreshFromService(ctx, ctx.remote, options.server!, loaded) : undefined;

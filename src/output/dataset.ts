@@ -187,7 +187,7 @@ interface ReviewCell {
  * The cells of a report someone should look at, in the report's order, with why: every printed cell
  * (not `missing`) under the threshold, every illegible cell, every cell of a failing check (soft ones
  * included) and of a failing series check, and every cell a warning names (missing ones too, as the
- * review queue takes them: the document prints them, unread).
+ * review queue takes them: the document prints them, unread) until a reviewer has set it.
  */
 function reviewCells(e: DatasetEntry, threshold: number): ReviewCell[] {
   const r = e.report;
@@ -206,7 +206,8 @@ function reviewCells(e: DatasetEntry, threshold: number): ReviewCell[] {
       else if (c.state !== 'missing' && c.confidence < threshold) why.push(`low confidence (${c.confidence} < ${threshold})`);
       for (const ch of checksOf.get(c.key) ?? []) why.push(`${ch.soft ? 'soft check' : 'failing check'} ${ch.id}`);
       for (const f of e.series?.get(c.key)?.flags ?? []) why.push(`series check ${f.slice(f.indexOf(':') + 1)}`);
-      for (const code of warnedBy.get(c.key) ?? []) why.push(`warning ${code}`);
+      // As in the review queue: a warned cell leaves once a reviewer has set it.
+      if (c.evidence.source !== 'manual') for (const code of warnedBy.get(c.key) ?? []) why.push(`warning ${code}`);
       if (why.length) out.push({ cell: c, table: t.id, why });
     }
   }
@@ -215,7 +216,7 @@ function reviewCells(e: DatasetEntry, threshold: number): ReviewCell[] {
 
 /** low-confidence.csv rows of a file: where to look (page, the labels as printed) and why. */
 export function lowConfidenceRows(entry: DatasetEntry | Report, threshold = DEFAULT_REVIEW_THRESHOLD): DatasetValue[][] {
-  const e: DatasetEntry = 'model' in entry ? { file: entry.source.filename, status: 'converted', report: entry, sha256: entry.source.sha256 } : entry;
+  const e = 'model' in entry ? reportEntry(entry.source.filename, entry) : entry;
   if (e.status !== 'converted' || !e.report) return [];
   const r = e.report;
   return reviewCells(e, threshold).map(({ cell: c, table, why }) => [
