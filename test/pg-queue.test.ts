@@ -148,7 +148,9 @@ describe('the PostgreSQL job queue', { skip: missing ?? false }, () => {
     // Far longer than the test may take: answered by the re-read, or the test times out.
     const seen = await queue.waitFor(job.id, 600_000);
     assert.deepEqual([seen.status, seen.error?.code], ['failed', 'ELSEWHERE']);
-    assert.deepEqual((await store.jobs.ended([job.id, 'no-such-job'])).map((j) => j.id), [job.id]);
+    // Only ended rows come back: a job still queued (no lane pulls here) and an unknown id do not.
+    const queued = await queue.submit(text());
+    assert.deepEqual((await store.jobs.ended([job.id, queued.id, 'no-such-job'])).map((j) => j.id), [job.id]);
   });
 
   test('a submission pg-boss could not take leaves no job row and no webhook behind', async () => {

@@ -23,7 +23,7 @@ import { ENDED, JobQueue, shuttingDown, type QueueConfig, type Submission } from
 const QUEUES: Record<Lane, string> = { main: 'convert', ocr: 'convert-ocr' };
 const DEAD_LETTER = 'convert-lost';
 const CHANNEL = 'xxgk_jobs';
-/** How often an idle puller asks for work without being told, and how often running jobs' rows are read for a cancel. */
+/** How often an idle puller asks for work without being told, and how often the rows of jobs waited for or running here are re-read (a lost NOTIFY). */
 const POLL_MS = 1000;
 /** Times a job is handed out again after its worker was lost before it is given up (a hand-back by a stopping process does not count). */
 const RETRY_LIMIT = 3;
@@ -49,6 +49,7 @@ export class PgBossQueue extends JobQueue {
   /** pg-boss started (its schema and queues made): tried again by the next user when it failed. */
   private ready: Promise<void> | null = null;
   private readonly pulling: Record<Lane, boolean> = { main: false, ocr: false };
+  private rechecking: Promise<void> | null = null;
   private readonly again: Record<Lane, boolean> = { main: false, ocr: false };
   private readonly timers: NodeJS.Timeout[] = [];
   /** The next try to start, while the database is not there (one at a time). */
@@ -121,8 +122,8 @@ export class PgBossQueue extends JobQueue {
     }
     if (m.t === 'queued') this.pump(m.lane);
     else if (m.t === 'cancel') this.running.get(m.id)?.();
-    // Read only when a request here waits for a job (waitFor listens): most ends concern no one here.
-    else if (m.t === 'ended' && this.listenerCount('ended')) {
+    // Read only when a request here waits for that job: most ends concern no one here.
+    else if (m.t === 'ended' && [...this.waiters.values()].includes(m.id)) {
       void this.jobs.get(m.id).then((j) => { if (j && ENDED.includes(j.status)) this.emit('ended', j); }, () => undefined);
     }
   }
@@ -141,7 +142,10 @@ export class PgBossQueue extends JobQueue {
     this.timers.push(setInterval(() => {
       for (const lane of this.pg.lanes) this.pump(lane);
       this.buryLost().catch(this.pg.onError);
-      this.recheck().catch(this.pg.onError);
+      if (!this.rechecking) {
+        // One re-read at a time: on a slow database, overlapping ones would pile onto the pool.
+        this.rechecking = this.recheck().catch(this.pg.onError).finally(() => (this.rechecking = null));
+      }
     }, POLL_MS));
     for (const lane of this.pg.lanes) this.pump(lane);
     return { requeued: 0, queued: 0 };
