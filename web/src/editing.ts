@@ -121,8 +121,8 @@ export class Editing {
   accept(): void {
     const r = this.state.review;
     if (!r?.current) return;
-    // Nothing printed to confirm: a missing cell (one a warning names) is entered, not accepted.
-    if (r.cells.get(r.current)!.state === 'missing') {
+    // Nothing printed or entered to confirm: a missing cell (one a warning names) is entered, not accepted.
+    if (r.valueOf(r.current).state === 'missing') {
       banner('info', '这一格没有读出数值：请输入它在原文中的值（原文空白：按 Delete 再按 Enter）。');
       return;
     }
