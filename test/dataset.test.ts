@@ -195,6 +195,9 @@ test('ZIP: equal input gives equal bytes, and unzip reads every entry back by it
   ];
   const bytes = await zip(entries);
   assert.deepEqual(await zip(entries), bytes);
+  // The entries carry the fixed 1980-01-01 00:00 DOS time, not the clock's, so a later run gives the same bytes.
+  assert.equal(bytes.readUInt32LE(0), 0x04034b50);
+  assert.deepEqual([bytes.readUInt16LE(10), bytes.readUInt16LE(12)], [0, (1 << 5) | 1]);
   const path = join(tmp, 't.zip');
   writeFileSync(path, bytes);
   if (spawnSync('unzip', ['-v']).error) return t.skip('unzip is not installed');
