@@ -6,15 +6,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { codebookEntry, LEGACY_LABELS } from '../src/output/codebook.js';
+import { codebookEntry } from '../src/output/codebook.js';
 import { convert } from '../src/pipeline.js';
 import { legacyKey } from '../src/reconstruct/legacy-table.js';
 import { legacyIndicators } from '../src/templates/forms.js';
 import { repoRoot } from './support/fixtures.js';
 
 test('every known legacy indicator has a Chinese label in the codebook, and the reader takes it as that indicator', () => {
-  assert.deepEqual(Object.keys(LEGACY_LABELS).sort(), legacyIndicators.map((d) => d.key).sort());
-  for (const [key, label] of Object.entries(LEGACY_LABELS)) {
+  assert.equal(legacyIndicators.length, 20);
+  for (const { key, label } of legacyIndicators) {
     assert.equal(legacyKey(`3.${label}`), key, label);
     const entry = codebookEntry(`legacyIndicators.${key}.thisYear`)!;
     assert.deepEqual([entry.rowLabel, entry.label], [label, `${label} × 本年度`]);

@@ -33,33 +33,6 @@ export interface CodebookEntry {
 
 const SEP = ' › ';
 
-/**
- * The usual wording of each known legacy indicator (the 附表 of 2008–2018, e.g. docs' 4.不同意公开答复数),
- * for the codebook's labels: the printed wording varies from place to place (legacyWording is what
- * recognises it), and the reader must take each of these as its own key (tested).
- */
-export const LEGACY_LABELS: Readonly<Record<string, string>> = {
-  'proactive.total': '主动公开政府信息数',
-  'proactive.website': '其中：政府网站公开数',
-  'proactive.gazette': '政府公报公开数',
-  'requests.total': '受理政府信息公开申请总数',
-  'requests.inPerson': '当面申请数',
-  'requests.letterFax': '信函、传真申请数',
-  'requests.fax': '传真申请数',
-  'requests.email': '电子邮件申请数',
-  'requests.online': '网上申请数',
-  'requests.letter': '信函申请数',
-  'requests.other': '其他形式申请数',
-  'responses.total': '对申请的答复总数',
-  'responses.granted': '同意公开答复数',
-  'responses.partial': '同意部分公开答复数',
-  'responses.denied': '不同意公开答复数',
-  'responses.other': '其他类型答复数',
-  'review.count': '行政复议数',
-  'litigation.count': '行政诉讼数',
-  'complaints.count': '行政申诉、举报数',
-  'fees.waived': '收费减免金额',
-};
 
 /** Every row and column a template's table may print, as the check expansion reads a document. */
 function fullTable(t: TableDef): PrintedTable {
@@ -126,7 +99,7 @@ export function codebook(): CodebookEntry[] {
       entry.tableTitle = tdef.title;
       entry.colLabel = legacyColumns.find((c) => c.key === col)?.label ?? col;
       entry.legacyWording = legacyIndicators.find((d) => d.key === row)?.pattern.source ?? '';
-      entry.rowLabel = LEGACY_LABELS[row] ?? row;
+      entry.rowLabel = legacyIndicators.find((d) => d.key === row)?.label ?? row;
     }
     const rowPath = [...entry.rowGroups.slice(-1), entry.rowLabel].join(SEP);
     entry.label = `${rowPath} × ${entry.colLabel}`;

@@ -323,29 +323,37 @@ export interface LegacyIndicatorDef {
   pattern: RegExp;
 }
 
+/**
+ * A 附表 row (2008–2018) with its usual wording, which the codebook prints: the wording varies from
+ * place to place (`pattern` recognises it), and the reader must take `label` as this key (tested).
+ */
+export interface LegacyRowDef extends LegacyIndicatorDef {
+  label: string;
+}
+
 /** Order matters: more specific wordings first (信函、传真 before 信函 and 传真; 申诉 before 诉讼). */
-export const legacyIndicators: LegacyIndicatorDef[] = [
-  { key: 'fees.waived', pattern: /收费.*减免|减免.*金额/ },
-  { key: 'complaints.count', pattern: /申诉|举报/ },
-  { key: 'proactive.website', pattern: /网站公开|政府网站/ },
-  { key: 'proactive.gazette', pattern: /政府公报/ },
-  { key: 'proactive.total', pattern: /主动公开(政府)?(信息|文件)(总)?数/ },
+export const legacyIndicators: LegacyRowDef[] = [
+  { key: 'fees.waived', pattern: /收费.*减免|减免.*金额/, label: '收费减免金额' },
+  { key: 'complaints.count', pattern: /申诉|举报/, label: '行政申诉、举报数' },
+  { key: 'proactive.website', pattern: /网站公开|政府网站/, label: '其中：政府网站公开数' },
+  { key: 'proactive.gazette', pattern: /政府公报/, label: '政府公报公开数' },
+  { key: 'proactive.total', pattern: /主动公开(政府)?(信息|文件)(总)?数/, label: '主动公开政府信息数' },
   // Channels count applications: 网上咨询数 (人次, 定西) is not 网上申请数.
-  { key: 'requests.letterFax', pattern: /信函[、,.]?传真.*申请/ },
-  { key: 'requests.inPerson', pattern: /当面.*申请/ },
-  { key: 'requests.fax', pattern: /传真.*申请/ },
-  { key: 'requests.email', pattern: /电子邮件.*申请/ },
-  { key: 'requests.online', pattern: /(网上|网络).*申请/ },
-  { key: 'requests.letter', pattern: /信函.*申请/ },
-  { key: 'requests.other', pattern: /其[他它]形式.*申请/ },
-  { key: 'requests.total', pattern: /受理.*申请.*总数|收到申请数|^申请总数|依申请公开信息总数/ },
-  { key: 'responses.partial', pattern: /同意部分公开/ },
-  { key: 'responses.granted', pattern: /(?<!不)同意公开/ },
-  { key: 'responses.denied', pattern: /不予公开|否决公开|不同意公开/ },
-  { key: 'responses.other', pattern: /其他类型答复/ },
-  { key: 'responses.total', pattern: /答复.*总?数/ },
-  { key: 'review.count', pattern: /行政复议/ },
-  { key: 'litigation.count', pattern: /行政诉讼/ },
+  { key: 'requests.letterFax', pattern: /信函[、,.]?传真.*申请/, label: '信函、传真申请数' },
+  { key: 'requests.inPerson', pattern: /当面.*申请/, label: '当面申请数' },
+  { key: 'requests.fax', pattern: /传真.*申请/, label: '传真申请数' },
+  { key: 'requests.email', pattern: /电子邮件.*申请/, label: '电子邮件申请数' },
+  { key: 'requests.online', pattern: /(网上|网络).*申请/, label: '网上申请数' },
+  { key: 'requests.letter', pattern: /信函.*申请/, label: '信函申请数' },
+  { key: 'requests.other', pattern: /其[他它]形式.*申请/, label: '其他形式申请数' },
+  { key: 'requests.total', pattern: /受理.*申请.*总数|收到申请数|^申请总数|依申请公开信息总数/, label: '受理政府信息公开申请总数' },
+  { key: 'responses.partial', pattern: /同意部分公开/, label: '同意部分公开答复数' },
+  { key: 'responses.granted', pattern: /(?<!不)同意公开/, label: '同意公开答复数' },
+  { key: 'responses.denied', pattern: /不予公开|否决公开|不同意公开/, label: '不同意公开答复数' },
+  { key: 'responses.other', pattern: /其他类型答复/, label: '其他类型答复数' },
+  { key: 'responses.total', pattern: /答复.*总?数/, label: '对申请的答复总数' },
+  { key: 'review.count', pattern: /行政复议/, label: '行政复议数' },
+  { key: 'litigation.count', pattern: /行政诉讼/, label: '行政诉讼数' },
 ];
 
 /**
