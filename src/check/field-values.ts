@@ -7,14 +7,16 @@ import type { Report } from '../model/report.js';
 
 export type FieldValue = string | number | null;
 
-const MAX_TEXT = 300;
+/** The bounds a reviewer's input must keep, which the review screen's own messages say in Chinese. */
+export const FIELD_LIMITS = { maxText: 300, minYear: 1990, maxYear: 2100 } as const;
+const { maxText: MAX_TEXT, minYear: MIN_YEAR, maxYear: MAX_YEAR } = FIELD_LIMITS;
 
 /** The value a reviewer's input stands for, or why it cannot be saved (for a 422). */
 export function fieldValue(key: MetaKey, raw: unknown): { value: FieldValue } | { error: string } {
   if (raw === null) return { value: null };
   if (key === 'report.year') {
-    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1990 && raw <= 2100) return { value: raw };
-    return { error: `The year must be a whole number from 1990 to 2100, or null; got ${JSON.stringify(raw)}.` };
+    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= MIN_YEAR && raw <= MAX_YEAR) return { value: raw };
+    return { error: `The year must be a whole number from ${MIN_YEAR} to ${MAX_YEAR}, or null; got ${JSON.stringify(raw)}.` };
   }
   const text = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : '';
   if (!text || text.length > MAX_TEXT || /[\u0000-\u001f]/.test(text)) {

@@ -3,7 +3,7 @@
  * values become local edits, saved with the cells' (Ctrl+S) and recorded in the history.
  */
 import type { MetaKey } from '../../src/api/wire.js';
-import { fieldValue, type FieldValue } from '../../src/check/field-values.js';
+import { FIELD_LIMITS, fieldValue, type FieldValue } from '../../src/check/field-values.js';
 import { banner } from './banner.js';
 import { byId } from './dom.js';
 import type { State } from './state.js';
@@ -45,7 +45,9 @@ export class FieldsDialog {
       const text = input.value.trim();
       const v = fieldValue(key, !text ? null : key === 'report.year' ? Number(text) : text);
       if ('error' in v) {
-        input.setCustomValidity(key === 'report.year' ? '年度是 1990 到 2100 之间的整数，或留空' : '最多 300 个字，不含控制字符，或留空');
+        input.setCustomValidity(key === 'report.year'
+          ? `年度是 ${FIELD_LIMITS.minYear} 到 ${FIELD_LIMITS.maxYear} 之间的整数，或留空`
+          : `最多 ${FIELD_LIMITS.maxText} 个字，不含控制字符，或留空`);
         input.reportValidity();
         return false;
       }
